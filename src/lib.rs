@@ -1,1 +1,11 @@
+//! Poruch: a Telegram bot that finds vetted civil society organizations for people in
+//! Ukraine's security and defence sector. See ARCHITECTURE.md for the map of the layers.
 
+pub mod bot;
+pub mod config;
+pub mod datafile;
+pub mod directory_cli;
+pub mod domain;
+pub mod i18n;
+pub mod startup;
+pub mod storage;

@@ -1,3 +1,152 @@
-fn main() {
-    println!("Hello, world!");
+//! The `poruch` command line: parses arguments and wires the layers together.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use poruch::bot::{self, BotContext};
+use poruch::directory_cli::{self, SearchArgs};
+use poruch::storage::{Store, StoreError};
+use poruch::{config, datafile, i18n::I18n, startup};
+
+/// Poruch: find vetted civil society organizations in Ukraine's security and defence sector.
+#[derive(Parser)]
+#[command(name = "poruch", version, about)]
+struct Cli {
+    /// Where the store lives.
+    #[arg(long, global = true, env = config::DATA_DIR_VAR, default_value = config::DEFAULT_DATA_DIR)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the bot (the default). Needs TELOXIDE_TOKEN.
+    Run,
+    /// Manage the directory of organizations.
+    Directory {
+        #[command(subcommand)]
+        action: DirectoryAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DirectoryAction {
+    /// List every problem of a directory file (default: data/organizations.toml).
+    Validate { path: Option<PathBuf> },
+    /// Replace the stored directory with a file's; a file with any error changes nothing.
+    Import { path: PathBuf },
+    /// Write the stored directory to a file in the same format.
+    Export { path: PathBuf },
+    /// Search the stored directory as the bot does.
+    Search {
+        #[arg(long)]
+        topic: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        text: Option<String>,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env(config::LOG_VAR)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    match try_main() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("poruch: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let today = config::today();
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => run_bot(cli.data_dir),
+        Command::Directory { action } => Ok(match action {
+            DirectoryAction::Validate { path } => directory_cli::validate(
+                &path.unwrap_or_else(|| PathBuf::from(directory_cli::DEFAULT_FILE)),
+                today,
+            ),
+            DirectoryAction::Import { path } => directory_cli::import(&cli.data_dir, &path, today),
+            DirectoryAction::Export { path } => directory_cli::export(&cli.data_dir, &path),
+            DirectoryAction::Search {
+                topic,
+                region,
+                text,
+                json,
+            } => directory_cli::search(
+                &cli.data_dir,
+                &SearchArgs {
+                    topic,
+                    region,
+                    text,
+                    json,
+                },
+                today,
+            ),
+        }),
+    }
+}
+
+fn run_bot(data_dir: PathBuf) -> anyhow::Result<ExitCode> {
+    let Some(token) = config::token() else {
+        eprintln!(
+            "poruch: {} is not set. Create a bot with @BotFather in Telegram and run: {}=<token> cargo run --release",
+            config::TOKEN_VAR,
+            config::TOKEN_VAR
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let api_url = match config::api_url() {
+        Ok(url) => url,
+        Err(e) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let i18n = I18n::load().context("loading the locales")?;
+    let hotlines = datafile::hotlines()
+        .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
+    let store = match Store::open(&data_dir) {
+        Ok(store) => store,
+        Err(e @ StoreError::Locked(_)) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("opening the store in {}", data_dir.display()));
+        }
+    };
+    let index = startup::load_index(&store, startup::taxonomy()?, config::today())?;
+    tracing::info!(organizations = index.len(), "directory loaded");
+    let mut telegram = teloxide::Bot::new(token);
+    if let Some(url) = api_url {
+        telegram = telegram.set_api_url(url);
+    }
+    let ctx = BotContext {
+        store,
+        index: Arc::new(index),
+        i18n: Arc::new(i18n),
+        hotlines: Arc::new(hotlines),
+        fixed_today: None,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime
+        .block_on(bot::run(telegram, ctx))
+        .context("talking to Telegram")?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,208 @@
+//! The one codec for callback data. Every button's data is `1:<kind>[:<fields>]`, at most 64
+//! bytes (Telegram's limit). The leading version lets a future format refuse old buttons.
+//! Anything that does not decode is a stale or forged button and gets a polite answer.
+
+use crate::domain::{Lang, RegionChoice};
+
+const VERSION: &str = "1";
+const NATIONWIDE: &str = "*";
+/// Telegram's limit on callback data, in bytes.
+pub const MAX_LEN: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    Menu,
+    Find,
+    Urgent,
+    Language,
+    Privacy,
+    SetLang(Lang),
+    /// A topic was chosen: ask for the region.
+    Topic(String),
+    /// Results for a topic and region, at a page (0-based).
+    Results {
+        topic: String,
+        region: RegionChoice,
+        page: u16,
+    },
+    /// A page of the last free-text search.
+    TextPage(u16),
+    /// An organization's card.
+    Org(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallbackError {
+    #[error("callback data is not ours or from an older version")]
+    Unknown,
+    #[error("callback data would exceed 64 bytes")]
+    TooLong,
+}
+
+fn plain(field: &str) -> bool {
+    !field.is_empty()
+        && field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl Callback {
+    /// The data for a button. Fails (rather than producing a button Telegram would refuse) if
+    /// a field is not plain ASCII or the result is longer than 64 bytes.
+    pub fn encode(&self) -> Result<String, CallbackError> {
+        let data = match self {
+            Callback::Menu => "m".to_string(),
+            Callback::Find => "f".to_string(),
+            Callback::Urgent => "u".to_string(),
+            Callback::Language => "l".to_string(),
+            Callback::Privacy => "p".to_string(),
+            Callback::SetLang(lang) => format!("sl:{}", lang.code()),
+            Callback::Topic(topic) if plain(topic) => format!("t:{topic}"),
+            Callback::Results {
+                topic,
+                region,
+                page,
+            } if plain(topic) => {
+                let region = match region {
+                    RegionChoice::Nationwide => NATIONWIDE,
+                    RegionChoice::Region(code) if plain(code) => code,
+                    RegionChoice::Region(_) => return Err(CallbackError::Unknown),
+                };
+                format!("r:{topic}:{region}:{page}")
+            }
+            Callback::TextPage(page) => format!("q:{page}"),
+            Callback::Org(id) if plain(id) => format!("o:{id}"),
+            _ => return Err(CallbackError::Unknown),
+        };
+        let data = format!("{VERSION}:{data}");
+        if data.len() > MAX_LEN {
+            Err(CallbackError::TooLong)
+        } else {
+            Ok(data)
+        }
+    }
+
+    pub fn decode(data: &str) -> Result<Callback, CallbackError> {
+        if data.len() > MAX_LEN {
+            return Err(CallbackError::TooLong);
+        }
+        let mut parts = data.split(':');
+        if parts.next() != Some(VERSION) {
+            return Err(CallbackError::Unknown);
+        }
+        let kind = parts.next().ok_or(CallbackError::Unknown)?;
+        let fields: Vec<&str> = parts.collect();
+        let callback = match (kind, fields.as_slice()) {
+            ("m", []) => Callback::Menu,
+            ("f", []) => Callback::Find,
+            ("u", []) => Callback::Urgent,
+            ("l", []) => Callback::Language,
+            ("p", []) => Callback::Privacy,
+            ("sl", [code]) => {
+                Callback::SetLang(Lang::from_code(code).ok_or(CallbackError::Unknown)?)
+            }
+            ("t", [topic]) if plain(topic) => Callback::Topic(topic.to_string()),
+            ("r", [topic, region, page]) if plain(topic) => Callback::Results {
+                topic: topic.to_string(),
+                region: match *region {
+                    NATIONWIDE => RegionChoice::Nationwide,
+                    code if plain(code) => RegionChoice::Region(code.to_string()),
+                    _ => return Err(CallbackError::Unknown),
+                },
+                page: page.parse().map_err(|_| CallbackError::Unknown)?,
+            },
+            ("q", [page]) => Callback::TextPage(page.parse().map_err(|_| CallbackError::Unknown)?),
+            ("o", [id]) if plain(id) => Callback::Org(id.to_string()),
+            _ => return Err(CallbackError::Unknown),
+        };
+        Ok(callback)
+    }
+}
+
+/// Whether raw callback data is the urgent-help button (served before the store is touched).
+pub fn is_urgent(data: Option<&str>) -> bool {
+    data.and_then(|d| Callback::decode(d).ok()) == Some(Callback::Urgent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_kind_round_trips() {
+        let all = [
+            Callback::Menu,
+            Callback::Find,
+            Callback::Urgent,
+            Callback::Language,
+            Callback::Privacy,
+            Callback::SetLang(Lang::En),
+            Callback::Topic("psychological-support".into()),
+            Callback::Results {
+                topic: "crsv".into(),
+                region: RegionChoice::Region("UA-12".into()),
+                page: 3,
+            },
+            Callback::Results {
+                topic: "crsv".into(),
+                region: RegionChoice::Nationwide,
+                page: 0,
+            },
+            Callback::TextPage(7),
+            Callback::Org("demo-rivnist-dnipro".into()),
+        ];
+        for cb in all {
+            let data = cb.encode().unwrap();
+            assert!(data.len() <= MAX_LEN);
+            assert_eq!(Callback::decode(&data).unwrap(), cb);
+        }
+    }
+
+    #[test]
+    fn forged_and_stale_data_is_refused() {
+        for data in [
+            "",
+            "m",
+            "0:m",
+            "2:m",
+            "1:",
+            "1:x",
+            "1:t",
+            "1:t:a:b",
+            "1:r:crsv:UA-12",
+            "1:r:crsv:UA-12:-1",
+            "1:r:crsv:UA-12:99999999",
+            "1:sl:de",
+            "1:o:<b>",
+            "1:o:a b",
+            &"1:o:".repeat(20),
+        ] {
+            assert!(Callback::decode(data).is_err(), "{data:?} decoded");
+        }
+    }
+
+    #[test]
+    fn fields_that_would_break_the_format_are_not_encoded() {
+        assert!(Callback::Org("a:b".into()).encode().is_err());
+        assert!(Callback::Org("x".repeat(80)).encode().is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn decode_never_panics(data in "\\PC{0,80}") {
+            let _ = Callback::decode(&data);
+        }
+
+        #[test]
+        fn encoded_data_always_fits_and_round_trips(id in "[a-z][a-z0-9-]{1,39}", page in any::<u16>()) {
+            for cb in [Callback::Org(id.clone()), Callback::Topic(id.clone()), Callback::TextPage(page),
+                Callback::Results { topic: id.clone(), region: RegionChoice::Region("UA-30".into()), page }] {
+                if let Ok(data) = cb.encode() {
+                    prop_assert!(data.len() <= MAX_LEN);
+                    prop_assert_eq!(Callback::decode(&data), Ok(cb));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The bot's commands and their localized menu.
+
+use teloxide::types::BotCommand;
+use teloxide::utils::command::BotCommands;
+
+use crate::domain::Lang;
+use crate::i18n::{I18n, Msg};
+
+/// Commands. Descriptions shown by Telegram come from the locale files, not from here.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Start(String),
+    Find,
+    Urgent,
+    Language,
+    Privacy,
+    Help,
+    Cancel,
+}
+
+/// The command menu for `set_my_commands` in one language.
+pub fn menu(i18n: &I18n, lang: Lang) -> Vec<BotCommand> {
+    let names = [
+        "start", "find", "urgent", "language", "privacy", "help", "cancel",
+    ];
+    names
+        .iter()
+        .zip(Msg::COMMAND_DESCRIPTIONS)
+        .map(|(name, msg)| BotCommand::new(*name, i18n.text(lang, msg)))
+        .collect()
+}

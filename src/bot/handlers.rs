@@ -1,0 +1,426 @@
+//! Handlers: each turns one kind of update into domain calls and screens. Every callback
+//! query is answered exactly once; a button that does not decode or points at something that
+//! no longer exists gets "this button has expired" and the menu.
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use teloxide::dispatching::dialogue::GetChatId;
+use teloxide::error_handlers::ErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::{LinkPreviewOptions, MessageId, ParseMode};
+
+use super::callback::Callback;
+use super::render::{self, Screen};
+use super::{BotContext, BotError, Command, HandlerResult, PoruchDialogue, State, html};
+use crate::domain::{Lang, RegionChoice};
+use crate::i18n::{Arg, Msg};
+
+/// Logs handler errors without any content of the update.
+pub struct LogErrors;
+
+impl ErrorHandler<BotError> for LogErrors {
+    fn handle_error(self: Arc<Self>, error: BotError) -> BoxFuture<'static, ()> {
+        Box::pin(async move {
+            tracing::error!(error = %error, "update handling failed");
+        })
+    }
+}
+
+fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}
+
+/// Sends a screen, split into several messages if it is longer than Telegram allows; the
+/// keyboard goes with the last part.
+pub async fn send(bot: &Bot, chat: ChatId, screen: Screen) -> Result<(), teloxide::RequestError> {
+    let parts = html::split(&screen.text);
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let mut request = bot
+            .send_message(chat, part)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if i == last
+            && let Some(keyboard) = &screen.keyboard
+        {
+            request = request.reply_markup(keyboard.clone());
+        }
+        request.await?;
+    }
+    Ok(())
+}
+
+/// Replaces the message a button was pressed on; sends a new one if that is not possible.
+async fn edit_or_send(
+    bot: &Bot,
+    chat: ChatId,
+    message: Option<MessageId>,
+    screen: Screen,
+) -> Result<(), teloxide::RequestError> {
+    if let Some(id) = message
+        && html::split(&screen.text).len() == 1
+    {
+        let mut request = bot
+            .edit_message_text(chat, id, screen.text.clone())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if let Some(keyboard) = &screen.keyboard {
+            request = request.reply_markup(keyboard.clone());
+        }
+        if request.await.is_ok() {
+            return Ok(());
+        }
+    }
+    send(bot, chat, screen).await
+}
+
+/// Logs a failed handler and tells the user, so nobody is left without an answer.
+async fn apologize_on_error(
+    bot: &Bot,
+    ctx: &BotContext,
+    chat: ChatId,
+    lang: Lang,
+    result: HandlerResult,
+) -> HandlerResult {
+    if let Err(error) = result {
+        tracing::error!(error = %error, "handler failed");
+        let screen = render::info(&ctx.i18n, lang, ctx.i18n.text(lang, Msg::ErrorGeneric));
+        send(bot, chat, screen).await?;
+    }
+    Ok(())
+}
+
+fn hint(ctx: &BotContext, lang: Lang, msg: Msg) -> Screen {
+    Screen {
+        text: ctx.i18n.text(lang, msg),
+        keyboard: Some(render::menu_keyboard(&ctx.i18n, lang)),
+    }
+}
+
+// --- urgent help: no dialogue, no store needed ---
+
+pub async fn urgent_message(bot: Bot, ctx: Arc<BotContext>, msg: Message) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    send(
+        &bot,
+        msg.chat.id,
+        render::hotlines(&ctx.i18n, lang, &ctx.hotlines),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn urgent_callback(bot: Bot, ctx: Arc<BotContext>, q: CallbackQuery) -> HandlerResult {
+    bot.answer_callback_query(q.id.clone()).await?;
+    let lang = ctx.lang(Some(&q.from));
+    let chat = q.chat_id().unwrap_or(ChatId(q.from.id.0 as i64));
+    send(&bot, chat, render::hotlines(&ctx.i18n, lang, &ctx.hotlines)).await?;
+    Ok(())
+}
+
+// --- messages ---
+
+pub async fn command(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    cmd: Command,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let i18n = &ctx.i18n;
+        let screen = match cmd {
+            Command::Start(_) => {
+                dialogue.exit().await?;
+                render::welcome(i18n, lang)
+            }
+            Command::Find => {
+                dialogue.exit().await?;
+                render::topics(i18n, lang, ctx.index.taxonomy())
+            }
+            Command::Urgent => render::hotlines(i18n, lang, &ctx.hotlines),
+            Command::Language => render::language(i18n, lang),
+            Command::Privacy => render::info(i18n, lang, i18n.text(lang, Msg::Privacy)),
+            Command::Help => render::info(i18n, lang, i18n.text(lang, Msg::Help)),
+            Command::Cancel => {
+                dialogue.exit().await?;
+                hint(&ctx, lang, Msg::Cancelled)
+            }
+        };
+        send(&bot, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// Text while choosing a region: a place name, resolved to a region.
+pub async fn region_text(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    topic: String,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let screen = match msg.text() {
+            None => hint(&ctx, lang, Msg::TextExpected),
+            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
+            Some(text) => match ctx.index.resolve_region(text) {
+                Some(region) => {
+                    let region = RegionChoice::Region(region.code.clone());
+                    dialogue.exit().await?;
+                    topic_results(&ctx, lang, &topic, &region, 0)
+                }
+                None => {
+                    let shown = html::escape(&html::truncate(text, 60));
+                    Screen {
+                        text: ctx.i18n.with(
+                            lang,
+                            Msg::RegionNotRecognised,
+                            &[("text", Arg::Str(&shown))],
+                        ),
+                        keyboard: None,
+                    }
+                }
+            },
+        };
+        send(&bot, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// Any other message: text is a free-text search; anything else gets a hint.
+pub async fn free_text(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let screen = match msg.text() {
+            None => hint(&ctx, lang, Msg::TextExpected),
+            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
+            Some(text) => {
+                let query = ctx.index.parse_query(text);
+                if query.is_empty() {
+                    hint(&ctx, lang, Msg::EmptyQuery)
+                } else {
+                    let state = State::TextResults {
+                        topics: query.topics,
+                        region: query.region,
+                        terms: query.terms,
+                    };
+                    dialogue.update(state.clone()).await?;
+                    text_results(&ctx, lang, &state, 0)
+                        .unwrap_or_else(|| hint(&ctx, lang, Msg::EmptyQuery))
+                }
+            }
+        };
+        send(&bot, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+fn topic_results(
+    ctx: &BotContext,
+    lang: Lang,
+    topic: &str,
+    region: &RegionChoice,
+    page: u16,
+) -> Screen {
+    let i18n = &ctx.i18n;
+    let taxonomy = ctx.index.taxonomy();
+    let found = ctx.index.by_topic_and_region(topic, region, ctx.today());
+    let header = render::topic_region_header(i18n, lang, taxonomy, topic, region, found.len());
+    let mut extra = Vec::new();
+    if *region != RegionChoice::Nationwide {
+        let all = Callback::Results {
+            topic: topic.to_string(),
+            region: RegionChoice::Nationwide,
+            page: 0,
+        };
+        extra.push(all.encode().ok().map(|d| {
+            teloxide::types::InlineKeyboardButton::callback(i18n.text(lang, Msg::BtnNationwide), d)
+        }));
+    }
+    extra.push(Callback::Find.encode().ok().map(|d| {
+        teloxide::types::InlineKeyboardButton::callback(i18n.text(lang, Msg::BtnTopics), d)
+    }));
+    let page_cb = |p| Callback::Results {
+        topic: topic.to_string(),
+        region: region.clone(),
+        page: p,
+    };
+    render::results(i18n, lang, header, &found, page as usize, page_cb, extra)
+}
+
+fn text_results(ctx: &BotContext, lang: Lang, state: &State, page: u16) -> Option<Screen> {
+    let State::TextResults {
+        topics,
+        region,
+        terms,
+    } = state
+    else {
+        return None;
+    };
+    let query = crate::domain::TextQuery {
+        topics: topics.clone(),
+        region: region.clone(),
+        terms: terms.clone(),
+    };
+    let found = ctx.index.search_text(&query, ctx.today());
+    let header = render::text_header(
+        &ctx.i18n,
+        lang,
+        ctx.index.taxonomy(),
+        topics,
+        region.as_deref(),
+        terms,
+        found.len(),
+    );
+    Some(render::results(
+        &ctx.i18n,
+        lang,
+        header,
+        &found,
+        page as usize,
+        Callback::TextPage,
+        Vec::new(),
+    ))
+}
+
+// --- buttons ---
+
+/// Decodes a button and checks that what it points at still exists.
+async fn valid_callback(
+    ctx: &BotContext,
+    dialogue: &PoruchDialogue,
+    data: Option<&str>,
+) -> Option<Callback> {
+    let callback = Callback::decode(data?).ok()?;
+    let taxonomy = ctx.index.taxonomy();
+    let ok = match &callback {
+        Callback::Topic(topic) => taxonomy.topic(topic).is_some(),
+        Callback::Results { topic, region, .. } => {
+            taxonomy.topic(topic).is_some()
+                && match region {
+                    RegionChoice::Nationwide => true,
+                    RegionChoice::Region(code) => taxonomy.region(code).is_some(),
+                }
+        }
+        Callback::Org(id) => ctx.index.visible(id, ctx.today()).is_some(),
+        Callback::TextPage(_) => {
+            matches!(dialogue.get().await, Ok(Some(State::TextResults { .. })))
+        }
+        _ => true,
+    };
+    ok.then_some(callback)
+}
+
+pub async fn callback(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    q: CallbackQuery,
+) -> HandlerResult {
+    let mut lang = ctx.lang(Some(&q.from));
+    let chat = q.chat_id().unwrap_or(ChatId(q.from.id.0 as i64));
+    let message = q.message.as_ref().map(|m| m.id());
+    let Some(callback) = valid_callback(&ctx, &dialogue, q.data.as_deref()).await else {
+        tracing::info!("stale or unknown button pressed");
+        bot.answer_callback_query(q.id.clone())
+            .text(ctx.i18n.text(lang, Msg::ButtonExpired))
+            .await?;
+        send(&bot, chat, hint(&ctx, lang, Msg::ButtonExpired)).await?;
+        return Ok(());
+    };
+    bot.answer_callback_query(q.id.clone()).await?;
+    let result = async {
+        let i18n = &ctx.i18n;
+        let taxonomy = ctx.index.taxonomy();
+        match callback {
+            Callback::Menu => send(&bot, chat, render::menu(i18n, lang)).await?,
+            Callback::Find => {
+                dialogue.exit().await?;
+                send(&bot, chat, render::topics(i18n, lang, taxonomy)).await?
+            }
+            Callback::Urgent => {
+                send(&bot, chat, render::hotlines(i18n, lang, &ctx.hotlines)).await?
+            }
+            Callback::Language => send(&bot, chat, render::language(i18n, lang)).await?,
+            Callback::Privacy => {
+                send(
+                    &bot,
+                    chat,
+                    render::info(i18n, lang, i18n.text(lang, Msg::Privacy)),
+                )
+                .await?
+            }
+            Callback::SetLang(new) => {
+                ctx.store.set_user_language(q.from.id.0 as i64, new)?;
+                ctx.store.flush().await?;
+                lang = new;
+                send(&bot, chat, hint(&ctx, lang, Msg::LanguageSet)).await?
+            }
+            Callback::Topic(topic) => {
+                dialogue
+                    .update(State::ChoosingRegion {
+                        topic: topic.clone(),
+                    })
+                    .await?;
+                edit_or_send(
+                    &bot,
+                    chat,
+                    message,
+                    render::regions(i18n, lang, taxonomy, &topic),
+                )
+                .await?
+            }
+            Callback::Results {
+                topic,
+                region,
+                page,
+            } => {
+                dialogue.exit().await?;
+                edit_or_send(
+                    &bot,
+                    chat,
+                    message,
+                    topic_results(&ctx, lang, &topic, &region, page),
+                )
+                .await?
+            }
+            Callback::TextPage(page) => {
+                let state = dialogue.get().await?.unwrap_or_default();
+                let screen = text_results(&ctx, lang, &state, page)
+                    .unwrap_or_else(|| hint(&ctx, lang, Msg::ButtonExpired));
+                edit_or_send(&bot, chat, message, screen).await?
+            }
+            Callback::Org(id) => {
+                let screen = match ctx.index.visible(&id, ctx.today()) {
+                    Some(org) => render::card(i18n, lang, taxonomy, org),
+                    None => hint(&ctx, lang, Msg::ButtonExpired),
+                };
+                send(&bot, chat, screen).await?
+            }
+        }
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, chat, lang, result).await
+}

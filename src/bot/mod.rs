@@ -1,0 +1,96 @@
+//! The Telegram layer: a thin translation between Telegram updates and the domain. The
+//! handler tree lives in `schema()` so tests can drive it with teloxide_tests.
+
+pub mod callback;
+pub mod commands;
+pub mod context;
+pub mod dialogue_storage;
+pub mod handlers;
+pub mod html;
+pub mod render;
+pub mod state;
+
+use std::sync::Arc;
+
+use teloxide::dispatching::dialogue::{self, ErasedStorage};
+use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
+use teloxide::prelude::*;
+
+pub use commands::Command;
+pub use context::BotContext;
+pub use state::State;
+
+/// The error type of every handler.
+pub type BotError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub type HandlerResult = Result<(), BotError>;
+pub type PoruchDialogue = dialogue::Dialogue<State, ErasedStorage<State>>;
+
+/// The whole handler tree. `/urgent` and the urgent button are served before the dialogue is
+/// loaded, so they answer even when the store cannot be read.
+pub fn schema() -> UpdateHandler<BotError> {
+    let urgent = dptree::entry()
+        .branch(
+            Update::filter_message()
+                .filter_command::<Command>()
+                .filter(|cmd: Command| cmd == Command::Urgent)
+                .endpoint(handlers::urgent_message),
+        )
+        .branch(
+            Update::filter_callback_query()
+                .filter(|q: CallbackQuery| callback::is_urgent(q.data.as_deref()))
+                .endpoint(handlers::urgent_callback),
+        );
+
+    let messages = Update::filter_message()
+        .branch(
+            dptree::entry()
+                .filter_command::<Command>()
+                .endpoint(handlers::command),
+        )
+        .branch(dptree::case![State::ChoosingRegion { topic }].endpoint(handlers::region_text))
+        .endpoint(handlers::free_text);
+
+    let callbacks = Update::filter_callback_query().endpoint(handlers::callback);
+
+    // Poruch works in private chats only: in a group, a search or a card could be seen by
+    // the very people a user wants to keep it from.
+    dptree::entry()
+        .filter(|update: Update| update.chat().is_none_or(|c| c.is_private()))
+        .branch(urgent)
+        .branch(
+            dialogue::enter::<Update, ErasedStorage<State>, State, _>()
+                .branch(messages)
+                .branch(callbacks),
+        )
+}
+
+/// Registers the command menu in both languages (Ukrainian is also the default).
+pub async fn register_commands(bot: &Bot, ctx: &BotContext) -> Result<(), teloxide::RequestError> {
+    use crate::domain::Lang;
+    bot.set_my_commands(commands::menu(&ctx.i18n, Lang::Uk))
+        .await?;
+    for lang in Lang::ALL {
+        bot.set_my_commands(commands::menu(&ctx.i18n, lang))
+            .language_code(lang.code())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs the bot with long polling until Ctrl-C or SIGTERM.
+pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError> {
+    register_commands(&bot, &ctx).await?;
+    let storage = dialogue_storage::erased(ctx.store.clone());
+    let ctx = Arc::new(ctx);
+    tracing::info!("bot started");
+    Dispatcher::builder(bot, schema())
+        .dependencies(dptree::deps![ctx, storage])
+        .default_handler(|_| async {})
+        .error_handler(Arc::new(handlers::LogErrors))
+        .enable_ctrlc_handler()
+        .build()
+        .dispatch()
+        .await;
+    tracing::info!("bot stopped");
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! Configuration read from the environment, in one place (README lists every variable).
+
+use std::path::PathBuf;
+
+/// Where the store lives.
+pub const DATA_DIR_VAR: &str = "PORUCH_DATA_DIR";
+pub const DEFAULT_DATA_DIR: &str = "./poruch-data";
+/// The bot token from @BotFather (read by teloxide).
+pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
+/// Another Bot API server, e.g. a local one or a test double (read by teloxide).
+pub const API_URL_VAR: &str = "TELOXIDE_API_URL";
+/// Log filter in `tracing` syntax, e.g. `info` or `poruch=debug`.
+pub const LOG_VAR: &str = "PORUCH_LOG";
+
+/// Today's date (UTC), for vetting expiry.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The token, if set and not blank.
+pub fn token() -> Option<String> {
+    std::env::var(TOKEN_VAR)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+}
+
+/// The Bot API URL if one is set; an error names the variable if it is not a URL.
+pub fn api_url() -> Result<Option<url::Url>, String> {
+    match std::env::var(API_URL_VAR) {
+        Ok(v) if !v.trim().is_empty() => url::Url::parse(v.trim())
+            .map(Some)
+            .map_err(|e| format!("{API_URL_VAR} is not a URL: {e}")),
+        _ => Ok(None),
+    }
+}
+
+pub fn default_data_dir() -> PathBuf {
+    PathBuf::from(DEFAULT_DATA_DIR)
+}

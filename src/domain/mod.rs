@@ -1,0 +1,16 @@
+//! The domain: directory, taxonomy and search. Knows nothing of Telegram or of storage and
+//! does no I/O; everything here is plain data and pure functions.
+
+pub mod lang;
+pub mod normalize;
+pub mod organization;
+pub mod search;
+pub mod taxonomy;
+pub mod validate;
+
+pub use lang::{Lang, Localized};
+pub use organization::{
+    Audience, Contacts, Organization, RegionScope, Service, Vetting, VettingStatus,
+};
+pub use search::{RegionChoice, SearchIndex, TextQuery};
+pub use taxonomy::{Hotline, Region, Taxonomy, Topic};

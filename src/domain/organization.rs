@@ -1,0 +1,237 @@
+//! An organization of the directory, with its vetting record.
+
+use chrono::NaiveDate;
+
+use super::Localized;
+
+/// A form of help or cooperation an organization offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Service {
+    Consultation,
+    LegalAid,
+    PsychologicalSupport,
+    MedicalAid,
+    Training,
+    Lecture,
+    Materials,
+    Mentoring,
+    Research,
+    Documentation,
+    Shelter,
+    Advocacy,
+    PeerSupport,
+}
+
+impl Service {
+    pub const ALL: [Service; 13] = [
+        Service::Consultation,
+        Service::LegalAid,
+        Service::PsychologicalSupport,
+        Service::MedicalAid,
+        Service::Training,
+        Service::Lecture,
+        Service::Materials,
+        Service::Mentoring,
+        Service::Research,
+        Service::Documentation,
+        Service::Shelter,
+        Service::Advocacy,
+        Service::PeerSupport,
+    ];
+
+    /// The code used in data files and in locale keys (`service-<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Service::Consultation => "consultation",
+            Service::LegalAid => "legal-aid",
+            Service::PsychologicalSupport => "psychological-support",
+            Service::MedicalAid => "medical-aid",
+            Service::Training => "training",
+            Service::Lecture => "lecture",
+            Service::Materials => "materials",
+            Service::Mentoring => "mentoring",
+            Service::Research => "research",
+            Service::Documentation => "documentation",
+            Service::Shelter => "shelter",
+            Service::Advocacy => "advocacy",
+            Service::PeerSupport => "peer-support",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Who an organization works with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Audience {
+    ServiceMembers,
+    Commanders,
+    Advisers,
+    Cadets,
+    Families,
+    Veterans,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 6] = [
+        Audience::ServiceMembers,
+        Audience::Commanders,
+        Audience::Advisers,
+        Audience::Cadets,
+        Audience::Families,
+        Audience::Veterans,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Audience::ServiceMembers => "service-members",
+            Audience::Commanders => "commanders",
+            Audience::Advisers => "advisers",
+            Audience::Cadets => "cadets",
+            Audience::Families => "families",
+            Audience::Veterans => "veterans",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// Where an organization works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionScope {
+    National,
+    Regions(Vec<String>),
+}
+
+impl RegionScope {
+    pub fn serves(&self, region: &str) -> bool {
+        match self {
+            RegionScope::National => true,
+            RegionScope::Regions(codes) => codes.iter().any(|c| c == region),
+        }
+    }
+
+    pub fn is_national(&self) -> bool {
+        matches!(self, RegionScope::National)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VettingStatus {
+    Active,
+    Suspended,
+}
+
+/// Who vetted the organization, when, and until when the vetting holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vetting {
+    pub vetted_by: String,
+    pub vetted_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub status: VettingStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Contacts {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub telegram: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub id: String,
+    pub demo: bool,
+    pub name: Localized,
+    pub description: Localized,
+    pub topics: Vec<String>,
+    pub services: Vec<Service>,
+    pub audiences: Vec<Audience>,
+    pub regions: RegionScope,
+    pub languages: Vec<String>,
+    pub contacts: Contacts,
+    pub hours: Option<Localized>,
+    pub women_led: bool,
+    pub accepts_referrals: bool,
+    pub vetting: Vetting,
+}
+
+impl Organization {
+    /// Only active organizations whose vetting has not expired are ever shown to users.
+    pub fn is_visible(&self, today: NaiveDate) -> bool {
+        self.vetting.status == VettingStatus::Active && self.vetting.expires_on >= today
+    }
+
+    pub fn has_topic(&self, code: &str) -> bool {
+        self.topics.iter().any(|t| t == code)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    /// A visible organization for tests; adjust fields as the scenario needs.
+    pub fn org(id: &str, topics: &[&str], regions: &[&str]) -> Organization {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        Organization {
+            id: id.to_string(),
+            demo: true,
+            name: Localized::new(format!("Організація {id}"), format!("Organization {id}")),
+            description: Localized::new("Опис", "Description"),
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            services: vec![Service::Consultation],
+            audiences: vec![Audience::ServiceMembers],
+            regions: if regions == ["national"] {
+                RegionScope::National
+            } else {
+                RegionScope::Regions(regions.iter().map(|r| r.to_string()).collect())
+            },
+            languages: vec!["uk".into()],
+            contacts: Contacts {
+                email: Some(format!("{id}@example.org")),
+                ..Contacts::default()
+            },
+            hours: None,
+            women_led: false,
+            accepts_referrals: true,
+            vetting: Vetting {
+                vetted_by: "Test".into(),
+                vetted_on: date("2026-01-01"),
+                expires_on: date("2027-01-01"),
+                status: VettingStatus::Active,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::org;
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn expired_or_suspended_organizations_are_not_visible() {
+        let mut o = org("a", &["crsv"], &["UA-12"]);
+        assert!(o.is_visible(day("2026-11-22")));
+        assert!(o.is_visible(day("2027-01-01")));
+        assert!(!o.is_visible(day("2027-01-02")));
+        o.vetting.status = VettingStatus::Suspended;
+        assert!(!o.is_visible(day("2026-11-22")));
+    }
+
+    #[test]
+    fn national_organizations_serve_every_region() {
+        assert!(RegionScope::National.serves("UA-46"));
+        assert!(!RegionScope::Regions(vec!["UA-12".into()]).serves("UA-46"));
+    }
+}

@@ -1,0 +1,576 @@
+//! Search over the directory: by topic and region, and by free text in Ukrainian or English.
+//!
+//! Ranking (deterministic, the same input always gives the same order):
+//! - Topic and region: organizations that name the region come first, then nationwide ones;
+//!   within each group, by id. "Nationwide" as the choice lists nationwide organizations
+//!   first, then the regional ones, each group by id.
+//! - Free text: the query is reduced to stems (see `normalize`); phrases that name a topic
+//!   (its synonyms and names) or a region (its aliases and names) are recognised, and the
+//!   remaining stems are plain terms. Candidates are the organizations with a recognised
+//!   topic; if none was recognised, those matching any term; if only a region was given, all
+//!   organizations serving it. A region, when given, filters to organizations serving it or
+//!   working nationwide. Score = 1000 if the organization names the region (so regional ones
+//!   always come before nationwide ones) + 100 per recognised topic it has + 10 per term in its
+//!   name + 3 per term in its description or services. Ties are broken by id.
+//!
+//! Only organizations visible on the given day (active, vetting not expired) are returned.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::normalize::stems;
+use super::{Organization, Region, RegionScope, Taxonomy};
+
+/// The region a person chose at the region step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionChoice {
+    Region(String),
+    Nationwide,
+}
+
+/// What a free-text query was understood to ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextQuery {
+    pub topics: Vec<String>,
+    pub region: Option<String>,
+    pub terms: Vec<String>,
+}
+
+impl TextQuery {
+    pub fn is_empty(&self) -> bool {
+        self.topics.is_empty() && self.region.is_none() && self.terms.is_empty()
+    }
+}
+
+/// A phrase (its stems) that names a topic or region, by that thing's index.
+#[derive(Debug, Clone)]
+struct Phrase {
+    stems: Vec<String>,
+    target: usize,
+}
+
+/// The in-memory index the bot and the CLI search. Built once at start-up.
+#[derive(Debug, Clone)]
+pub struct SearchIndex {
+    taxonomy: Taxonomy,
+    /// All organizations, sorted by id; positions are the postings below.
+    orgs: Vec<Organization>,
+    by_topic: HashMap<String, Vec<u32>>,
+    by_region: HashMap<String, Vec<u32>>,
+    national: Vec<u32>,
+    name_terms: HashMap<String, Vec<u32>>,
+    text_terms: HashMap<String, Vec<u32>>,
+    topic_phrases: Vec<Phrase>,
+    region_phrases: Vec<Phrase>,
+}
+
+fn phrases<'a>(names: impl Iterator<Item = (usize, &'a str)>) -> Vec<Phrase> {
+    let mut out: Vec<Phrase> = names
+        .map(|(target, text)| Phrase {
+            stems: stems(text),
+            target,
+        })
+        .filter(|p| !p.stems.is_empty())
+        .collect();
+    // Longer phrases first, so "сексуальне насильство" wins over a one-word synonym.
+    out.sort_by(|a, b| {
+        b.stems
+            .len()
+            .cmp(&a.stems.len())
+            .then(a.target.cmp(&b.target))
+    });
+    out
+}
+
+fn push_posting(map: &mut HashMap<String, Vec<u32>>, key: String, idx: u32) {
+    let list = map.entry(key).or_default();
+    if list.last() != Some(&idx) {
+        list.push(idx);
+    }
+}
+
+impl SearchIndex {
+    pub fn new(taxonomy: Taxonomy, mut orgs: Vec<Organization>) -> Self {
+        orgs.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut by_topic: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_region: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut national = Vec::new();
+        let mut name_terms: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut text_terms: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, org) in orgs.iter().enumerate() {
+            let idx = i as u32;
+            for topic in &org.topics {
+                push_posting(&mut by_topic, topic.clone(), idx);
+            }
+            match &org.regions {
+                RegionScope::National => national.push(idx),
+                RegionScope::Regions(codes) => {
+                    for code in codes {
+                        push_posting(&mut by_region, code.clone(), idx);
+                    }
+                }
+            }
+            let mut name_stems: Vec<String> = org.name.all().flat_map(stems).collect();
+            name_stems.sort();
+            name_stems.dedup();
+            for s in name_stems {
+                push_posting(&mut name_terms, s, idx);
+            }
+            let services = org.services.iter().map(|s| s.code().replace('-', " "));
+            let mut text_stems: Vec<String> = org
+                .description
+                .all()
+                .map(str::to_string)
+                .chain(services)
+                .flat_map(|t| stems(&t))
+                .collect();
+            text_stems.sort();
+            text_stems.dedup();
+            for s in text_stems {
+                push_posting(&mut text_terms, s, idx);
+            }
+        }
+        let topic_phrases = phrases(taxonomy.topics.iter().enumerate().flat_map(|(i, t)| {
+            t.synonyms
+                .iter()
+                .map(String::as_str)
+                .chain(t.name.all())
+                .map(move |s| (i, s))
+        }));
+        let region_phrases = phrases(taxonomy.regions.iter().enumerate().flat_map(|(i, r)| {
+            r.aliases
+                .iter()
+                .map(String::as_str)
+                .chain(r.name.all())
+                .map(move |s| (i, s))
+        }));
+        SearchIndex {
+            taxonomy,
+            orgs,
+            by_topic,
+            by_region,
+            national,
+            name_terms,
+            text_terms,
+            topic_phrases,
+            region_phrases,
+        }
+    }
+
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    pub fn len(&self) -> usize {
+        self.orgs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.orgs.is_empty()
+    }
+
+    pub fn organizations(&self) -> &[Organization] {
+        &self.orgs
+    }
+
+    /// An organization by id, if it is visible on `today`.
+    pub fn visible(&self, id: &str, today: NaiveDate) -> Option<&Organization> {
+        self.orgs
+            .binary_search_by(|o| o.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.orgs[i])
+            .filter(|o| o.is_visible(today))
+    }
+
+    fn collect<'a>(
+        &'a self,
+        ids: impl Iterator<Item = &'a u32>,
+        today: NaiveDate,
+    ) -> Vec<&'a Organization> {
+        ids.map(|&i| &self.orgs[i as usize])
+            .filter(|o| o.is_visible(today))
+            .collect()
+    }
+
+    /// Organizations with `topic` in the chosen region (regional first, then nationwide).
+    pub fn by_topic_and_region(
+        &self,
+        topic: &str,
+        region: &RegionChoice,
+        today: NaiveDate,
+    ) -> Vec<&Organization> {
+        let Some(with_topic) = self.by_topic.get(topic) else {
+            return Vec::new();
+        };
+        let has_topic = |i: &&u32| with_topic.binary_search(i).is_ok();
+        match region {
+            RegionChoice::Region(code) => {
+                let regional = self
+                    .by_region
+                    .get(code)
+                    .into_iter()
+                    .flatten()
+                    .filter(has_topic);
+                let national = self.national.iter().filter(has_topic);
+                self.collect(regional.chain(national), today)
+            }
+            RegionChoice::Nationwide => {
+                let national = self.national.iter().filter(has_topic);
+                let regional = with_topic
+                    .iter()
+                    .filter(|i| self.national.binary_search(i).is_err());
+                self.collect(national.chain(regional), today)
+            }
+        }
+    }
+
+    /// Finds the phrases of `table` present in `stems` (not yet `used`), marking their stems.
+    fn recognise(table: &[Phrase], query: &[String], used: &mut [bool]) -> Vec<usize> {
+        let mut found = Vec::new();
+        for phrase in table {
+            if found.contains(&phrase.target) {
+                continue;
+            }
+            let mut positions = Vec::with_capacity(phrase.stems.len());
+            for s in &phrase.stems {
+                match query
+                    .iter()
+                    .enumerate()
+                    .position(|(i, q)| q == s && !used[i] && !positions.contains(&i))
+                {
+                    Some(p) => positions.push(p),
+                    None => break,
+                }
+            }
+            if positions.len() == phrase.stems.len() {
+                for p in positions {
+                    used[p] = true;
+                }
+                found.push(phrase.target);
+            }
+        }
+        found
+    }
+
+    /// Understands a free-text query: which topics and region it names, and what else.
+    pub fn parse_query(&self, text: &str) -> TextQuery {
+        let query = stems(text);
+        let mut used = vec![false; query.len()];
+        let regions = Self::recognise(&self.region_phrases, &query, &mut used);
+        let topics = Self::recognise(&self.topic_phrases, &query, &mut used);
+        let mut topic_codes: Vec<usize> = topics;
+        topic_codes.sort_unstable();
+        // The region named first in the text wins if several are named.
+        let region = regions
+            .iter()
+            .min_by_key(|&&r| {
+                let region = &self.taxonomy.regions[r];
+                query.iter().position(|q| {
+                    region
+                        .aliases
+                        .iter()
+                        .map(String::as_str)
+                        .chain(region.name.all())
+                        .any(|a| stems(a).contains(q))
+                })
+            })
+            .map(|&r| self.taxonomy.regions[r].code.clone());
+        let mut terms: Vec<String> = query
+            .into_iter()
+            .zip(used)
+            .filter(|(_, u)| !u)
+            .map(|(q, _)| q)
+            .collect();
+        terms.dedup();
+        TextQuery {
+            topics: topic_codes
+                .into_iter()
+                .map(|t| self.taxonomy.topics[t].code.clone())
+                .collect(),
+            region,
+            terms,
+        }
+    }
+
+    /// A region named by what a person typed ("Дніпрі", "Kyiv"), if exactly one is recognised.
+    pub fn resolve_region(&self, text: &str) -> Option<&Region> {
+        let query = stems(text);
+        let mut used = vec![false; query.len()];
+        let found = Self::recognise(&self.region_phrases, &query, &mut used);
+        match found.as_slice() {
+            [one] => self.taxonomy.regions.get(*one),
+            _ => None,
+        }
+    }
+
+    /// Runs a parsed free-text query. See the module documentation for the ranking.
+    pub fn search_text(&self, query: &TextQuery, today: NaiveDate) -> Vec<&Organization> {
+        let mut score: HashMap<u32, i64> = HashMap::new();
+        if !query.topics.is_empty() {
+            for topic in &query.topics {
+                for &i in self.by_topic.get(topic).into_iter().flatten() {
+                    *score.entry(i).or_default() += 100;
+                }
+            }
+        } else if !query.terms.is_empty() {
+            for term in &query.terms {
+                for &i in self
+                    .name_terms
+                    .get(term)
+                    .into_iter()
+                    .chain(self.text_terms.get(term))
+                    .flatten()
+                {
+                    score.entry(i).or_default();
+                }
+            }
+        } else if let Some(region) = &query.region {
+            for &i in self
+                .by_region
+                .get(region)
+                .into_iter()
+                .flatten()
+                .chain(&self.national)
+            {
+                score.entry(i).or_default();
+            }
+        }
+        for term in &query.terms {
+            for &i in self.name_terms.get(term).into_iter().flatten() {
+                if let Some(s) = score.get_mut(&i) {
+                    *s += 10;
+                }
+            }
+            for &i in self.text_terms.get(term).into_iter().flatten() {
+                if let Some(s) = score.get_mut(&i) {
+                    *s += 3;
+                }
+            }
+        }
+        let mut ranked: Vec<(i64, u32)> = Vec::with_capacity(score.len());
+        for (i, mut s) in score {
+            let org = &self.orgs[i as usize];
+            if !org.is_visible(today) {
+                continue;
+            }
+            if let Some(region) = &query.region {
+                match &org.regions {
+                    RegionScope::National => {}
+                    RegionScope::Regions(codes) if codes.contains(region) => s += 1000,
+                    RegionScope::Regions(_) => continue,
+                }
+            }
+            ranked.push((s, i));
+        }
+        // Higher score first; equal scores by position, which is id order.
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked
+            .into_iter()
+            .map(|(_, i)| &self.orgs[i as usize])
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::organization::fixtures::org;
+    use crate::domain::{Localized, Region, Topic, VettingStatus};
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
+    }
+
+    fn taxonomy() -> Taxonomy {
+        let topic = |code: &str, uk: &str, en: &str, syn: &[&str]| Topic {
+            code: code.into(),
+            name: Localized::new(uk, en),
+            synonyms: syn.iter().map(|s| s.to_string()).collect(),
+        };
+        let region = |code: &str, uk: &str, en: &str, aliases: &[&str]| Region {
+            code: code.into(),
+            name: Localized::new(uk, en),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        };
+        Taxonomy {
+            topics: vec![
+                topic(
+                    "domestic-violence",
+                    "Домашнє насильство",
+                    "Domestic violence",
+                    &["домашнього насильства"],
+                ),
+                topic(
+                    "crsv",
+                    "Сексуальне насильство, пов’язане з конфліктом",
+                    "Conflict-related sexual violence",
+                    &["сексуальне насильство", "СНПК"],
+                ),
+                topic(
+                    "legal-aid",
+                    "Правова допомога",
+                    "Legal aid",
+                    &["юрист", "lawyer"],
+                ),
+            ],
+            regions: vec![
+                region(
+                    "UA-12",
+                    "Дніпропетровська область",
+                    "Dnipropetrovsk oblast",
+                    &["Дніпро", "Дніпропетровщина"],
+                ),
+                region("UA-30", "Київ", "Kyiv city", &["Києві", "Kyiv"]),
+                region(
+                    "UA-46",
+                    "Львівська область",
+                    "Lviv oblast",
+                    &["Львів", "Львові"],
+                ),
+            ],
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let mut expired = org("e-expired", &["domestic-violence"], &["UA-12"]);
+        expired.vetting.expires_on = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let mut suspended = org("f-suspended", &["domestic-violence"], &["UA-12"]);
+        suspended.vetting.status = VettingStatus::Suspended;
+        let mut lawyers = org("d-lawyers", &["legal-aid"], &["UA-30"]);
+        lawyers.name = Localized::new("Правничий щит", "Legal Shield");
+        SearchIndex::new(
+            taxonomy(),
+            vec![
+                org("c-national-dv", &["domestic-violence"], &["national"]),
+                org(
+                    "b-dnipro-dv",
+                    &["domestic-violence", "legal-aid"],
+                    &["UA-12"],
+                ),
+                org("a-lviv-dv", &["domestic-violence"], &["UA-46"]),
+                lawyers,
+                expired,
+                suspended,
+                org("g-dnipro-crsv", &["crsv"], &["UA-12"]),
+            ],
+        )
+    }
+
+    fn ids(orgs: Vec<&Organization>) -> Vec<&str> {
+        orgs.into_iter().map(|o| o.id.as_str()).collect()
+    }
+
+    #[test]
+    fn regional_organizations_come_before_nationwide_ones() {
+        let idx = index();
+        let found = idx.by_topic_and_region(
+            "domestic-violence",
+            &RegionChoice::Region("UA-12".into()),
+            today(),
+        );
+        assert_eq!(ids(found), vec!["b-dnipro-dv", "c-national-dv"]);
+    }
+
+    #[test]
+    fn nationwide_choice_lists_nationwide_first_then_regional() {
+        let idx = index();
+        let found =
+            idx.by_topic_and_region("domestic-violence", &RegionChoice::Nationwide, today());
+        assert_eq!(
+            ids(found),
+            vec!["c-national-dv", "a-lviv-dv", "b-dnipro-dv"]
+        );
+    }
+
+    #[test]
+    fn expired_and_suspended_organizations_are_never_found() {
+        let idx = index();
+        let all = idx.search_text(&idx.parse_query("домашнє насильство"), today());
+        assert!(!ids(all.clone()).contains(&"e-expired"));
+        assert!(!ids(all).contains(&"f-suspended"));
+        assert!(idx.visible("e-expired", today()).is_none());
+        assert!(idx.visible("b-dnipro-dv", today()).is_some());
+    }
+
+    #[test]
+    fn inflected_ukrainian_query_finds_topic_in_region() {
+        let idx = index();
+        let query = idx.parse_query("домашнього насильства у Дніпрі");
+        assert_eq!(query.topics, vec!["domestic-violence"]);
+        assert_eq!(query.region.as_deref(), Some("UA-12"));
+        assert_eq!(
+            ids(idx.search_text(&query, today())),
+            vec!["b-dnipro-dv", "c-national-dv"]
+        );
+    }
+
+    #[test]
+    fn a_longer_topic_phrase_is_not_mistaken_for_another_topic() {
+        let idx = index();
+        let query = idx.parse_query("Сексуальне насильство Дніпро");
+        assert_eq!(query.topics, vec!["crsv"]);
+        assert_eq!(ids(idx.search_text(&query, today())), vec!["g-dnipro-crsv"]);
+    }
+
+    #[test]
+    fn english_query_with_apostrophes_and_case() {
+        let idx = index();
+        let query = idx.parse_query("LAWYER in KYIV");
+        assert_eq!(query.topics, vec!["legal-aid"]);
+        assert_eq!(query.region.as_deref(), Some("UA-30"));
+        assert_eq!(ids(idx.search_text(&query, today())), vec!["d-lawyers"]);
+    }
+
+    #[test]
+    fn plain_terms_match_names() {
+        let idx = index();
+        let query = idx.parse_query("щит");
+        assert!(query.topics.is_empty());
+        assert_eq!(ids(idx.search_text(&query, today())), vec!["d-lawyers"]);
+    }
+
+    #[test]
+    fn a_typed_place_name_resolves_to_its_region() {
+        let idx = index();
+        assert_eq!(
+            idx.resolve_region("Львові").map(|r| r.code.as_str()),
+            Some("UA-46")
+        );
+        assert_eq!(
+            idx.resolve_region("в Дніпрі").map(|r| r.code.as_str()),
+            Some("UA-12")
+        );
+        assert_eq!(
+            idx.resolve_region("Атлантида").map(|r| r.code.as_str()),
+            None
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn search_is_deterministic_and_never_panics(text in "\\PC{0,50}") {
+            let idx = index();
+            let q = idx.parse_query(&text);
+            let first = ids(idx.search_text(&q, today()));
+            let second = ids(idx.search_text(&idx.parse_query(&text), today()));
+            prop_assert_eq!(first, second);
+        }
+
+        #[test]
+        fn region_filter_holds_for_any_query(words in prop::collection::vec("(насильство|юрист|щит|Дніпро|Києві|Львів|домашнього)", 1..4)) {
+            let idx = index();
+            let q = idx.parse_query(&words.join(" "));
+            for org in idx.search_text(&q, today()) {
+                prop_assert!(org.is_visible(today()));
+                if let Some(region) = &q.region {
+                    prop_assert!(org.regions.serves(region));
+                }
+                if !q.topics.is_empty() {
+                    prop_assert!(q.topics.iter().any(|t| org.has_topic(t)));
+                }
+            }
+        }
+    }
+}

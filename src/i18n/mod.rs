@@ -1,0 +1,211 @@
+//! Every user-visible string, looked up by a typed key in `locales/<lang>/main.ftl`.
+//! The locale files are compiled in; a test fails if a key is missing in either language,
+//! if a file has a key no code asks for, or if a file does not parse.
+
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+use crate::domain::Lang;
+
+mod messages;
+pub use messages::Msg;
+
+pub const UK_FTL: &str = include_str!("../../locales/uk/main.ftl");
+pub const EN_FTL: &str = include_str!("../../locales/en/main.ftl");
+
+#[derive(Debug, thiserror::Error)]
+pub enum I18nError {
+    #[error("locale {lang} does not parse: {detail}")]
+    Parse { lang: &'static str, detail: String },
+    #[error("locale {lang} lacks message {key}")]
+    Missing {
+        lang: &'static str,
+        key: &'static str,
+    },
+}
+
+/// The loaded bundles for both languages.
+pub struct I18n {
+    bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+}
+
+fn bundle(lang: Lang, source: &str) -> Result<FluentBundle<FluentResource>, I18nError> {
+    let resource =
+        FluentResource::try_new(source.to_string()).map_err(|(_, errors)| I18nError::Parse {
+            lang: lang.code(),
+            detail: format!("{errors:?}"),
+        })?;
+    let id: LanguageIdentifier = match lang {
+        Lang::Uk => unic_langid::langid!("uk"),
+        Lang::En => unic_langid::langid!("en"),
+    };
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Isolation marks (U+2068/U+2069) would show up as stray characters in Telegram.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .map_err(|errors| I18nError::Parse {
+            lang: lang.code(),
+            detail: format!("{errors:?}"),
+        })?;
+    Ok(bundle)
+}
+
+impl I18n {
+    /// Loads both locales and checks that every key the code uses exists in each.
+    pub fn load() -> Result<I18n, I18nError> {
+        let mut bundles = HashMap::new();
+        bundles.insert(Lang::Uk, bundle(Lang::Uk, UK_FTL)?);
+        bundles.insert(Lang::En, bundle(Lang::En, EN_FTL)?);
+        let i18n = I18n { bundles };
+        for lang in Lang::ALL {
+            for msg in Msg::ALL {
+                if !i18n.bundle(lang).has_message(msg.key()) {
+                    return Err(I18nError::Missing {
+                        lang: lang.code(),
+                        key: msg.key(),
+                    });
+                }
+            }
+        }
+        Ok(i18n)
+    }
+
+    fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
+        // Both languages are inserted in `load`, the only constructor.
+        &self.bundles[&lang]
+    }
+
+    /// The text of a message without arguments.
+    pub fn text(&self, lang: Lang, msg: Msg) -> String {
+        self.format(lang, msg, None)
+    }
+
+    /// The text of a message with named arguments. Strings passed here must already be
+    /// escaped for HTML by the caller if the message is sent as HTML.
+    pub fn with(&self, lang: Lang, msg: Msg, args: &[(&str, Arg<'_>)]) -> String {
+        let mut fargs = FluentArgs::new();
+        for (name, value) in args {
+            let v: FluentValue = match value {
+                Arg::Str(s) => FluentValue::from(s.to_string()),
+                Arg::Num(n) => FluentValue::from(*n),
+            };
+            fargs.set(name.to_string(), v);
+        }
+        self.format(lang, msg, Some(&fargs))
+    }
+
+    fn format(&self, lang: Lang, msg: Msg, args: Option<&FluentArgs>) -> String {
+        let bundle = self.bundle(lang);
+        let Some(pattern) = bundle.get_message(msg.key()).and_then(|m| m.value()) else {
+            // `load` proved every key exists; this is unreachable in a loaded I18n.
+            return msg.key().to_string();
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(key = msg.key(), "locale message formatted with errors");
+        }
+        text.into_owned()
+    }
+
+    /// "5 організацій" / "5 organizations" with the right plural form.
+    pub fn organizations(&self, lang: Lang, count: usize) -> String {
+        self.with(lang, Msg::OrgCount, &[("count", Arg::Num(count as i64))])
+    }
+}
+
+/// A message argument.
+pub enum Arg<'a> {
+    Str(&'a str),
+    Num(i64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(source: &str) -> BTreeSet<String> {
+        let resource = FluentResource::try_new(source.to_string()).unwrap();
+        resource
+            .entries()
+            .filter_map(|e| match e {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_locales_load_and_have_every_key_the_code_uses() {
+        I18n::load().unwrap();
+    }
+
+    #[test]
+    fn both_locales_have_the_same_keys_and_none_unused() {
+        let uk = keys(UK_FTL);
+        let en = keys(EN_FTL);
+        assert_eq!(
+            uk.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "keys only in uk"
+        );
+        assert_eq!(
+            en.difference(&uk).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "keys only in en"
+        );
+        let used: BTreeSet<String> = Msg::ALL.iter().map(|m| m.key().to_string()).collect();
+        assert_eq!(
+            uk.difference(&used).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "keys no code asks for"
+        );
+    }
+
+    #[test]
+    fn ukrainian_plurals_are_right() {
+        let i18n = I18n::load().unwrap();
+        let uk = |n| i18n.organizations(Lang::Uk, n);
+        assert_eq!(uk(1), "1 організація");
+        assert_eq!(uk(2), "2 організації");
+        assert_eq!(uk(4), "4 організації");
+        assert_eq!(uk(5), "5 організацій");
+        assert_eq!(uk(11), "11 організацій");
+        assert_eq!(uk(12), "12 організацій");
+        assert_eq!(uk(21), "21 організація");
+        assert_eq!(uk(22), "22 організації");
+        assert_eq!(uk(25), "25 організацій");
+        assert_eq!(uk(0), "0 організацій");
+        assert_eq!(i18n.organizations(Lang::En, 1), "1 organization");
+        assert_eq!(i18n.organizations(Lang::En, 21), "21 organizations");
+    }
+
+    #[test]
+    fn no_isolation_marks_in_formatted_text() {
+        let i18n = I18n::load().unwrap();
+        let text = i18n.organizations(Lang::Uk, 3);
+        assert!(!text.contains('\u{2068}') && !text.contains('\u{2069}'));
+    }
+
+    #[test]
+    fn command_descriptions_fit_telegram_limits() {
+        let i18n = I18n::load().unwrap();
+        for lang in Lang::ALL {
+            for msg in Msg::COMMAND_DESCRIPTIONS {
+                let text = i18n.text(lang, msg);
+                assert!(
+                    !text.is_empty() && text.len() <= 256,
+                    "{} in {:?} is {} bytes",
+                    msg.key(),
+                    lang,
+                    text.len()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! The store: the only module that touches sled. A small typed API over named trees; no sled
+//! type leaves this module, so another embedded store could replace it.
+//!
+//! Trees (named `key_value` after what maps to what) and their key grammar:
+//! - `orgid_org`:         org id (UTF-8)                         → `OrgRecord` (JSON)
+//! - `topic_orgid`:       topic code, 0xFF, org id               → empty (index)
+//! - `region_orgid`:      region code or "national", 0xFF, org id → empty (index)
+//! - `userid_settings`:   Telegram user id (i64 big-endian)      → `SettingsRecord` (JSON)
+//! - `chatid_dialogue`:   Telegram chat id (i64 big-endian)      → dialogue state (bytes)
+//! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date
+//!
+//! Every write a user is told about is followed by `flush()` before the reply is sent.
+
+mod records;
+
+use std::path::{Path, PathBuf};
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::domain::{Lang, Organization};
+use records::{OrgRecord, SettingsRecord};
+
+/// The schema version this program writes. Older stores are migrated step by step.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Migrations from version N to N+1 are at index N-1. Version 1 is the first schema.
+const MIGRATIONS: &[fn(&Store) -> Result<(), StoreError>] = &[];
+
+const SCHEMA_KEY: &[u8] = b"schema_version";
+const DIRECTORY_KEY: &[u8] = b"directory_loaded";
+const SEP: u8 = 0xFF;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the data directory {0} is in use by another Poruch process (is the bot running?)")]
+    Locked(PathBuf),
+    #[error("the store was written by a newer Poruch (schema {found}, this one knows {supported})")]
+    TooNew { found: u32, supported: u32 },
+    #[error("a record in {tree} cannot be read: {reason}")]
+    Corrupt { tree: &'static str, reason: String },
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+impl From<TransactionError<StoreError>> for StoreError {
+    fn from(e: TransactionError<StoreError>) -> Self {
+        match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => e.into(),
+        }
+    }
+}
+
+/// The persistent store of one Poruch instance.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    orgid_org: sled::Tree,
+    topic_orgid: sled::Tree,
+    region_orgid: sled::Tree,
+    userid_settings: sled::Tree,
+    chatid_dialogue: sled::Tree,
+    meta: sled::Tree,
+}
+
+fn index_key(prefix: &str, id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(prefix.len() + 1 + id.len());
+    key.extend_from_slice(prefix.as_bytes());
+    key.push(SEP);
+    key.extend_from_slice(id.as_bytes());
+    key
+}
+
+fn is_lock_error(e: &sled::Error) -> bool {
+    match e {
+        sled::Error::Io(io) => {
+            io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock")
+        }
+        _ => false,
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`, migrating it to the current schema.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new().path(dir).open().map_err(|e| {
+            if is_lock_error(&e) {
+                StoreError::Locked(dir.to_path_buf())
+            } else {
+                StoreError::from(e)
+            }
+        })?;
+        Self::from_db(db)
+    }
+
+    /// A store that lives only in memory, for tests.
+    pub fn temporary() -> Result<Store, StoreError> {
+        Self::from_db(sled::Config::new().temporary(true).open()?)
+    }
+
+    fn from_db(db: sled::Db) -> Result<Store, StoreError> {
+        let store = Store {
+            orgid_org: db.open_tree("orgid_org")?,
+            topic_orgid: db.open_tree("topic_orgid")?,
+            region_orgid: db.open_tree("region_orgid")?,
+            userid_settings: db.open_tree("userid_settings")?,
+            chatid_dialogue: db.open_tree("chatid_dialogue")?,
+            meta: db.open_tree("meta")?,
+            db,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn schema_version(&self) -> Result<Option<u32>, StoreError> {
+        match self.meta.get(SCHEMA_KEY)? {
+            None => Ok(None),
+            Some(bytes) => {
+                let arr: [u8; 4] = bytes.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                    tree: "meta",
+                    reason: "schema version is not 4 bytes".into(),
+                })?;
+                Ok(Some(u32::from_be_bytes(arr)))
+            }
+        }
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let mut version = match self.schema_version()? {
+            None => {
+                self.meta
+                    .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+                self.db.flush()?;
+                return Ok(());
+            }
+            Some(v) => v,
+        };
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        while version < SCHEMA_VERSION {
+            let step = MIGRATIONS
+                .get(version as usize - 1)
+                .ok_or_else(|| StoreError::Corrupt {
+                    tree: "meta",
+                    reason: format!("no migration from schema {version}"),
+                })?;
+            step(self)?;
+            version += 1;
+            self.meta.insert(SCHEMA_KEY, &version.to_be_bytes())?;
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Makes every write so far durable. Blocking; see `flush` for async callers.
+    pub fn flush_blocking(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Makes every write so far durable without blocking the async runtime. sled's own
+    /// `flush_async` deadlocks when awaited concurrently (sled issue 1308), so it is not used.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.flush())
+            .await
+            .map_err(|e| StoreError::Backend(format!("flush task failed: {e}")))??;
+        Ok(())
+    }
+
+    // --- the directory ---
+
+    /// Whether a directory was ever loaded into this store.
+    pub fn has_directory(&self) -> Result<bool, StoreError> {
+        Ok(self.meta.get(DIRECTORY_KEY)?.is_some())
+    }
+
+    /// Replaces the whole directory and its indexes in one transaction, then flushes.
+    /// Either every organization is replaced or nothing changes.
+    pub fn replace_directory(
+        &self,
+        orgs: &[Organization],
+        loaded_on: &str,
+    ) -> Result<(), StoreError> {
+        let old_orgs: Vec<sled::IVec> = self.orgid_org.iter().keys().collect::<Result<_, _>>()?;
+        let old_topics: Vec<sled::IVec> =
+            self.topic_orgid.iter().keys().collect::<Result<_, _>>()?;
+        let old_regions: Vec<sled::IVec> =
+            self.region_orgid.iter().keys().collect::<Result<_, _>>()?;
+        let mut new_orgs = Vec::with_capacity(orgs.len());
+        for org in orgs {
+            let bytes =
+                serde_json::to_vec(&OrgRecord::from(org)).map_err(|e| StoreError::Corrupt {
+                    tree: "orgid_org",
+                    reason: e.to_string(),
+                })?;
+            new_orgs.push((org.id.as_bytes().to_vec(), bytes));
+        }
+        (
+            &self.orgid_org,
+            &self.topic_orgid,
+            &self.region_orgid,
+            &self.meta,
+        )
+            .transaction(|(t_orgs, t_topics, t_regions, t_meta)| {
+                for k in &old_orgs {
+                    t_orgs.remove(k)?;
+                }
+                for k in &old_topics {
+                    t_topics.remove(k)?;
+                }
+                for k in &old_regions {
+                    t_regions.remove(k)?;
+                }
+                for ((key, bytes), org) in new_orgs.iter().zip(orgs) {
+                    t_orgs.insert(key.as_slice(), bytes.as_slice())?;
+                    for topic in &org.topics {
+                        t_topics.insert(index_key(topic, &org.id), &[])?;
+                    }
+                    match &org.regions {
+                        crate::domain::RegionScope::National => {
+                            t_regions.insert(index_key("national", &org.id), &[])?;
+                        }
+                        crate::domain::RegionScope::Regions(codes) => {
+                            for code in codes {
+                                t_regions.insert(index_key(code, &org.id), &[])?;
+                            }
+                        }
+                    }
+                }
+                t_meta.insert(DIRECTORY_KEY, loaded_on.as_bytes())?;
+                Ok::<(), ConflictableTransactionError<StoreError>>(())
+            })?;
+        self.flush_blocking()
+    }
+
+    /// Every organization of the directory, in id order.
+    pub fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
+        self.orgid_org
+            .iter()
+            .values()
+            .map(|v| {
+                let bytes = v?;
+                let record: OrgRecord =
+                    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                        tree: "orgid_org",
+                        reason: e.to_string(),
+                    })?;
+                Ok(record.into())
+            })
+            .collect()
+    }
+
+    fn index_ids(tree: &sled::Tree, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let mut p = prefix.as_bytes().to_vec();
+        p.push(SEP);
+        tree.scan_prefix(&p)
+            .keys()
+            .map(|k| {
+                let k = k?;
+                Ok(String::from_utf8_lossy(&k[p.len()..]).into_owned())
+            })
+            .collect()
+    }
+
+    /// Ids of the organizations with a topic, from the topic index.
+    pub fn organization_ids_with_topic(&self, topic: &str) -> Result<Vec<String>, StoreError> {
+        Self::index_ids(&self.topic_orgid, topic)
+    }
+
+    /// Ids of the organizations naming a region (or "national"), from the region index.
+    pub fn organization_ids_in_region(&self, region: &str) -> Result<Vec<String>, StoreError> {
+        Self::index_ids(&self.region_orgid, region)
+    }
+
+    // --- users ---
+
+    /// The language a user chose, if they chose one.
+    pub fn user_language(&self, user_id: i64) -> Result<Option<Lang>, StoreError> {
+        match self.userid_settings.get(user_id.to_be_bytes())? {
+            None => Ok(None),
+            Some(bytes) => {
+                let record: SettingsRecord =
+                    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                        tree: "userid_settings",
+                        reason: e.to_string(),
+                    })?;
+                Ok(Lang::from_code(&record.lang))
+            }
+        }
+    }
+
+    /// Remembers a user's language. The caller flushes before confirming.
+    pub fn set_user_language(&self, user_id: i64, lang: Lang) -> Result<(), StoreError> {
+        let record = SettingsRecord {
+            lang: lang.code().to_string(),
+        };
+        let bytes = serde_json::to_vec(&record).map_err(|e| StoreError::Corrupt {
+            tree: "userid_settings",
+            reason: e.to_string(),
+        })?;
+        self.userid_settings.insert(user_id.to_be_bytes(), bytes)?;
+        Ok(())
+    }
+
+    // --- dialogue state (opaque bytes; the bot layer owns their format) ---
+
+    pub fn dialogue(&self, chat_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .chatid_dialogue
+            .get(chat_id.to_be_bytes())?
+            .map(|v| v.to_vec()))
+    }
+
+    pub fn set_dialogue(&self, chat_id: i64, state: &[u8]) -> Result<(), StoreError> {
+        self.chatid_dialogue.insert(chat_id.to_be_bytes(), state)?;
+        Ok(())
+    }
+
+    pub fn remove_dialogue(&self, chat_id: i64) -> Result<(), StoreError> {
+        self.chatid_dialogue.remove(chat_id.to_be_bytes())?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::organization::fixtures::org;
+
+    #[test]
+    fn directory_replacement_is_total_and_indexed() {
+        let store = Store::temporary().unwrap();
+        assert!(!store.has_directory().unwrap());
+        store
+            .replace_directory(
+                &[
+                    org("a", &["crsv"], &["UA-12"]),
+                    org("b", &["crsv"], &["national"]),
+                ],
+                "2026-11-22",
+            )
+            .unwrap();
+        store
+            .replace_directory(&[org("c", &["legal-aid"], &["UA-46"])], "2026-11-22")
+            .unwrap();
+        let ids: Vec<String> = store
+            .organizations()
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(ids, vec!["c"]);
+        assert!(
+            store
+                .organization_ids_with_topic("crsv")
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            store.organization_ids_with_topic("legal-aid").unwrap(),
+            vec!["c"]
+        );
+        assert_eq!(
+            store.organization_ids_in_region("UA-46").unwrap(),
+            vec!["c"]
+        );
+        assert!(store.has_directory().unwrap());
+    }
+
+    #[test]
+    fn organizations_round_trip_through_their_records() {
+        let store = Store::temporary().unwrap();
+        let original = org("a", &["crsv", "legal-aid"], &["UA-12", "UA-30"]);
+        store
+            .replace_directory(std::slice::from_ref(&original), "2026-11-22")
+            .unwrap();
+        assert_eq!(store.organizations().unwrap(), vec![original]);
+    }
+
+    #[test]
+    fn language_and_dialogue_are_kept_per_user() {
+        let store = Store::temporary().unwrap();
+        assert_eq!(store.user_language(7).unwrap(), None);
+        store.set_user_language(7, Lang::En).unwrap();
+        assert_eq!(store.user_language(7).unwrap(), Some(Lang::En));
+        assert_eq!(store.user_language(8).unwrap(), None);
+        store.set_dialogue(-5, b"state").unwrap();
+        assert_eq!(store.dialogue(-5).unwrap().as_deref(), Some(&b"state"[..]));
+        store.remove_dialogue(-5).unwrap();
+        assert_eq!(store.dialogue(-5).unwrap(), None);
+    }
+
+    #[test]
+    fn a_store_is_reopened_with_its_data_and_locked_while_open() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.set_user_language(1, Lang::En).unwrap();
+            store.flush_blocking().unwrap();
+            assert!(matches!(
+                Store::open(dir.path()),
+                Err(StoreError::Locked(_))
+            ));
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.user_language(1).unwrap(), Some(Lang::En));
+        assert_eq!(store.schema_version().unwrap(), Some(SCHEMA_VERSION));
+    }
+
+    #[test]
+    fn a_store_from_a_newer_program_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.meta.insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
+            store.flush_blocking().unwrap();
+        }
+        assert!(matches!(
+            Store::open(dir.path()),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
+    }
+}

@@ -1,0 +1,141 @@
+//! Storage records: what is written to disk, kept apart from the domain types so the domain
+//! can change without silently changing the stored format. Field names are short and stable.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    Audience, Contacts, Localized, Organization, RegionScope, Service, Vetting, VettingStatus,
+};
+
+#[derive(Serialize, Deserialize)]
+pub struct TextRecord {
+    uk: String,
+    #[serde(default)]
+    en: Option<String>,
+}
+
+impl From<&Localized> for TextRecord {
+    fn from(t: &Localized) -> Self {
+        TextRecord {
+            uk: t.uk.clone(),
+            en: t.en.clone(),
+        }
+    }
+}
+
+impl From<TextRecord> for Localized {
+    fn from(t: TextRecord) -> Self {
+        Localized { uk: t.uk, en: t.en }
+    }
+}
+
+/// An organization as stored in `orgid_org`, version 1.
+#[derive(Serialize, Deserialize)]
+pub struct OrgRecord {
+    id: String,
+    demo: bool,
+    name: TextRecord,
+    description: TextRecord,
+    topics: Vec<String>,
+    services: Vec<String>,
+    audiences: Vec<String>,
+    /// Empty means nationwide.
+    regions: Vec<String>,
+    languages: Vec<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    telegram: Option<String>,
+    hours: Option<TextRecord>,
+    women_led: bool,
+    accepts_referrals: bool,
+    vetted_by: String,
+    vetted_on: NaiveDate,
+    expires_on: NaiveDate,
+    active: bool,
+}
+
+impl From<&Organization> for OrgRecord {
+    fn from(o: &Organization) -> Self {
+        OrgRecord {
+            id: o.id.clone(),
+            demo: o.demo,
+            name: (&o.name).into(),
+            description: (&o.description).into(),
+            topics: o.topics.clone(),
+            services: o.services.iter().map(|s| s.code().to_string()).collect(),
+            audiences: o.audiences.iter().map(|a| a.code().to_string()).collect(),
+            regions: match &o.regions {
+                RegionScope::National => Vec::new(),
+                RegionScope::Regions(r) => r.clone(),
+            },
+            languages: o.languages.clone(),
+            phone: o.contacts.phone.clone(),
+            email: o.contacts.email.clone(),
+            website: o.contacts.website.clone(),
+            telegram: o.contacts.telegram.clone(),
+            hours: o.hours.as_ref().map(Into::into),
+            women_led: o.women_led,
+            accepts_referrals: o.accepts_referrals,
+            vetted_by: o.vetting.vetted_by.clone(),
+            vetted_on: o.vetting.vetted_on,
+            expires_on: o.vetting.expires_on,
+            active: o.vetting.status == VettingStatus::Active,
+        }
+    }
+}
+
+impl From<OrgRecord> for Organization {
+    fn from(r: OrgRecord) -> Self {
+        Organization {
+            id: r.id,
+            demo: r.demo,
+            name: r.name.into(),
+            description: r.description.into(),
+            topics: r.topics,
+            // Codes unknown to this version are dropped rather than failing the whole load.
+            services: r
+                .services
+                .iter()
+                .filter_map(|s| Service::from_code(s))
+                .collect(),
+            audiences: r
+                .audiences
+                .iter()
+                .filter_map(|a| Audience::from_code(a))
+                .collect(),
+            regions: if r.regions.is_empty() {
+                RegionScope::National
+            } else {
+                RegionScope::Regions(r.regions)
+            },
+            languages: r.languages,
+            contacts: Contacts {
+                phone: r.phone,
+                email: r.email,
+                website: r.website,
+                telegram: r.telegram,
+            },
+            hours: r.hours.map(Into::into),
+            women_led: r.women_led,
+            accepts_referrals: r.accepts_referrals,
+            vetting: Vetting {
+                vetted_by: r.vetted_by,
+                vetted_on: r.vetted_on,
+                expires_on: r.expires_on,
+                status: if r.active {
+                    VettingStatus::Active
+                } else {
+                    VettingStatus::Suspended
+                },
+            },
+        }
+    }
+}
+
+/// A user's settings in `userid_settings`.
+#[derive(Serialize, Deserialize)]
+pub struct SettingsRecord {
+    pub lang: String,
+}
