@@ -1,0 +1,613 @@
+//! Handler tests: every flow of the bot, in both languages, driven through the handler tree
+//! with teloxide_tests. Every message and edit the bot makes is also checked against the
+//! rules the real Bot API enforces (HTML, 4096 characters, 64-byte callback data).
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use futures_util::future::BoxFuture;
+use serde_json::json;
+use teloxide::dispatching::dialogue::{ErasedStorage, Storage};
+use teloxide::dptree::deps;
+use teloxide::types::{ChatId, InlineKeyboardButtonKind, ReplyMarkup, User};
+use teloxide_tests::{
+    MockBot, MockCallbackQuery, MockGroupChat, MockMessagePhoto, MockMessageSticker,
+    MockMessageText, MockMessageVoice, MockUser, Responses,
+};
+
+use poruch::bot::{BotContext, State, dialogue_storage, schema};
+use poruch::domain::Lang;
+use poruch::i18n::I18n;
+use poruch::storage::Store;
+use poruch::{datafile, startup};
+use support::telegram_rules::Spec;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+struct World {
+    store: Store,
+    ctx: Arc<BotContext>,
+    storage: Arc<ErasedStorage<State>>,
+}
+
+fn world() -> World {
+    let store = Store::temporary().unwrap();
+    let index = startup::load_index(&store, startup::taxonomy().unwrap(), today()).unwrap();
+    let ctx = Arc::new(BotContext {
+        store: store.clone(),
+        index: Arc::new(index),
+        i18n: Arc::new(I18n::load().unwrap()),
+        hotlines: Arc::new(datafile::hotlines().unwrap()),
+        fixed_today: Some(today()),
+    });
+    let storage = dialogue_storage::erased(store.clone());
+    World {
+        store,
+        ctx,
+        storage,
+    }
+}
+
+fn user(lang: &str) -> User {
+    MockUser::new().language_code(lang).build()
+}
+
+fn text(lang: &str, text: &str) -> MockMessageText {
+    MockMessageText::new().text(text).from(user(lang))
+}
+
+fn press(lang: &str, data: &str) -> MockCallbackQuery {
+    MockCallbackQuery::new().data(data).from(user(lang))
+}
+
+fn bot_with<T: teloxide_tests::IntoUpdate>(
+    w: &World,
+    update: T,
+) -> MockBot<Box<dyn std::error::Error + Send + Sync>, teloxide_tests::mock_bot::DistributionKey> {
+    let mut bot = MockBot::new(update, schema());
+    bot.dependencies(deps![w.ctx.clone(), w.storage.clone()]);
+    bot
+}
+
+/// Every text the bot sent or edited in, in order, after checking each against the rules.
+fn texts(responses: &Responses) -> Vec<String> {
+    let spec = Spec::load();
+    let mut out = Vec::new();
+    for sent in &responses.sent_messages_text {
+        let params = serde_json::to_value(&sent.bot_request.reply_markup).unwrap();
+        let mut body = json!({"chat_id": 1, "text": sent.bot_request.text, "parse_mode": "HTML"});
+        if !params.is_null() {
+            body["reply_markup"] = params;
+        }
+        spec.check("sendMessage", &body)
+            .unwrap_or_else(|e| panic!("{e:?}: {}", sent.bot_request.text));
+        out.push(sent.bot_request.text.clone());
+    }
+    for edited in &responses.edited_messages_text {
+        let mut body = json!({"chat_id": 1, "message_id": 1, "text": edited.bot_request.text, "parse_mode": "HTML"});
+        if let Some(markup) = &edited.bot_request.reply_markup {
+            body["reply_markup"] = serde_json::to_value(markup).unwrap();
+        }
+        spec.check("editMessageText", &body)
+            .unwrap_or_else(|e| panic!("{e:?}: {}", edited.bot_request.text));
+        out.push(edited.bot_request.text.clone());
+    }
+    out
+}
+
+fn last_text(responses: &Responses) -> String {
+    texts(responses).last().cloned().unwrap_or_default()
+}
+
+/// The callback data of every button the bot's last message or edit carried.
+fn buttons(responses: &Responses) -> Vec<(String, String)> {
+    let markup = responses
+        .edited_messages_text
+        .last()
+        .and_then(|e| e.bot_request.reply_markup.clone())
+        .or_else(|| {
+            responses
+                .sent_messages_text
+                .last()
+                .and_then(|s| s.bot_request.reply_markup.clone())
+        });
+    let Some(ReplyMarkup::InlineKeyboard(markup)) = markup else {
+        return Vec::new();
+    };
+    markup
+        .inline_keyboard
+        .into_iter()
+        .flatten()
+        .filter_map(|b| match b.kind {
+            InlineKeyboardButtonKind::CallbackData(data) => Some((b.text, data)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn has_button(responses: &Responses, data: &str) -> bool {
+    buttons(responses).iter().any(|(_, d)| d == data)
+}
+
+// --- /start ---
+
+#[tokio::test]
+async fn start_greets_in_ukrainian_by_default_with_the_menu() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "/start"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Вітаю! Я <b>Поруч</b>"));
+    for data in ["1:f", "1:u", "1:l", "1:p"] {
+        assert!(has_button(&r, data), "menu lacks {data}");
+    }
+}
+
+#[tokio::test]
+async fn start_greets_english_clients_in_english() {
+    let w = world();
+    let mut bot = bot_with(&w, text("en-US", "/start"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Hello! I am <b>Poruch</b>"));
+    assert!(
+        buttons(&r)
+            .iter()
+            .any(|(label, _)| label.contains("Find support"))
+    );
+}
+
+// --- /find: topic → region → results → card ---
+
+#[tokio::test]
+async fn find_walks_topic_region_results_and_card_in_ukrainian() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "/find"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Оберіть тему"));
+    assert!(has_button(&r, "1:t:domestic-violence"));
+
+    bot.update(press("uk", "1:t:domestic-violence"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.answered_callback_queries.len(), 1);
+    assert!(last_text(&r).contains("Тема: <b>Домашнє насильство</b>"));
+    assert!(has_button(&r, "1:r:domestic-violence:UA-12:0"));
+    assert!(has_button(&r, "1:r:domestic-violence:*:0"));
+    bot.assert_state(State::ChoosingRegion {
+        topic: "domestic-violence".into(),
+    })
+    .await;
+
+    bot.update(press("uk", "1:r:domestic-violence:UA-12:0"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.answered_callback_queries.len(), 1);
+    let results = last_text(&r);
+    assert!(
+        results.contains("<b>Домашнє насильство</b> · Дніпропетровська область"),
+        "{results}"
+    );
+    assert!(results.contains("Знайдено: 3 організації"), "{results}");
+    // Regional organizations first, nationwide after.
+    let regional = results.find("Рівність поруч").unwrap();
+    let national = results.find("Видавництво пам’яток").unwrap();
+    assert!(regional < national);
+    bot.assert_state(State::Idle).await;
+
+    bot.update(press("uk", "1:o:demo-rivnist-dnipro"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    let card = last_text(&r);
+    assert!(
+        card.contains("<b>Допомога:</b> консультації, правова допомога"),
+        "{card}"
+    );
+    assert!(card.contains("demo-rivnist-dnipro@example.org"));
+    assert!(card.contains("✅ Перевірено 01.10.2026 (Demo coordinator)"));
+    assert!(card.contains("Демонстраційний запис"));
+    assert!(
+        has_button(&r, "1:u"),
+        "urgent help is one tap away on the card"
+    );
+}
+
+#[tokio::test]
+async fn find_works_in_english_with_pages_of_five() {
+    let w = world();
+    let mut bot = bot_with(&w, press("en", "1:r:legal-aid:*:0"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    let page = last_text(&r);
+    assert!(page.contains("<b>Legal aid</b> · all of Ukraine"), "{page}");
+    assert!(page.contains("Page 1 of 3"), "{page}");
+    assert_eq!(
+        buttons(&r)
+            .iter()
+            .filter(|(_, d)| d.starts_with("1:o:"))
+            .count(),
+        5
+    );
+    assert!(has_button(&r, "1:r:legal-aid:*:1"));
+
+    bot.update(press("en", "1:r:legal-aid:*:2"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Page 3 of 3"));
+    assert!(has_button(&r, "1:r:legal-aid:*:1"), "a Back button");
+    assert!(
+        !has_button(&r, "1:r:legal-aid:*:3"),
+        "no Next on the last page"
+    );
+}
+
+#[tokio::test]
+async fn a_typed_place_name_chooses_the_region() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "у Дніпрі"));
+    bot.set_state(State::ChoosingRegion {
+        topic: "domestic-violence".into(),
+    })
+    .await;
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Дніпропетровська область"));
+    assert!(last_text(&r).contains("Рівність поруч"));
+    bot.assert_state(State::Idle).await;
+}
+
+#[tokio::test]
+async fn an_unknown_place_is_explained_and_the_step_kept() {
+    let w = world();
+    let mut bot = bot_with(&w, text("en", "Atlantis <b>"));
+    bot.set_state(State::ChoosingRegion {
+        topic: "crsv".into(),
+    })
+    .await;
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("I could not recognise the place “Atlantis &lt;b&gt;”"));
+    bot.assert_state(State::ChoosingRegion {
+        topic: "crsv".into(),
+    })
+    .await;
+}
+
+// --- free text ---
+
+#[tokio::test]
+async fn free_text_in_ukrainian_finds_topic_and_region() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "домашнього насильства у Дніпрі"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    let page = last_text(&r);
+    assert!(
+        page.contains("Пошук: <i>Домашнє насильство · Дніпропетровська область</i>"),
+        "{page}"
+    );
+    assert!(page.contains("Рівність поруч"));
+    assert!(
+        !page.contains("домашнього"),
+        "the typed text is not echoed or kept"
+    );
+    let state = bot.get_state::<State>().await;
+    assert_eq!(
+        state,
+        State::TextResults {
+            topics: vec!["domestic-violence".into()],
+            region: Some("UA-12".into()),
+            terms: vec![]
+        }
+    );
+}
+
+#[tokio::test]
+async fn free_text_in_english_pages_through_its_results() {
+    let w = world();
+    let mut bot = bot_with(&w, text("en", "psychologist"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Psychological support"));
+    assert!(has_button(&r, "1:q:1"));
+    bot.update(press("en", "1:q:1"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Page 2 of"));
+}
+
+#[tokio::test]
+async fn a_text_page_button_without_its_search_has_expired() {
+    let w = world();
+    let mut bot = bot_with(&w, press("uk", "1:q:1"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.answered_callback_queries.len(), 1);
+    assert_eq!(
+        r.answered_callback_queries[0].text.as_deref(),
+        Some("Ця кнопка застаріла. Ось меню.")
+    );
+    assert!(has_button(&r, "1:f"), "the menu follows");
+}
+
+#[tokio::test]
+async fn a_query_of_only_stop_words_asks_for_more() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "мені треба допомога"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Напишіть, що шукаєте"));
+}
+
+// --- urgent help ---
+
+#[tokio::test]
+async fn urgent_lists_sourced_hotlines_in_both_languages() {
+    for (lang, expect) in [("uk", "Екстрена допомога"), ("en", "Emergency")] {
+        let w = world();
+        let mut bot = bot_with(&w, text(lang, "/urgent"));
+        bot.dispatch().await;
+        let page = last_text(&bot.get_responses());
+        assert!(page.contains(expect), "{page}");
+        for number in ["112", "102", "116 123", "1547", "0 800 213 103", "7333"] {
+            assert!(
+                page.contains(&format!("<b>{number}</b>")),
+                "{number} missing in {lang}"
+            );
+        }
+    }
+}
+
+/// A dialogue store whose disk is gone: every read and write fails.
+struct BrokenStorage;
+
+impl Storage<State> for BrokenStorage {
+    type Error = std::io::Error;
+
+    fn remove_dialogue(self: Arc<Self>, _: ChatId) -> BoxFuture<'static, Result<(), Self::Error>> {
+        Box::pin(async { Err(std::io::Error::other("disk gone")) })
+    }
+
+    fn update_dialogue(
+        self: Arc<Self>,
+        _: ChatId,
+        _: State,
+    ) -> BoxFuture<'static, Result<(), Self::Error>> {
+        Box::pin(async { Err(std::io::Error::other("disk gone")) })
+    }
+
+    fn get_dialogue(
+        self: Arc<Self>,
+        _: ChatId,
+    ) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {
+        Box::pin(async { Err(std::io::Error::other("disk gone")) })
+    }
+}
+
+#[tokio::test]
+async fn urgent_answers_even_when_the_store_cannot_be_read() {
+    let w = world();
+    let broken: Arc<ErasedStorage<State>> = Arc::new(BrokenStorage).erase();
+    let mut bot = MockBot::new(text("uk", "/urgent"), schema());
+    bot.dependencies(deps![w.ctx.clone(), broken.clone()]);
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("116 123"));
+
+    bot.update(press("en", "1:u"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.answered_callback_queries.len(), 1);
+    assert!(last_text(&r).contains("7333"));
+}
+
+// --- language, privacy, help, cancel ---
+
+#[tokio::test]
+async fn language_is_switched_and_remembered() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "/language"));
+    bot.dispatch().await;
+    assert!(has_button(&bot.get_responses(), "1:sl:en"));
+
+    bot.update(press("uk", "1:sl:en"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.answered_callback_queries.len(), 1);
+    assert!(last_text(&r).contains("I will speak English now"));
+    assert_eq!(
+        w.store.user_language(MockUser::ID as i64).unwrap(),
+        Some(Lang::En)
+    );
+
+    // A Ukrainian client is now answered in English.
+    bot.update(text("uk", "/start"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Hello!"));
+
+    bot.update(press("en", "1:sl:uk"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("тепер я говорю українською"));
+}
+
+#[tokio::test]
+async fn privacy_says_what_is_kept_and_that_bot_chats_are_not_end_to_end_encrypted() {
+    for (lang, expect) in [
+        ("uk", "не мають наскрізного шифрування"),
+        ("en", "not end-to-end encrypted"),
+    ] {
+        let w = world();
+        let mut bot = bot_with(&w, text(lang, "/privacy"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(expect), "{lang}");
+        // teloxide_tests allows one MockBot at a time.
+        drop(bot);
+        let mut bot = bot_with(&w, press(lang, "1:p"));
+        bot.dispatch().await;
+        assert!(
+            last_text(&bot.get_responses()).contains(expect),
+            "{lang} button"
+        );
+    }
+}
+
+#[tokio::test]
+async fn help_lists_the_commands_in_both_languages() {
+    for (lang, expect) in [("uk", "/find — знайти"), ("en", "/find — find")] {
+        let w = world();
+        let mut bot = bot_with(&w, text(lang, "/help"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(expect));
+    }
+}
+
+#[tokio::test]
+async fn cancel_leaves_any_step() {
+    for (lang, expect) in [("uk", "Скасовано"), ("en", "Cancelled")] {
+        let w = world();
+        let mut bot = bot_with(&w, text(lang, "/cancel"));
+        bot.set_state(State::ChoosingRegion {
+            topic: "crsv".into(),
+        })
+        .await;
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(expect));
+        assert_eq!(bot.try_get_state::<State>().await, None);
+    }
+}
+
+// --- bad input ---
+
+#[tokio::test]
+async fn stickers_photos_and_voice_get_a_hint() {
+    let w = world();
+    let mut bot = bot_with(&w, MockMessageSticker::new().from(user("uk")));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Я розумію лише текст і кнопки"));
+    bot.update(MockMessagePhoto::new().from(user("en")));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("I understand only text and buttons"));
+    bot.update(MockMessageVoice::new().from(user("uk")));
+    bot.set_state(State::ChoosingRegion {
+        topic: "crsv".into(),
+    })
+    .await;
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Я розумію лише текст"));
+    bot.assert_state(State::ChoosingRegion {
+        topic: "crsv".into(),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_command_points_to_help() {
+    for (lang, expect) in [("uk", "/help"), ("en", "See /help")] {
+        let w = world();
+        let mut bot = bot_with(&w, text(lang, "/frobnicate"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(expect));
+    }
+}
+
+#[tokio::test]
+async fn forged_stale_and_malformed_buttons_are_answered_and_change_nothing() {
+    for data in [
+        "garbage",
+        "1:o:no-such-org",
+        "1:t:astrology",
+        "1:r:crsv:UA-99:0",
+        "0:f",
+        "1:r:crsv:UA-12:x",
+        "",
+    ] {
+        let w = world();
+        let mut bot = bot_with(&w, press("en", data));
+        bot.set_state(State::ChoosingRegion {
+            topic: "crsv".into(),
+        })
+        .await;
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert_eq!(
+            r.answered_callback_queries.len(),
+            1,
+            "{data:?} not answered exactly once"
+        );
+        assert_eq!(
+            r.answered_callback_queries[0].text.as_deref(),
+            Some("This button has expired. Here is the menu.")
+        );
+        assert!(last_text(&r).contains("This button has expired"));
+        assert!(has_button(&r, "1:f"));
+        bot.assert_state(State::ChoosingRegion {
+            topic: "crsv".into(),
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn an_organization_that_lost_its_vetting_is_not_shown() {
+    let w = world();
+    let mut ctx = BotContext {
+        store: w.store.clone(),
+        index: w.ctx.index.clone(),
+        i18n: w.ctx.i18n.clone(),
+        hotlines: w.ctx.hotlines.clone(),
+        fixed_today: NaiveDate::from_ymd_opt(2027, 10, 2),
+    };
+    ctx.fixed_today = NaiveDate::from_ymd_opt(2027, 10, 2);
+    let mut bot = MockBot::new(press("uk", "1:o:demo-rivnist-dnipro"), schema());
+    bot.dependencies(deps![Arc::new(ctx), w.storage.clone()]);
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Ця кнопка застаріла"));
+}
+
+#[tokio::test]
+async fn group_chats_are_ignored() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "/start").chat(MockGroupChat::new().build()));
+    bot.dispatch().await;
+    assert!(bot.get_responses().sent_messages.is_empty());
+}
+
+// --- persistence of the dialogue ---
+
+#[tokio::test]
+async fn a_state_from_an_older_version_resets_to_the_menu_and_the_message_is_answered() {
+    let w = world();
+    w.store
+        .set_dialogue(MockUser::ID as i64, br#"{"RemovedVariant":{"x":1}}"#)
+        .unwrap();
+    let mut bot = bot_with(&w, text("uk", "юрист у Львові"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(
+        last_text(&r).contains("Правова допомога"),
+        "{}",
+        last_text(&r)
+    );
+}
+
+#[tokio::test]
+async fn the_step_is_kept_in_the_store_across_a_restart() {
+    let w = world();
+    let mut bot = bot_with(&w, press("uk", "1:t:crsv"));
+    bot.dispatch().await;
+    drop(bot);
+    // A new context over the same store, as after a restart.
+    let restarted = World {
+        store: w.store.clone(),
+        ctx: w.ctx.clone(),
+        storage: dialogue_storage::erased(w.store.clone()),
+    };
+    let mut bot = bot_with(&restarted, text("uk", "Харків"));
+    bot.dispatch().await;
+    let page = last_text(&bot.get_responses());
+    assert!(page.contains("Сексуальне насильство"), "{page}");
+    assert!(page.contains("Світанок"), "{page}");
+}

@@ -1,0 +1,184 @@
+//! The command line: bad input, directory import/export/validate/search, the store lock.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn poruch(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_poruch"))
+        .args(args)
+        .env("PORUCH_DATA_DIR", data_dir)
+        .env_remove("TELOXIDE_TOKEN")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn a_missing_token_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = poruch(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("@BotFather"));
+}
+
+#[test]
+fn the_shipped_directory_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = poruch(dir.path(), &["directory", "validate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("0 error(s)"));
+}
+
+const BROKEN: &str = r#"
+[[organizations]]
+id = "broken-one"
+name.en = "No Ukrainian name"
+description.uk = "Опис"
+topics = ["astrology"]
+regions = ["UA-99"]
+contacts.website = "not a url"
+vetting.vetted_by = "X"
+vetting.vetted_on = "2026-01-01"
+vetting.expires_on = "2027-01-01"
+vetting.status = "active"
+"#;
+
+#[test]
+fn a_broken_file_lists_every_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let broken = files.path().join("broken.toml");
+    std::fs::write(&broken, BROKEN).unwrap();
+    let broken = broken.to_str().unwrap();
+
+    let out = poruch(dir.path(), &["directory", "validate", broken]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    for needle in [
+        "broken.toml:4: error: broken-one.name.uk: missing Ukrainian text",
+        "broken.toml:6: error: broken-one.topics: unknown topic code \"astrology\"",
+        "broken.toml:7: error: broken-one.regions: unknown region code \"UA-99\"",
+        "broken.toml:8: error: broken-one.contacts.website: bad URL",
+    ] {
+        assert!(report.contains(needle), "missing {needle:?} in\n{report}");
+    }
+
+    let before = files.path().join("before.toml");
+    let after = files.path().join("after.toml");
+    assert_eq!(
+        poruch(
+            dir.path(),
+            &["directory", "export", before.to_str().unwrap()]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let out = poruch(dir.path(), &["directory", "import", broken]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("store is unchanged"));
+    assert_eq!(
+        poruch(
+            dir.path(),
+            &["directory", "export", after.to_str().unwrap()]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read_to_string(before).unwrap(),
+        std::fs::read_to_string(after).unwrap()
+    );
+}
+
+#[test]
+fn import_then_export_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let first = files.path().join("first.toml");
+    let second = files.path().join("second.toml");
+    let out = poruch(
+        dir.path(),
+        &["directory", "import", "data/organizations.toml"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("imported 32 organizations"));
+    poruch(
+        dir.path(),
+        &["directory", "export", first.to_str().unwrap()],
+    );
+    let out = poruch(
+        dir.path(),
+        &["directory", "import", first.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    poruch(
+        dir.path(),
+        &["directory", "export", second.to_str().unwrap()],
+    );
+    let first = std::fs::read_to_string(first).unwrap();
+    assert!(first.contains("demo-rivnist-dnipro"));
+    assert_eq!(first, std::fs::read_to_string(second).unwrap());
+}
+
+#[test]
+fn search_prints_json_with_ids_names_topics_and_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = poruch(
+        dir.path(),
+        &[
+            "directory",
+            "search",
+            "--text",
+            "домашнього насильства у Дніпрі",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = found.as_array().unwrap();
+    assert!(!found.is_empty());
+    assert_eq!(found[0]["id"], "demo-rivnist-dnipro");
+    for org in found {
+        assert!(org["name"].is_string());
+        assert!(
+            org["topics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "domestic-violence")
+        );
+        let regions = org["regions"].as_array().unwrap();
+        assert!(regions.iter().any(|r| r == "UA-12" || r == "national"));
+    }
+    let out = poruch(dir.path(), &["directory", "search", "--topic", "astrology"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_store_in_use_is_reported_in_one_line_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = poruch::storage::Store::open(dir.path()).unwrap();
+    let out = poruch(dir.path(), &["directory", "search", "--topic", "crsv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("in use"), "{err}");
+}

@@ -1,0 +1,314 @@
+//! A local fake Telegram Bot API server, strict like the real one (see `telegram_rules`).
+//! It serves long polling (`getUpdates`) from updates a test pushes, records every call the
+//! bot makes, and answers like Telegram: a Message for sends and edits, `true` for the rest,
+//! and `{"ok": false, ...}` with the right status for anything Telegram would refuse.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+use super::telegram_rules::Spec;
+
+/// One call the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub params: Value,
+    /// The error Telegram would have answered, if any.
+    pub refused: Option<String>,
+    /// The result returned (a Message for sends and edits).
+    pub result: Value,
+}
+
+#[derive(Default)]
+struct Inner {
+    updates: Vec<Value>,
+    next_update_id: i64,
+    next_message_id: i64,
+    calls: Vec<Call>,
+}
+
+#[derive(Clone)]
+pub struct FakeBotApi {
+    inner: Arc<Mutex<Inner>>,
+    notify: Arc<Notify>,
+    spec: Arc<Spec>,
+    pub url: String,
+}
+
+pub const BOT_ID: i64 = 7_000_000_001;
+
+impl FakeBotApi {
+    pub async fn start() -> FakeBotApi {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a local port");
+        let url = format!("http://{}/", listener.local_addr().expect("local address"));
+        let api = FakeBotApi {
+            inner: Arc::new(Mutex::new(Inner {
+                next_update_id: 1,
+                next_message_id: 1000,
+                ..Inner::default()
+            })),
+            notify: Arc::new(Notify::new()),
+            spec: Arc::new(Spec::load()),
+            url,
+        };
+        let server = api.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let server = server.clone();
+                tokio::spawn(async move { server.serve(stream).await });
+            }
+        });
+        api
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues an update (its `update_id` is filled in) and returns that id.
+    pub fn push(&self, mut update: Value) -> i64 {
+        let id = {
+            let mut inner = self.lock();
+            let id = inner.next_update_id;
+            inner.next_update_id += 1;
+            update["update_id"] = json!(id);
+            inner.updates.push(update);
+            id
+        };
+        self.notify.notify_waiters();
+        id
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    /// Every call Telegram would have refused.
+    pub fn refusals(&self) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.refused.is_some())
+            .collect()
+    }
+
+    /// Waits until a call after the first `after` calls satisfies `pred`, and returns it.
+    pub async fn wait_for(&self, after: usize, what: &str, pred: impl Fn(&Call) -> bool) -> Call {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(call) = self.calls().into_iter().skip(after).find(|c| pred(c)) {
+                return call;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; calls: {:#?}",
+                self.calls()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn serve(&self, stream: TcpStream) {
+        let mut reader = BufReader::new(stream);
+        loop {
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).await.unwrap_or(0) == 0 {
+                return;
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .to_string();
+            let mut length = 0usize;
+            let mut content_type = String::new();
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                let header = header.trim_end();
+                if header.is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = header.split_once(':') {
+                    match name.trim().to_ascii_lowercase().as_str() {
+                        "content-length" => length = value.trim().parse().unwrap_or(0),
+                        "content-type" => content_type = value.trim().to_string(),
+                        _ => {}
+                    }
+                }
+            }
+            let mut body = vec![0u8; length];
+            if reader.read_exact(&mut body).await.is_err() {
+                return;
+            }
+            let (status, response) = self.handle(&path, &content_type, &body).await;
+            let reason = if status == 200 { "OK" } else { "Error" };
+            let payload = response.to_string();
+            let head = format!(
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                payload.len()
+            );
+            let stream = reader.get_mut();
+            if stream.write_all(head.as_bytes()).await.is_err()
+                || stream.write_all(payload.as_bytes()).await.is_err()
+            {
+                return;
+            }
+        }
+    }
+
+    async fn handle(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+        let raw = path.rsplit('/').next().unwrap_or("");
+        let method = self.spec.canonical(raw).unwrap_or_else(|| raw.to_string());
+        let params: Value = if body.is_empty() {
+            json!({})
+        } else if content_type.starts_with("application/json") {
+            serde_json::from_slice(body).unwrap_or(Value::Null)
+        } else {
+            Value::Null
+        };
+        if !path.starts_with("/bot") || params.is_null() {
+            return (
+                400,
+                json!({"ok": false, "error_code": 400, "description": "Bad Request: unreadable request"}),
+            );
+        }
+        if let Err(refusal) = self.spec.check(&method, &params) {
+            self.lock().calls.push(Call {
+                method,
+                params,
+                refused: Some(refusal.description.clone()),
+                result: Value::Null,
+            });
+            let error = json!({"ok": false, "error_code": refusal.code, "description": refusal.description});
+            return (refusal.code, error);
+        }
+        if method.eq_ignore_ascii_case("getUpdates") {
+            return (
+                200,
+                json!({"ok": true, "result": self.updates(&params).await}),
+            );
+        }
+        let result = self.result_of(&method, &params);
+        self.lock().calls.push(Call {
+            method,
+            params,
+            refused: None,
+            result: result.clone(),
+        });
+        (200, json!({"ok": true, "result": result}))
+    }
+
+    async fn updates(&self, params: &Value) -> Value {
+        let offset = params.get("offset").and_then(Value::as_i64).unwrap_or(0);
+        let timeout = params
+            .get("timeout")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+            .min(2);
+        let deadline = Instant::now() + Duration::from_secs(timeout);
+        loop {
+            let notified = self.notify.notified();
+            {
+                let mut inner = self.lock();
+                // Telegram forgets updates below the offset: they were confirmed.
+                inner
+                    .updates
+                    .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+                if !inner.updates.is_empty() {
+                    return Value::Array(inner.updates.clone());
+                }
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || tokio::time::timeout(left, notified).await.is_err() {
+                return json!([]);
+            }
+        }
+    }
+
+    fn result_of(&self, method: &str, params: &Value) -> Value {
+        match method.to_ascii_lowercase().as_str() {
+            "getme" => json!({
+                "id": BOT_ID, "is_bot": true, "first_name": "Poruch", "username": "poruch_test_bot",
+                "can_join_groups": false, "can_read_all_group_messages": false,
+                "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false
+            }),
+            "sendmessage" | "editmessagetext" => {
+                let chat_id = params["chat_id"].as_i64().unwrap_or(0);
+                let message_id = match params.get("message_id").and_then(Value::as_i64) {
+                    Some(id) => id,
+                    None => {
+                        let mut inner = self.lock();
+                        inner.next_message_id += 1;
+                        inner.next_message_id
+                    }
+                };
+                let mut message = json!({
+                    "message_id": message_id,
+                    "date": 1_760_000_000,
+                    "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                    "from": {"id": BOT_ID, "is_bot": true, "first_name": "Poruch", "username": "poruch_test_bot"},
+                    "text": super::telegram_rules::visible_html(params["text"].as_str().unwrap_or_default()).unwrap_or_default(),
+                });
+                if let Some(markup) = params.get("reply_markup") {
+                    message["reply_markup"] = markup.clone();
+                }
+                message
+            }
+            _ => json!(true),
+        }
+    }
+}
+
+/// A Telegram user for updates.
+pub fn user(id: i64, language: &str) -> Value {
+    json!({"id": id, "is_bot": false, "first_name": "Test", "language_code": language})
+}
+
+/// A private text message from a user (commands get their entity, as Telegram sends them).
+pub fn text_update(from: &Value, message_id: i64, text: &str) -> Value {
+    let mut message = json!({
+        "message_id": message_id,
+        "date": 1_760_000_000,
+        "chat": {"id": from["id"], "type": "private", "first_name": "Test"},
+        "from": from,
+        "text": text,
+    });
+    if text.starts_with('/') {
+        let len = text
+            .split_whitespace()
+            .next()
+            .unwrap_or(text)
+            .encode_utf16()
+            .count();
+        message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
+    }
+    json!({"message": message})
+}
+
+/// A press on a button of a message the bot sent.
+pub fn press(from: &Value, id: &str, message: &Value, data: &str) -> Value {
+    json!({"callback_query": {"id": id, "from": from, "chat_instance": "ci", "message": message, "data": data}})
+}
+
+/// The callback data of the button labelled `label` (exactly or as a prefix) in a call's markup.
+pub fn button(call: &Call, label: &str) -> Option<String> {
+    call.params["reply_markup"]["inline_keyboard"]
+        .as_array()?
+        .iter()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .find(|b| {
+            b["text"]
+                .as_str()
+                .is_some_and(|t| t == label || t.starts_with(label))
+        })
+        .and_then(|b| b["callback_data"].as_str().map(String::from))
+}

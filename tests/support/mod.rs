@@ -1,0 +1,5 @@
+//! Test support shared by the integration tests.
+#![allow(dead_code)]
+
+pub mod fake_bot_api;
+pub mod telegram_rules;
