@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use poruch::domain::{
-    Audience, Contacts, Localized, Organization, RegionChoice, RegionScope, SearchIndex, Service,
-    Vetting, VettingStatus,
+    Audience, Contacts, Localized, Organization, RegionChoice, RegionScope, Service, Vetting,
+    VettingStatus,
 };
 use poruch::storage::Store;
 use poruch::{datafile, startup};

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::problem::{Problem, Report, Severity, line_of};
+use super::problem::{LineIndex, Problem, Report, Severity, line_of};
 use crate::domain::validate::{
     is_valid_email, is_valid_phone, is_valid_slug, is_valid_telegram, is_valid_url,
 };
@@ -103,6 +103,7 @@ const NATIONAL: &str = "national";
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
+    lines: &'a LineIndex,
     span: std::ops::Range<usize>,
     label: String,
     problems: Vec<Problem>,
@@ -122,11 +123,11 @@ impl Checker<'_> {
                     .is_some_and(|rest| rest.starts_with([' ', '=', '.', '\t']))
             };
             if starts(key) || starts(top) || t.starts_with(&format!("[organizations.{top}]")) {
-                return line_of(self.text, offset);
+                return self.lines.line(offset);
             }
             offset += line.len();
         }
-        line_of(self.text, self.span.start)
+        self.lines.line(self.span.start)
     }
 
     fn report(&mut self, severity: Severity, key: &str, message: impl Into<String>) {
@@ -378,6 +379,7 @@ pub fn parse_organizations(
             message: "unknown top-level key (expected [[organizations]])".into(),
         });
     }
+    let lines = LineIndex::new(text);
     let mut orgs = Vec::with_capacity(parsed.organizations.len());
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for (i, spanned) in parsed.organizations.iter().enumerate() {
@@ -390,6 +392,7 @@ pub fn parse_organizations(
         let mut checker = Checker {
             file,
             text,
+            lines: &lines,
             span: spanned.span(),
             label,
             problems: Vec::new(),

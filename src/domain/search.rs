@@ -226,6 +226,10 @@ impl SearchIndex {
     }
 
     /// Finds the phrases of `table` present in `stems` (not yet `used`), marking their stems.
+    fn postings<'a>(map: &'a HashMap<String, Vec<u32>>, key: &str) -> &'a [u32] {
+        map.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     fn recognise(table: &[Phrase], query: &[String], used: &mut [bool]) -> Vec<usize> {
         let mut found = Vec::new();
         for phrase in table {
@@ -306,68 +310,79 @@ impl SearchIndex {
 
     /// Runs a parsed free-text query. See the module documentation for the ranking.
     pub fn search_text(&self, query: &TextQuery, today: NaiveDate) -> Vec<&Organization> {
-        let mut score: HashMap<u32, i64> = HashMap::new();
+        // Dense per-organization arrays rather than a map: a query touches thousands of
+        // postings and this keeps it well under the 200 µs budget at 10,000 organizations.
+        let n = self.orgs.len();
+        let mut points = vec![0u32; n];
+        let mut hit = vec![false; n];
+        let mut candidates: Vec<u32> = Vec::new();
+        let mut admit = |i: u32, hit: &mut Vec<bool>| {
+            if !hit[i as usize] {
+                hit[i as usize] = true;
+                candidates.push(i);
+            }
+        };
         if !query.topics.is_empty() {
             for topic in &query.topics {
-                for &i in self.by_topic.get(topic).into_iter().flatten() {
-                    *score.entry(i).or_default() += 100;
+                for &i in Self::postings(&self.by_topic, topic) {
+                    admit(i, &mut hit);
+                    points[i as usize] += 100;
                 }
             }
         } else if !query.terms.is_empty() {
             for term in &query.terms {
-                for &i in self
-                    .name_terms
-                    .get(term)
-                    .into_iter()
-                    .chain(self.text_terms.get(term))
-                    .flatten()
+                for &i in Self::postings(&self.name_terms, term)
+                    .iter()
+                    .chain(Self::postings(&self.text_terms, term))
                 {
-                    score.entry(i).or_default();
+                    admit(i, &mut hit);
                 }
             }
         } else if let Some(region) = &query.region {
-            for &i in self
-                .by_region
-                .get(region)
-                .into_iter()
-                .flatten()
+            for &i in Self::postings(&self.by_region, region)
+                .iter()
                 .chain(&self.national)
             {
-                score.entry(i).or_default();
+                admit(i, &mut hit);
             }
         }
         for term in &query.terms {
-            for &i in self.name_terms.get(term).into_iter().flatten() {
-                if let Some(s) = score.get_mut(&i) {
-                    *s += 10;
+            for &i in Self::postings(&self.name_terms, term) {
+                if hit[i as usize] {
+                    points[i as usize] += 10;
                 }
             }
-            for &i in self.text_terms.get(term).into_iter().flatten() {
-                if let Some(s) = score.get_mut(&i) {
-                    *s += 3;
+            for &i in Self::postings(&self.text_terms, term) {
+                if hit[i as usize] {
+                    points[i as usize] += 3;
                 }
             }
         }
-        let mut ranked: Vec<(i64, u32)> = Vec::with_capacity(score.len());
-        for (i, mut s) in score {
+        let in_region = query
+            .region
+            .as_deref()
+            .map(|r| Self::postings(&self.by_region, r));
+        // Sort keys: higher score first, then position (id order); packed into one u64.
+        let mut ranked: Vec<u64> = Vec::with_capacity(candidates.len());
+        for i in candidates {
             let org = &self.orgs[i as usize];
             if !org.is_visible(today) {
                 continue;
             }
-            if let Some(region) = &query.region {
-                match &org.regions {
-                    RegionScope::National => {}
-                    RegionScope::Regions(codes) if codes.contains(region) => s += 1000,
-                    RegionScope::Regions(_) => continue,
+            let mut score = points[i as usize];
+            if let Some(regional) = in_region {
+                if regional.binary_search(&i).is_ok() {
+                    score += 1000;
+                } else if !org.regions.is_national() {
+                    continue;
                 }
             }
-            ranked.push((s, i));
+            ranked.push((u64::from(u32::MAX - score) << 32) | u64::from(i));
         }
-        // Higher score first; equal scores by position, which is id order.
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.sort_unstable();
         ranked
             .into_iter()
-            .map(|(_, i)| &self.orgs[i as usize])
+            .map(|key| &self.orgs[(key & 0xFFFF_FFFF) as usize])
             .collect()
     }
 }

@@ -24,8 +24,11 @@ use records::{OrgRecord, SettingsRecord};
 /// The schema version this program writes. Older stores are migrated step by step.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Migrations from version N to N+1 are at index N-1. Version 1 is the first schema.
-const MIGRATIONS: &[fn(&Store) -> Result<(), StoreError>] = &[];
+/// One step of the schema: version 1 is the first, so the list is empty for now.
+type Migration = fn(&Store) -> Result<(), StoreError>;
+
+/// Migrations from version N to N+1 are at index N-1.
+const MIGRATIONS: &[Migration] = &[];
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const DIRECTORY_KEY: &[u8] = b"directory_loaded";
