@@ -505,12 +505,12 @@ vetting.status = "active"
 "#;
 
     #[test]
-    fn the_shipped_demo_directory_is_valid_and_broad() {
-        let tax = taxonomy().unwrap();
+    fn the_shipped_demo_directory_is_valid_and_broad() -> Result<(), Box<dyn std::error::Error>> {
+        let tax = taxonomy()?;
         let (orgs, report) =
             parse_organizations(DEMO_ORGANIZATIONS, "data/organizations.toml", &tax, today());
         assert!(!report.has_errors(), "{:#?}", report.problems);
-        let orgs = orgs.unwrap();
+        let orgs = orgs.ok_or(report.clone())?;
         assert!(orgs.len() >= 30);
         assert!(orgs.iter().all(|o| {
             o.demo
@@ -541,17 +541,19 @@ vetting.status = "active"
             "demo organizations cover only {} regions",
             regions.len()
         );
+        Ok(())
     }
 
     #[test]
-    fn a_good_file_parses() {
-        let (orgs, report) = parse_organizations(GOOD, "f.toml", &taxonomy().unwrap(), today());
+    fn a_good_file_parses() -> Result<(), Box<dyn std::error::Error>> {
+        let (orgs, report) = parse_organizations(GOOD, "f.toml", &taxonomy()?, today());
         assert!(!report.has_errors(), "{:#?}", report.problems);
         assert_eq!(orgs.map(|o| o.len()), Some(1));
+        Ok(())
     }
 
     #[test]
-    fn every_problem_is_listed_with_line_and_field() {
+    fn every_problem_is_listed_with_line_and_field() -> Result<(), Box<dyn std::error::Error>> {
         let broken = GOOD
             .replace("topics = [\"crsv\"]", "topics = [\"crsv\", \"astrology\"]")
             .replace("regions = [\"UA-12\"]", "regions = [\"UA-99\"]")
@@ -561,7 +563,7 @@ vetting.status = "active"
                 "contacts.phone = \"call me\"",
             )
             + GOOD;
-        let (orgs, report) = parse_organizations(&broken, "f.toml", &taxonomy().unwrap(), today());
+        let (orgs, report) = parse_organizations(&broken, "f.toml", &taxonomy()?, today());
         assert!(orgs.is_none());
         let text: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
         let has = |needle: &str| text.iter().any(|t| t.contains(needle));
@@ -582,43 +584,43 @@ vetting.status = "active"
             has("test-org.id: duplicate id (first used on line 3)"),
             "{text:#?}"
         );
+        Ok(())
     }
 
     #[test]
-    fn expired_vetting_is_a_warning_not_an_error() {
+    fn expired_vetting_is_a_warning_not_an_error() -> Result<(), Box<dyn std::error::Error>> {
         let expired = GOOD.replace("2027-01-01", "2026-06-01");
-        let (orgs, report) = parse_organizations(&expired, "f.toml", &taxonomy().unwrap(), today());
+        let (orgs, report) = parse_organizations(&expired, "f.toml", &taxonomy()?, today());
         assert!(orgs.is_some());
         assert!(report.warnings().any(|w| w.message.contains("expired")));
+        Ok(())
     }
 
     #[test]
-    fn unknown_fields_and_syntax_errors_are_reported() {
+    fn unknown_fields_and_syntax_errors_are_reported() -> Result<(), Box<dyn std::error::Error>> {
         let typo = GOOD.replace("topics =", "topiks = [\"crsv\"]\ntopics =");
-        let (_, report) = parse_organizations(&typo, "f.toml", &taxonomy().unwrap(), today());
+        let (_, report) = parse_organizations(&typo, "f.toml", &taxonomy()?, today());
         assert!(
             report
                 .errors()
                 .any(|e| e.field == "test-org.topiks" && e.message == "unknown field")
         );
-        let (orgs, report) = parse_organizations(
-            "[[organizations]\nid = ",
-            "f.toml",
-            &taxonomy().unwrap(),
-            today(),
-        );
+        let (orgs, report) =
+            parse_organizations("[[organizations]\nid = ", "f.toml", &taxonomy()?, today());
         assert!(orgs.is_none());
         assert!(report.has_errors());
+        Ok(())
     }
 
     #[test]
-    fn export_then_import_round_trips() {
-        let tax = taxonomy().unwrap();
-        let (orgs, _) = parse_organizations(DEMO_ORGANIZATIONS, "d", &tax, today());
-        let orgs = orgs.unwrap();
-        let written = export_organizations(&orgs).unwrap();
+    fn export_then_import_round_trips() -> Result<(), Box<dyn std::error::Error>> {
+        let tax = taxonomy()?;
+        let (orgs, first) = parse_organizations(DEMO_ORGANIZATIONS, "d", &tax, today());
+        let orgs = orgs.ok_or(first)?;
+        let written = export_organizations(&orgs)?;
         let (again, report) = parse_organizations(&written, "e", &tax, today());
         assert!(!report.has_errors(), "{:#?}", report.problems);
-        assert_eq!(again.unwrap(), orgs);
+        assert_eq!(again.ok_or(report)?, orgs);
+        Ok(())
     }
 }

@@ -200,8 +200,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shipped_taxonomy_has_every_topic_and_all_27_regions() {
-        let tax = taxonomy().unwrap();
+    fn shipped_taxonomy_has_every_topic_and_all_27_regions()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let tax = taxonomy()?;
         for code in [
             "crsv",
             "sexual-harassment",
@@ -225,17 +226,20 @@ mod tests {
                 .map(|r| r.name.get(crate::domain::Lang::En)),
             Some("Dnipropetrovsk oblast")
         );
+        Ok(())
     }
 
     #[test]
-    fn shipped_hotlines_all_have_a_source_and_a_check_date() {
-        let lines = hotlines().unwrap();
+    fn shipped_hotlines_all_have_a_source_and_a_check_date()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let lines = hotlines()?;
         assert!(lines.iter().any(|h| h.number == "116 123"));
         assert!(lines.iter().all(|h| !h.source.is_empty()));
+        Ok(())
     }
 
     #[test]
-    fn a_hotline_without_source_is_refused() {
+    fn a_hotline_without_source_is_refused() -> Result<(), Box<dyn std::error::Error>> {
         let text = r#"
 [[hotlines]]
 number = "102"
@@ -246,5 +250,6 @@ source = ""
 checked_on = "2026-11-22"
 "#;
         assert!(parse_hotlines(text).is_err());
+        Ok(())
     }
 }

@@ -141,12 +141,14 @@ mod tests {
     }
 
     #[test]
-    fn both_locales_load_and_have_every_key_the_code_uses() {
-        I18n::load().unwrap();
+    fn both_locales_load_and_have_every_key_the_code_uses() -> Result<(), Box<dyn std::error::Error>>
+    {
+        I18n::load()?;
+        Ok(())
     }
 
     #[test]
-    fn both_locales_have_the_same_keys_and_none_unused() {
+    fn both_locales_have_the_same_keys_and_none_unused() -> Result<(), Box<dyn std::error::Error>> {
         let uk = keys(UK_FTL);
         let en = keys(EN_FTL);
         assert_eq!(
@@ -165,11 +167,12 @@ mod tests {
             Vec::<&String>::new(),
             "keys no code asks for"
         );
+        Ok(())
     }
 
     #[test]
-    fn ukrainian_plurals_are_right() {
-        let i18n = I18n::load().unwrap();
+    fn ukrainian_plurals_are_right() -> Result<(), Box<dyn std::error::Error>> {
+        let i18n = I18n::load()?;
         let uk = |n| i18n.organizations(Lang::Uk, n);
         assert_eq!(uk(1), "1 організація");
         assert_eq!(uk(2), "2 організації");
@@ -183,18 +186,20 @@ mod tests {
         assert_eq!(uk(0), "0 організацій");
         assert_eq!(i18n.organizations(Lang::En, 1), "1 organization");
         assert_eq!(i18n.organizations(Lang::En, 21), "21 organizations");
+        Ok(())
     }
 
     #[test]
-    fn no_isolation_marks_in_formatted_text() {
-        let i18n = I18n::load().unwrap();
+    fn no_isolation_marks_in_formatted_text() -> Result<(), Box<dyn std::error::Error>> {
+        let i18n = I18n::load()?;
         let text = i18n.organizations(Lang::Uk, 3);
         assert!(!text.contains('\u{2068}') && !text.contains('\u{2069}'));
+        Ok(())
     }
 
     #[test]
-    fn command_descriptions_fit_telegram_limits() {
-        let i18n = I18n::load().unwrap();
+    fn command_descriptions_fit_telegram_limits() -> Result<(), Box<dyn std::error::Error>> {
+        let i18n = I18n::load()?;
         for lang in Lang::ALL {
             for msg in Msg::COMMAND_DESCRIPTIONS {
                 let text = i18n.text(lang, msg);
@@ -207,5 +212,6 @@ mod tests {
                 );
             }
         }
+        Ok(())
     }
 }

@@ -344,96 +344,80 @@ mod tests {
     use crate::domain::organization::fixtures::org;
 
     #[test]
-    fn directory_replacement_is_total_and_indexed() {
-        let store = Store::temporary().unwrap();
-        assert!(!store.has_directory().unwrap());
-        store
-            .replace_directory(
-                &[
-                    org("a", &["crsv"], &["UA-12"]),
-                    org("b", &["crsv"], &["national"]),
-                ],
-                "2026-11-22",
-            )
-            .unwrap();
-        store
-            .replace_directory(&[org("c", &["legal-aid"], &["UA-46"])], "2026-11-22")
-            .unwrap();
-        let ids: Vec<String> = store
-            .organizations()
-            .unwrap()
-            .into_iter()
-            .map(|o| o.id)
-            .collect();
+    fn directory_replacement_is_total_and_indexed() -> Result<(), Box<dyn std::error::Error>> {
+        let store = Store::temporary()?;
+        assert!(!store.has_directory()?);
+        store.replace_directory(
+            &[
+                org("a", &["crsv"], &["UA-12"]),
+                org("b", &["crsv"], &["national"]),
+            ],
+            "2026-11-22",
+        )?;
+        store.replace_directory(&[org("c", &["legal-aid"], &["UA-46"])], "2026-11-22")?;
+        let ids: Vec<String> = store.organizations()?.into_iter().map(|o| o.id).collect();
         assert_eq!(ids, vec!["c"]);
-        assert!(
-            store
-                .organization_ids_with_topic("crsv")
-                .unwrap()
-                .is_empty()
-        );
-        assert_eq!(
-            store.organization_ids_with_topic("legal-aid").unwrap(),
-            vec!["c"]
-        );
-        assert_eq!(
-            store.organization_ids_in_region("UA-46").unwrap(),
-            vec!["c"]
-        );
-        assert!(store.has_directory().unwrap());
+        assert!(store.organization_ids_with_topic("crsv")?.is_empty());
+        assert_eq!(store.organization_ids_with_topic("legal-aid")?, vec!["c"]);
+        assert_eq!(store.organization_ids_in_region("UA-46")?, vec!["c"]);
+        assert!(store.has_directory()?);
+        Ok(())
     }
 
     #[test]
-    fn organizations_round_trip_through_their_records() {
-        let store = Store::temporary().unwrap();
+    fn organizations_round_trip_through_their_records() -> Result<(), Box<dyn std::error::Error>> {
+        let store = Store::temporary()?;
         let original = org("a", &["crsv", "legal-aid"], &["UA-12", "UA-30"]);
-        store
-            .replace_directory(std::slice::from_ref(&original), "2026-11-22")
-            .unwrap();
-        assert_eq!(store.organizations().unwrap(), vec![original]);
+        store.replace_directory(std::slice::from_ref(&original), "2026-11-22")?;
+        assert_eq!(store.organizations()?, vec![original]);
+        Ok(())
     }
 
     #[test]
-    fn language_and_dialogue_are_kept_per_user() {
-        let store = Store::temporary().unwrap();
-        assert_eq!(store.user_language(7).unwrap(), None);
-        store.set_user_language(7, Lang::En).unwrap();
-        assert_eq!(store.user_language(7).unwrap(), Some(Lang::En));
-        assert_eq!(store.user_language(8).unwrap(), None);
-        store.set_dialogue(-5, b"state").unwrap();
-        assert_eq!(store.dialogue(-5).unwrap().as_deref(), Some(&b"state"[..]));
-        store.remove_dialogue(-5).unwrap();
-        assert_eq!(store.dialogue(-5).unwrap(), None);
+    fn language_and_dialogue_are_kept_per_user() -> Result<(), Box<dyn std::error::Error>> {
+        let store = Store::temporary()?;
+        assert_eq!(store.user_language(7)?, None);
+        store.set_user_language(7, Lang::En)?;
+        assert_eq!(store.user_language(7)?, Some(Lang::En));
+        assert_eq!(store.user_language(8)?, None);
+        store.set_dialogue(-5, b"state")?;
+        assert_eq!(store.dialogue(-5)?.as_deref(), Some(&b"state"[..]));
+        store.remove_dialogue(-5)?;
+        assert_eq!(store.dialogue(-5)?, None);
+        Ok(())
     }
 
     #[test]
-    fn a_store_is_reopened_with_its_data_and_locked_while_open() {
-        let dir = tempfile::tempdir().unwrap();
+    fn a_store_is_reopened_with_its_data_and_locked_while_open()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
         {
-            let store = Store::open(dir.path()).unwrap();
-            store.set_user_language(1, Lang::En).unwrap();
-            store.flush_blocking().unwrap();
+            let store = Store::open(dir.path())?;
+            store.set_user_language(1, Lang::En)?;
+            store.flush_blocking()?;
             assert!(matches!(
                 Store::open(dir.path()),
                 Err(StoreError::Locked(_))
             ));
         }
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.user_language(1).unwrap(), Some(Lang::En));
-        assert_eq!(store.schema_version().unwrap(), Some(SCHEMA_VERSION));
+        let store = Store::open(dir.path())?;
+        assert_eq!(store.user_language(1)?, Some(Lang::En));
+        assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
+        Ok(())
     }
 
     #[test]
-    fn a_store_from_a_newer_program_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
+    fn a_store_from_a_newer_program_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
         {
-            let store = Store::open(dir.path()).unwrap();
-            store.meta.insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
-            store.flush_blocking().unwrap();
+            let store = Store::open(dir.path())?;
+            store.meta.insert(SCHEMA_KEY, &99u32.to_be_bytes())?;
+            store.flush_blocking()?;
         }
         assert!(matches!(
             Store::open(dir.path()),
             Err(StoreError::TooNew { found: 99, .. })
         ));
+        Ok(())
     }
 }
