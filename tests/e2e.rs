@@ -19,13 +19,17 @@ impl Drop for Bot {
 }
 
 fn start_bot(api: &FakeBotApi, data_dir: &Path) -> Bot {
+    start_bot_logging(api, data_dir, "info", Stdio::null())
+}
+
+fn start_bot_logging(api: &FakeBotApi, data_dir: &Path, level: &str, log: Stdio) -> Bot {
     let child = Command::new(env!("CARGO_BIN_EXE_poruch"))
         .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN")
         .env("TELOXIDE_API_URL", &api.url)
         .env("PORUCH_DATA_DIR", data_dir)
-        .env("PORUCH_LOG", "info")
+        .env("PORUCH_LOG", level)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the poruch binary starts");
     Bot(child)
@@ -185,4 +189,52 @@ async fn a_step_survives_kill_9_and_bad_input_is_answered_politely() {
         "Telegram would refuse: {:#?}",
         api.refusals()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_at_trace_level_carry_no_text_and_no_ids() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log_path = dir.path().join("bot.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let store = dir.path().join("store");
+    let bot = start_bot_logging(&api, &store, "trace", Stdio::from(log));
+    started(&api).await;
+
+    let canary_id = 918_273_645;
+    let me = user(canary_id, "uk");
+    let n = api.calls().len();
+    api.push(text_update(&me, 1, "юрист CANARYTEXT у Львові"));
+    let results = api
+        .wait_for(n, "search results", |c| c.method == "sendMessage")
+        .await;
+    let n = api.calls().len();
+    api.push(press(
+        &me,
+        "canary-press",
+        &results.result,
+        "1:o:does-not-exist",
+    ));
+    api.wait_for(n, "the answer", |c| c.method == "answerCallbackQuery")
+        .await;
+    let n = api.calls().len();
+    api.push(text_update(&me, 2, "/start"));
+    api.wait_for(n, "the welcome", |c| c.method == "sendMessage")
+        .await;
+    drop(bot);
+
+    let log = std::fs::read_to_string(&log_path).expect("log written");
+    assert!(
+        log.contains("bot started"),
+        "the log is being written: {log}"
+    );
+    for secret in [
+        "CANARYTEXT",
+        "canarytext",
+        "юрист",
+        &canary_id.to_string(),
+        "TEST-TOKEN",
+    ] {
+        assert!(!log.contains(secret), "the log contains {secret:?}:\n{log}");
+    }
 }
