@@ -74,8 +74,12 @@ async fn edit_or_send(
         if let Some(keyboard) = &screen.keyboard {
             request = request.reply_markup(keyboard.clone());
         }
-        if request.await.is_ok() {
-            return Ok(());
+        match request.await {
+            // Pressing the button of the page already shown changes nothing: not an error.
+            Ok(_) | Err(teloxide::RequestError::Api(teloxide::ApiError::MessageNotModified)) => {
+                return Ok(());
+            }
+            Err(_) => {}
         }
     }
     send(bot, chat, screen).await
@@ -162,6 +166,16 @@ pub async fn command(
     apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
 }
 
+/// The text a person typed, or the hint to send instead: for a sticker, photo or voice
+/// message, and for a command that is not ours (ours are handled before this).
+fn typed_text<'m>(ctx: &BotContext, lang: Lang, msg: &'m Message) -> Result<&'m str, Screen> {
+    match msg.text() {
+        None => Err(hint(ctx, lang, Msg::TextExpected)),
+        Some(text) if text.starts_with('/') => Err(hint(ctx, lang, Msg::UnknownCommand)),
+        Some(text) => Ok(text),
+    }
+}
+
 /// Text while choosing a region: a place name, resolved to a region.
 pub async fn region_text(
     bot: Bot,
@@ -172,10 +186,9 @@ pub async fn region_text(
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
     let result = async {
-        let screen = match msg.text() {
-            None => hint(&ctx, lang, Msg::TextExpected),
-            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
-            Some(text) => match ctx.index.resolve_region(text) {
+        let screen = match typed_text(&ctx, lang, &msg) {
+            Err(hint) => hint,
+            Ok(text) => match ctx.index.resolve_region(text) {
                 Some(region) => {
                     let region = RegionChoice::Region(region.code.clone());
                     dialogue.exit().await?;
@@ -210,10 +223,9 @@ pub async fn free_text(
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
     let result = async {
-        let screen = match msg.text() {
-            None => hint(&ctx, lang, Msg::TextExpected),
-            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
-            Some(text) => {
+        let screen = match typed_text(&ctx, lang, &msg) {
+            Err(hint) => hint,
+            Ok(text) => {
                 let query = ctx.index.parse_query(text);
                 if query.is_empty() {
                     hint(&ctx, lang, Msg::EmptyQuery)
