@@ -176,13 +176,23 @@ async fn a_step_survives_kill_9_and_bad_input_is_answered_politely() {
             .unwrap_or_default()
             .contains("expired")
     );
+    let expired = api
+        .wait_for(n, "the menu after the forged button", |c| {
+            c.method == "sendMessage"
+        })
+        .await;
+    assert!(
+        text(&expired).contains("This button has expired"),
+        "{}",
+        text(&expired)
+    );
 
     let n = api.calls().len();
     api.push(text_update(&me, 4, "/urgent"));
     let urgent = api
         .wait_for(n, "hotlines", |c| c.method == "sendMessage")
         .await;
-    assert!(text(&urgent).contains("116 123"));
+    assert!(text(&urgent).contains("116 123"), "{}", text(&urgent));
 
     assert!(
         api.refusals().is_empty(),
