@@ -229,8 +229,10 @@ async fn logs_at_trace_level_carry_no_text_and_no_ids() {
         .await;
     let n = api.calls().len();
     api.push(text_update(&me, 2, "/start"));
-    api.wait_for(n, "the welcome", |c| c.method == "sendMessage")
-        .await;
+    api.wait_for(n, "the welcome", |c| {
+        c.method == "sendMessage" && text(c).contains("Вітаю")
+    })
+    .await;
     drop(bot);
 
     let log = std::fs::read_to_string(&log_path).expect("log written");
