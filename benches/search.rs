@@ -202,4 +202,17 @@ fn main() {
         hits += found.len();
     }
     report("free text (parse + search)", samples, hits);
+    if std::env::var_os("BENCH_PER_QUERY").is_some() {
+        for (q, text) in queries.iter().enumerate() {
+            let mut samples = Vec::new();
+            let mut hits = 0;
+            for _ in 0..2000 {
+                let t = Instant::now();
+                let found = index.search_text(&index.parse_query(text), today);
+                samples.push(t.elapsed());
+                hits += found.len();
+            }
+            report(&format!("  q{q}"), samples, hits);
+        }
+    }
 }

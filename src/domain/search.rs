@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::normalize::stems;
-use super::{Organization, Region, RegionScope, Taxonomy};
+use super::{Organization, Region, RegionScope, Taxonomy, VettingStatus};
 
 /// The region a person chose at the region step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +59,11 @@ pub struct SearchIndex {
     by_topic: HashMap<String, Vec<u32>>,
     by_region: HashMap<String, Vec<u32>>,
     national: Vec<u32>,
+    /// Per position: the last day the organization may be shown (`NaiveDate::MIN` if
+    /// suspended) and whether it works nationwide. Dense, so a query that scores thousands of
+    /// candidates does not touch each organization's record.
+    shown_until: Vec<NaiveDate>,
+    is_national: Vec<bool>,
     name_terms: HashMap<String, Vec<u32>>,
     text_terms: HashMap<String, Vec<u32>>,
     topic_phrases: Vec<Phrase>,
@@ -145,9 +150,19 @@ impl SearchIndex {
                 .chain(r.name.all())
                 .map(move |s| (i, s))
         }));
+        let shown_until = orgs
+            .iter()
+            .map(|o| match o.vetting.status {
+                VettingStatus::Active => o.vetting.expires_on,
+                VettingStatus::Suspended => NaiveDate::MIN,
+            })
+            .collect();
+        let is_national = orgs.iter().map(|o| o.regions.is_national()).collect();
         SearchIndex {
             taxonomy,
             orgs,
+            shown_until,
+            is_national,
             by_topic,
             by_region,
             national,
@@ -188,8 +203,8 @@ impl SearchIndex {
         ids: impl Iterator<Item = &'a u32>,
         today: NaiveDate,
     ) -> Vec<&'a Organization> {
-        ids.map(|&i| &self.orgs[i as usize])
-            .filter(|o| o.is_visible(today))
+        ids.filter(|&&i| self.shown_until[i as usize] >= today)
+            .map(|&i| &self.orgs[i as usize])
             .collect()
     }
 
@@ -230,28 +245,38 @@ impl SearchIndex {
         map.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    fn recognise(table: &[Phrase], query: &[String], used: &mut [bool]) -> Vec<usize> {
-        let mut found = Vec::new();
+    /// Returns each recognised target with the query position where it was first named.
+    fn recognise(table: &[Phrase], query: &[String], used: &mut [bool]) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        // Phrases are a few words long; a fixed buffer avoids an allocation per phrase.
+        let mut positions = [0usize; 8];
         for phrase in table {
-            if found.contains(&phrase.target) {
+            if phrase.stems.len() > positions.len()
+                || found.iter().any(|&(t, _)| t == phrase.target)
+            {
                 continue;
             }
-            let mut positions = Vec::with_capacity(phrase.stems.len());
+            let mut n = 0;
             for s in &phrase.stems {
+                let taken = &positions[..n];
                 match query
                     .iter()
                     .enumerate()
-                    .position(|(i, q)| q == s && !used[i] && !positions.contains(&i))
+                    .position(|(i, q)| q == s && !used[i] && !taken.contains(&i))
                 {
-                    Some(p) => positions.push(p),
+                    Some(p) => {
+                        positions[n] = p;
+                        n += 1;
+                    }
                     None => break,
                 }
             }
-            if positions.len() == phrase.stems.len() {
-                for p in positions {
+            if n == phrase.stems.len() {
+                for &p in &positions[..n] {
                     used[p] = true;
                 }
-                found.push(phrase.target);
+                let first = positions[..n].iter().copied().min().unwrap_or(0);
+                found.push((phrase.target, first));
             }
         }
         found
@@ -263,23 +288,13 @@ impl SearchIndex {
         let mut used = vec![false; query.len()];
         let regions = Self::recognise(&self.region_phrases, &query, &mut used);
         let topics = Self::recognise(&self.topic_phrases, &query, &mut used);
-        let mut topic_codes: Vec<usize> = topics;
-        topic_codes.sort_unstable();
+        let mut topic_indexes: Vec<usize> = topics.into_iter().map(|(t, _)| t).collect();
+        topic_indexes.sort_unstable();
         // The region named first in the text wins if several are named.
         let region = regions
             .iter()
-            .min_by_key(|&&r| {
-                let region = &self.taxonomy.regions[r];
-                query.iter().position(|q| {
-                    region
-                        .aliases
-                        .iter()
-                        .map(String::as_str)
-                        .chain(region.name.all())
-                        .any(|a| stems(a).contains(q))
-                })
-            })
-            .map(|&r| self.taxonomy.regions[r].code.clone());
+            .min_by_key(|&&(_, position)| position)
+            .map(|&(r, _)| self.taxonomy.regions[r].code.clone());
         let mut terms: Vec<String> = query
             .into_iter()
             .zip(used)
@@ -288,7 +303,7 @@ impl SearchIndex {
             .collect();
         terms.dedup();
         TextQuery {
-            topics: topic_codes
+            topics: topic_indexes
                 .into_iter()
                 .map(|t| self.taxonomy.topics[t].code.clone())
                 .collect(),
@@ -303,7 +318,7 @@ impl SearchIndex {
         let mut used = vec![false; query.len()];
         let found = Self::recognise(&self.region_phrases, &query, &mut used);
         match found.as_slice() {
-            [one] => self.taxonomy.regions.get(*one),
+            [(one, _)] => self.taxonomy.regions.get(*one),
             _ => None,
         }
     }
@@ -365,15 +380,14 @@ impl SearchIndex {
         // Sort keys: higher score first, then position (id order); packed into one u64.
         let mut ranked: Vec<u64> = Vec::with_capacity(candidates.len());
         for i in candidates {
-            let org = &self.orgs[i as usize];
-            if !org.is_visible(today) {
+            if self.shown_until[i as usize] < today {
                 continue;
             }
             let mut score = points[i as usize];
             if let Some(regional) = in_region {
                 if regional.binary_search(&i).is_ok() {
                     score += 1000;
-                } else if !org.regions.is_national() {
+                } else if !self.is_national[i as usize] {
                     continue;
                 }
             }
