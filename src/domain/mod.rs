@@ -4,6 +4,8 @@
 pub mod lang;
 pub mod normalize;
 pub mod organization;
+pub mod referral;
+pub mod routing;
 pub mod search;
 pub mod taxonomy;
 pub mod validate;
@@ -12,5 +14,6 @@ pub use lang::{Lang, Localized};
 pub use organization::{
     Audience, Contacts, Organization, RegionScope, Service, Vetting, VettingStatus,
 };
+pub use referral::{Action, HelpKind, Outcome, ReferralStatus, Transition};
 pub use search::{RegionChoice, SearchIndex, TextQuery};
 pub use taxonomy::{Hotline, Region, Taxonomy, Topic};
