@@ -11,6 +11,7 @@
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
 
+pub mod crypto;
 mod records;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,229 @@
+//! Encryption at rest for what must never sit on disk in plain text (request descriptions,
+//! contact details, relayed messages): XChaCha20-Poly1305 with a random 24-byte nonce per
+//! record, and the record's place in the store as associated data, so a sealed value cannot
+//! be moved to another record unnoticed. The key is a 32-byte file created on first start
+//! with mode 0600; a key file others can read is refused.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+
+const KEY_LEN: usize = 32;
+const NONCE_LEN: usize = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("cannot read or create the key file {path}: {source}")]
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the key file {0} is not a 32-byte key")]
+    BadKey(PathBuf),
+    #[error("the key file {0} can be read by other users; run: chmod 600 {0}")]
+    KeyExposed(PathBuf),
+    #[error("a sealed record does not open (wrong key, tampered, or moved)")]
+    Unreadable,
+    #[error("a record is too long to seal")]
+    TooLong,
+}
+
+/// Seals and opens records with the store's key.
+pub struct Sealer {
+    cipher: XChaCha20Poly1305,
+}
+
+impl Sealer {
+    /// Loads the key at `path`, creating it (mode 0600) if it does not exist.
+    pub fn load_or_create(path: &Path) -> Result<Sealer, CryptoError> {
+        let io = |source| CryptoError::KeyFile {
+            path: path.to_path_buf(),
+            source,
+        };
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                check_private(path)?;
+                let key: [u8; KEY_LEN] = bytes
+                    .try_into()
+                    .map_err(|_| CryptoError::BadKey(path.to_path_buf()))?;
+                Ok(Sealer {
+                    cipher: XChaCha20Poly1305::new(&key.into()),
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+                let mut file = create_private(path).map_err(io)?;
+                file.write_all(&key).map_err(io)?;
+                file.sync_all().map_err(io)?;
+                Ok(Sealer {
+                    cipher: XChaCha20Poly1305::new(&key),
+                })
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// A sealer with a fresh key that lives only in memory, for tests.
+    pub fn ephemeral() -> Sealer {
+        Sealer {
+            cipher: XChaCha20Poly1305::new(&XChaCha20Poly1305::generate_key(&mut OsRng)),
+        }
+    }
+
+    /// Encrypts `plain`, bound to `place` (e.g. the tree and key it is stored under).
+    pub fn seal(&self, plain: &[u8], place: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        // Encryption only fails for inputs longer than the cipher allows (2^38 bytes).
+        let sealed = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: place,
+                },
+            )
+            .map_err(|_| CryptoError::TooLong)?;
+        let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    /// Decrypts what `seal` produced for the same `place`.
+    pub fn open(&self, sealed: &[u8], place: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        if sealed.len() < NONCE_LEN {
+            return Err(CryptoError::Unreadable);
+        }
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        self.cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: place,
+                },
+            )
+            .map_err(|_| CryptoError::Unreadable)
+    }
+}
+
+#[cfg(unix)]
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), CryptoError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|source| CryptoError::KeyFile {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        Err(CryptoError::KeyExposed(path.to_path_buf()))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(not(unix))]
+fn check_private(_: &Path) -> Result<(), CryptoError> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CANARY: &[u8] = "мене домагається командир CANARY-4242".as_bytes();
+
+    #[test]
+    fn a_sealed_record_opens_only_in_its_place() -> Result<(), CryptoError> {
+        let sealer = Sealer::ephemeral();
+        let sealed = sealer.seal(CANARY, b"request_body/R-7K3Q")?;
+        assert!(!sealed.windows(CANARY.len()).any(|w| w == CANARY));
+        assert_eq!(sealer.open(&sealed, b"request_body/R-7K3Q")?, CANARY);
+        assert!(
+            sealer.open(&sealed, b"request_body/R-AAAA").is_err(),
+            "moved to another record"
+        );
+        let mut tampered = sealed.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(sealer.open(&tampered, b"request_body/R-7K3Q").is_err());
+        assert!(
+            Sealer::ephemeral()
+                .open(&sealed, b"request_body/R-7K3Q")
+                .is_err(),
+            "another key"
+        );
+        assert!(sealer.open(b"short", b"x").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn the_same_text_seals_differently_each_time() -> Result<(), CryptoError> {
+        let sealer = Sealer::ephemeral();
+        assert_ne!(sealer.seal(CANARY, b"p")?, sealer.seal(CANARY, b"p")?);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_file_is_created_private_and_reused() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("keys").join("poruch.key");
+        let sealed = Sealer::load_or_create(&path)?.seal(CANARY, b"p")?;
+        assert_eq!(
+            std::fs::metadata(&path)?.permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(std::fs::read(&path)?.len(), KEY_LEN);
+        assert_eq!(Sealer::load_or_create(&path)?.open(&sealed, b"p")?, CANARY);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_exposed_or_broken_key_file_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("poruch.key");
+        Sealer::load_or_create(&path)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))?;
+        assert!(matches!(
+            Sealer::load_or_create(&path),
+            Err(CryptoError::KeyExposed(_))
+        ));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::write(&path, b"too short")?;
+        assert!(matches!(
+            Sealer::load_or_create(&path),
+            Err(CryptoError::BadKey(_))
+        ));
+        Ok(())
+    }
+}
