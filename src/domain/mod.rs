@@ -5,6 +5,7 @@ pub mod lang;
 pub mod normalize;
 pub mod organization;
 pub mod referral;
+pub mod request;
 pub mod routing;
 pub mod search;
 pub mod taxonomy;
@@ -15,5 +16,6 @@ pub use organization::{
     Audience, Contacts, Organization, RegionScope, Service, Vetting, VettingStatus,
 };
 pub use referral::{Action, HelpKind, Outcome, ReferralStatus, Transition};
+pub use request::{ContactChoice, HelpRequest, Referral};
 pub use search::{RegionChoice, SearchIndex, TextQuery};
 pub use taxonomy::{Hotline, Region, Taxonomy, Topic};

@@ -30,9 +30,10 @@ pub enum CryptoError {
     TooLong,
 }
 
-/// Seals and opens records with the store's key.
+/// Seals and opens records with the store's key, and blinds ids used as index keys.
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
+    blinding: [u8; 32],
 }
 
 impl Sealer {
@@ -48,31 +49,53 @@ impl Sealer {
                 let key: [u8; KEY_LEN] = bytes
                     .try_into()
                     .map_err(|_| CryptoError::BadKey(path.to_path_buf()))?;
-                Ok(Sealer {
-                    cipher: XChaCha20Poly1305::new(&key.into()),
-                })
+                Ok(Sealer::from_key(&key))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(io)?;
                 }
-                let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+                let key: [u8; KEY_LEN] = XChaCha20Poly1305::generate_key(&mut OsRng).into();
                 let mut file = create_private(path).map_err(io)?;
                 file.write_all(&key).map_err(io)?;
                 file.sync_all().map_err(io)?;
-                Ok(Sealer {
-                    cipher: XChaCha20Poly1305::new(&key),
-                })
+                Ok(Sealer::from_key(&key))
             }
             Err(e) => Err(io(e)),
         }
     }
 
+    /// Separate keys for sealing and for blinding, derived from the one key in the file.
+    fn from_key(key: &[u8; KEY_LEN]) -> Sealer {
+        let seal = blake3::derive_key("poruch 2026 seal records", key);
+        let blinding = blake3::derive_key("poruch 2026 blind index keys", key);
+        Sealer {
+            cipher: XChaCha20Poly1305::new(&seal.into()),
+            blinding,
+        }
+    }
+
     /// A sealer with a fresh key that lives only in memory, for tests.
     pub fn ephemeral() -> Sealer {
-        Sealer {
-            cipher: XChaCha20Poly1305::new(&XChaCha20Poly1305::generate_key(&mut OsRng)),
-        }
+        Sealer::from_key(&XChaCha20Poly1305::generate_key(&mut OsRng).into())
+    }
+
+    /// A keyed hash of an id (such as a Telegram chat id), for index keys and log
+    /// correlation: the same id always gives the same value, and it cannot be reversed
+    /// without the key.
+    pub fn blind(&self, id: &[u8]) -> [u8; 16] {
+        let hash = blake3::keyed_hash(&self.blinding, id);
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&hash.as_bytes()[..16]);
+        out
+    }
+
+    /// Four random bytes from the operating system (for reference codes).
+    pub fn random4() -> [u8; 4] {
+        use chacha20poly1305::aead::rand_core::RngCore;
+        let mut out = [0u8; 4];
+        OsRng.fill_bytes(&mut out);
+        out
     }
 
     /// Encrypts `plain`, bound to `place` (e.g. the tree and key it is stored under).
@@ -181,6 +204,14 @@ mod tests {
         );
         assert!(sealer.open(b"short", b"x").is_err());
         Ok(())
+    }
+
+    #[test]
+    fn blinding_is_stable_per_key_and_differs_between_keys() {
+        let a = Sealer::ephemeral();
+        assert_eq!(a.blind(b"12345"), a.blind(b"12345"));
+        assert_ne!(a.blind(b"12345"), a.blind(b"12346"));
+        assert_ne!(a.blind(b"12345"), Sealer::ephemeral().blind(b"12345"));
     }
 
     #[test]

@@ -1,0 +1,81 @@
+//! A confidential help request and the referrals it makes, as the domain sees them.
+
+use super::{HelpKind, ReferralStatus};
+
+/// The longest description a requester may write, in characters.
+pub const MAX_DESCRIPTION: usize = 1000;
+
+/// How the requester wants to be contacted. Anonymous, through the bot, unless she chooses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ContactChoice {
+    #[default]
+    ThroughBot,
+    Phone(String),
+    Telegram(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpRequest {
+    pub topic: String,
+    pub region: String,
+    pub kind: HelpKind,
+    pub description: Option<String>,
+    pub contact: ContactChoice,
+    /// The requester's private chat, for answers. Never shown to an organization.
+    pub requester_chat: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// One offer of a request to one organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub org: String,
+    pub status: ReferralStatus,
+    /// Unix seconds.
+    pub offered_at: i64,
+    /// Unix seconds: if still pending then, it is offered to the next organization.
+    pub respond_by: i64,
+}
+
+/// Letters and digits that cannot be mistaken for each other (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
+const CODE_ALPHABET: &[u8] = b"34679ACDEFGHJKMNPQRTUVWXY";
+
+/// A reference code like `R-7K3Q` from four random bytes (the caller draws them from the
+/// OS and checks the code is unused). Not a sequence: nothing about other requests can be
+/// guessed from one code.
+pub fn reference_code(random: [u8; 4]) -> String {
+    let letters: String = random
+        .iter()
+        .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
+        .collect();
+    format!("R-{letters}")
+}
+
+/// Whether text has the shape of a reference code (as typed back by a person).
+pub fn is_reference_code(text: &str) -> bool {
+    text.len() == 6
+        && text.starts_with("R-")
+        && text[2..].bytes().all(|b| CODE_ALPHABET.contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn codes_look_like_the_example() {
+        assert_eq!(reference_code([0, 1, 2, 3]), "R-3467");
+        assert!(is_reference_code("R-7K3Q"));
+        assert!(!is_reference_code("R-0O1I"));
+        assert!(!is_reference_code("R-7K3"));
+    }
+
+    proptest! {
+        #[test]
+        fn every_code_is_well_formed(random in any::<[u8; 4]>()) {
+            prop_assert!(is_reference_code(&reference_code(random)));
+        }
+    }
+}
