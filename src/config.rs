@@ -5,6 +5,8 @@ use std::path::PathBuf;
 /// Where the store lives.
 pub const DATA_DIR_VAR: &str = "PORUCH_DATA_DIR";
 pub const DEFAULT_DATA_DIR: &str = "./poruch-data";
+/// The key file that seals private fields (default: poruch.key in the data directory).
+pub const KEY_FILE_VAR: &str = "PORUCH_KEY_FILE";
 /// The bot token from @BotFather (read by teloxide).
 pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
 /// Another Bot API server, e.g. a local one or a test double (read by teloxide).

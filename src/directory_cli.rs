@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::datafile::{self, Report};
 use crate::domain::{Organization, RegionChoice, RegionScope, SearchIndex, TextQuery};
 use crate::startup;
-use crate::storage::{Store, StoreError};
+use crate::storage::{Store, StoreError, StoreLocation};
 
 pub const DEFAULT_FILE: &str = "data/organizations.toml";
 
@@ -28,8 +28,9 @@ fn print_report(report: &Report, file: &str) {
     println!("{file}: {errors} error(s), {warnings} warning(s)");
 }
 
-fn open_store(dir: &Path) -> Result<Store, ExitCode> {
-    match Store::open(dir) {
+fn open_store(at: &StoreLocation) -> Result<Store, ExitCode> {
+    let dir = &at.dir;
+    match Store::open_at(at) {
         Ok(store) => Ok(store),
         Err(e @ StoreError::Locked(_)) => {
             eprintln!("poruch: {e}");
@@ -78,7 +79,7 @@ pub fn validate(path: &Path, today: NaiveDate) -> ExitCode {
 }
 
 /// Replaces the stored directory with a file's, atomically; a file with errors changes nothing.
-pub fn import(data_dir: &Path, path: &Path, today: NaiveDate) -> ExitCode {
+pub fn import(data_dir: &StoreLocation, path: &Path, today: NaiveDate) -> ExitCode {
     let (orgs, report) = match check(path, today) {
         Ok(r) => r,
         Err(code) => return code,
@@ -112,7 +113,7 @@ pub fn import(data_dir: &Path, path: &Path, today: NaiveDate) -> ExitCode {
 }
 
 /// Writes the stored directory in the file format.
-pub fn export(data_dir: &Path, path: &Path) -> ExitCode {
+pub fn export(data_dir: &StoreLocation, path: &Path) -> ExitCode {
     let store = match open_store(data_dir) {
         Ok(s) => s,
         Err(code) => return code,
@@ -214,7 +215,7 @@ fn run_search<'a>(
 }
 
 /// Searches the stored directory as the bot would and prints the results.
-pub fn search(data_dir: &Path, args: &SearchArgs, today: NaiveDate) -> ExitCode {
+pub fn search(data_dir: &StoreLocation, args: &SearchArgs, today: NaiveDate) -> ExitCode {
     let store = match open_store(data_dir) {
         Ok(s) => s,
         Err(code) => return code,

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use poruch::bot::{self, BotContext};
 use poruch::directory_cli::{self, SearchArgs};
-use poruch::storage::{Store, StoreError};
+use poruch::storage::{Store, StoreError, StoreLocation};
 use poruch::{config, datafile, i18n::I18n, startup};
 
 /// Poruch: find vetted civil society organizations in Ukraine's security and defence sector.
@@ -18,6 +18,10 @@ struct Cli {
     /// Where the store lives.
     #[arg(long, global = true, env = config::DATA_DIR_VAR, default_value = config::DEFAULT_DATA_DIR)]
     data_dir: PathBuf,
+    /// The key that seals private fields (created with mode 0600 on first start).
+    /// Default: poruch.key inside the data directory.
+    #[arg(long, global = true, env = config::KEY_FILE_VAR)]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -74,22 +78,23 @@ fn main() -> ExitCode {
 fn try_main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let today = config::today();
+    let store_at = StoreLocation::new(cli.data_dir, cli.key_file);
     match cli.command.unwrap_or(Command::Run) {
-        Command::Run => run_bot(cli.data_dir),
+        Command::Run => run_bot(store_at),
         Command::Directory { action } => Ok(match action {
             DirectoryAction::Validate { path } => directory_cli::validate(
                 &path.unwrap_or_else(|| PathBuf::from(directory_cli::DEFAULT_FILE)),
                 today,
             ),
-            DirectoryAction::Import { path } => directory_cli::import(&cli.data_dir, &path, today),
-            DirectoryAction::Export { path } => directory_cli::export(&cli.data_dir, &path),
+            DirectoryAction::Import { path } => directory_cli::import(&store_at, &path, today),
+            DirectoryAction::Export { path } => directory_cli::export(&store_at, &path),
             DirectoryAction::Search {
                 topic,
                 region,
                 text,
                 json,
             } => directory_cli::search(
-                &cli.data_dir,
+                &store_at,
                 &SearchArgs {
                     topic,
                     region,
@@ -102,7 +107,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_bot(data_dir: PathBuf) -> anyhow::Result<ExitCode> {
+fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
     let Some(token) = config::token() else {
         eprintln!(
             "poruch: {} is not set. Create a bot with @BotFather in Telegram and run: {}=<token> cargo run --release",
@@ -121,14 +126,15 @@ fn run_bot(data_dir: PathBuf) -> anyhow::Result<ExitCode> {
     let i18n = I18n::load().context("loading the locales")?;
     let hotlines = datafile::hotlines()
         .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
-    let store = match Store::open(&data_dir) {
+    let store = match Store::open_at(&store_at) {
         Ok(store) => store,
         Err(e @ StoreError::Locked(_)) => {
             eprintln!("poruch: {e}");
             return Ok(ExitCode::from(2));
         }
         Err(e) => {
-            return Err(e).with_context(|| format!("opening the store in {}", data_dir.display()));
+            return Err(e)
+                .with_context(|| format!("opening the store in {}", store_at.dir.display()));
         }
     };
     let index = startup::load_index(&store, startup::taxonomy()?, config::today())?;

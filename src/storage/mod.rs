@@ -7,12 +7,18 @@
 //! - `region_orgid`:      region code or "national", 0xFF, org id → empty (index)
 //! - `userid_settings`:   Telegram user id (i64 big-endian)      → `SettingsRecord` (JSON)
 //! - `chatid_dialogue`:   Telegram chat id (i64 big-endian)      → dialogue state (bytes)
+//! - `refcode_request`:   reference code ("R-7K3Q") → `RequestRecord` (JSON; description,
+//!   contact and requester chat are sealed inside it)
+//! - `refcode_referral`:  reference code, 0xFF, attempt (u16 big-endian) → `ReferralRecord`
+//! - `orgid_refcode`:     org id, 0xFF, reference code           → empty (open referrals)
+//! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
 
 pub mod crypto;
 mod records;
+mod requests;
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +38,8 @@ type Migration = fn(&Store) -> Result<(), StoreError>;
 const MIGRATIONS: &[Migration] = &[];
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
+/// The key file's default name inside the data directory.
+pub const KEY_FILE: &str = "poruch.key";
 const DIRECTORY_KEY: &[u8] = b"directory_loaded";
 const SEP: u8 = 0xFF;
 
@@ -45,6 +53,12 @@ pub enum StoreError {
     Corrupt { tree: &'static str, reason: String },
     #[error("storage failure: {0}")]
     Backend(String),
+    #[error(transparent)]
+    Crypto(#[from] crypto::CryptoError),
+    #[error("no such request or referral")]
+    NotFound,
+    #[error(transparent)]
+    Illegal(#[from] crate::domain::referral::IllegalTransition),
 }
 
 impl From<sled::Error> for StoreError {
@@ -62,6 +76,21 @@ impl From<TransactionError<StoreError>> for StoreError {
     }
 }
 
+/// Where a store lives: its directory and its key file.
+#[derive(Debug, Clone)]
+pub struct StoreLocation {
+    pub dir: PathBuf,
+    pub key: PathBuf,
+}
+
+impl StoreLocation {
+    /// The directory, with the key file inside it unless `key` names another place.
+    pub fn new(dir: PathBuf, key: Option<PathBuf>) -> StoreLocation {
+        let key = key.unwrap_or_else(|| dir.join(KEY_FILE));
+        StoreLocation { dir, key }
+    }
+}
+
 /// The persistent store of one Poruch instance.
 #[derive(Clone)]
 pub struct Store {
@@ -71,7 +100,12 @@ pub struct Store {
     region_orgid: sled::Tree,
     userid_settings: sled::Tree,
     chatid_dialogue: sled::Tree,
+    refcode_request: sled::Tree,
+    refcode_referral: sled::Tree,
+    orgid_refcode: sled::Tree,
+    chatblind_refcode: sled::Tree,
     meta: sled::Tree,
+    sealer: std::sync::Arc<crypto::Sealer>,
 }
 
 fn index_key(prefix: &str, id: &str) -> Vec<u8> {
@@ -93,8 +127,18 @@ fn is_lock_error(e: &sled::Error) -> bool {
 }
 
 impl Store {
-    /// Opens (or creates) the store in `dir`, migrating it to the current schema.
+    /// Opens (or creates) the store in `dir` with its key at `dir/poruch.key`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Self::open_with_key(dir, &dir.join(KEY_FILE))
+    }
+
+    pub fn open_at(at: &StoreLocation) -> Result<Store, StoreError> {
+        Self::open_with_key(&at.dir, &at.key)
+    }
+
+    /// Opens (or creates) the store in `dir`, migrating it to the current schema; the key
+    /// that seals private fields is read from (or created at) `key`.
+    pub fn open_with_key(dir: &Path, key: &Path) -> Result<Store, StoreError> {
         let db = sled::Config::new().path(dir).open().map_err(|e| {
             if is_lock_error(&e) {
                 StoreError::Locked(dir.to_path_buf())
@@ -102,22 +146,31 @@ impl Store {
                 StoreError::from(e)
             }
         })?;
-        Self::from_db(db)
+        let sealer = crypto::Sealer::load_or_create(key)?;
+        Self::from_db(db, sealer)
     }
 
     /// A store that lives only in memory, for tests.
     pub fn temporary() -> Result<Store, StoreError> {
-        Self::from_db(sled::Config::new().temporary(true).open()?)
+        Self::from_db(
+            sled::Config::new().temporary(true).open()?,
+            crypto::Sealer::ephemeral(),
+        )
     }
 
-    fn from_db(db: sled::Db) -> Result<Store, StoreError> {
+    fn from_db(db: sled::Db, sealer: crypto::Sealer) -> Result<Store, StoreError> {
         let store = Store {
             orgid_org: db.open_tree("orgid_org")?,
             topic_orgid: db.open_tree("topic_orgid")?,
             region_orgid: db.open_tree("region_orgid")?,
             userid_settings: db.open_tree("userid_settings")?,
             chatid_dialogue: db.open_tree("chatid_dialogue")?,
+            refcode_request: db.open_tree("refcode_request")?,
+            refcode_referral: db.open_tree("refcode_referral")?,
+            orgid_refcode: db.open_tree("orgid_refcode")?,
+            chatblind_refcode: db.open_tree("chatblind_refcode")?,
             meta: db.open_tree("meta")?,
+            sealer: std::sync::Arc::new(sealer),
             db,
         };
         store.migrate()?;

@@ -139,3 +139,34 @@ impl From<OrgRecord> for Organization {
 pub struct SettingsRecord {
     pub lang: String,
 }
+
+/// A help request in `refcode_request`. What identifies or describes the requester is in
+/// `private`, sealed with the record's place as associated data.
+#[derive(Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub topic: String,
+    pub region: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub private: Vec<u8>,
+}
+
+/// The sealed part of a request.
+#[derive(Serialize, Deserialize)]
+pub struct PrivateRecord {
+    pub chat: i64,
+    pub description: Option<String>,
+    /// "bot", or "phone:<number>", or "telegram:<username>".
+    pub contact: String,
+}
+
+/// A referral in `refcode_referral`.
+#[derive(Serialize, Deserialize)]
+pub struct ReferralRecord {
+    pub org: String,
+    /// pending, accepted, declined, closed, withdrawn.
+    pub status: String,
+    pub outcome: Option<String>,
+    pub offered_at: i64,
+    pub respond_by: i64,
+}

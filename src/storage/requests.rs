@@ -1,0 +1,421 @@
+//! Help requests and their referrals in the store. Each change is one sled transaction over
+//! every tree it touches; the caller flushes (`Store::flush`) before telling anyone.
+
+use std::collections::HashMap;
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
+use super::{SEP, Store, StoreError, index_key};
+use crate::domain::referral::{Action, Outcome, ReferralStatus, Transition, apply};
+use crate::domain::request::reference_code;
+use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral};
+
+fn corrupt(tree: &'static str) -> impl Fn(serde_json::Error) -> StoreError {
+    move |e| StoreError::Corrupt {
+        tree,
+        reason: e.to_string(),
+    }
+}
+
+fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
+    match status {
+        ReferralStatus::Pending => ("pending", None),
+        ReferralStatus::Accepted => ("accepted", None),
+        ReferralStatus::Declined => ("declined", None),
+        ReferralStatus::Withdrawn => ("withdrawn", None),
+        ReferralStatus::Closed(outcome) => (
+            "closed",
+            Some(match outcome {
+                Outcome::Helped => "helped",
+                Outcome::ReferredElsewhere => "referred-elsewhere",
+                Outcome::CouldNotContact => "could-not-contact",
+                Outcome::NoLongerNeeded => "no-longer-needed",
+                Outcome::Other => "other",
+            }),
+        ),
+    }
+}
+
+fn status_of(record: &ReferralRecord) -> Result<ReferralStatus, StoreError> {
+    let bad = || StoreError::Corrupt {
+        tree: "refcode_referral",
+        reason: format!("status {:?}", record.status),
+    };
+    Ok(match record.status.as_str() {
+        "pending" => ReferralStatus::Pending,
+        "accepted" => ReferralStatus::Accepted,
+        "declined" => ReferralStatus::Declined,
+        "withdrawn" => ReferralStatus::Withdrawn,
+        "closed" => ReferralStatus::Closed(match record.outcome.as_deref() {
+            Some("helped") => Outcome::Helped,
+            Some("referred-elsewhere") => Outcome::ReferredElsewhere,
+            Some("could-not-contact") => Outcome::CouldNotContact,
+            Some("no-longer-needed") => Outcome::NoLongerNeeded,
+            Some("other") => Outcome::Other,
+            _ => return Err(bad()),
+        }),
+        _ => return Err(bad()),
+    })
+}
+
+fn referral_record(r: &Referral) -> ReferralRecord {
+    let (status, outcome) = status_code(r.status);
+    ReferralRecord {
+        org: r.org.clone(),
+        status: status.to_string(),
+        outcome: outcome.map(str::to_string),
+        offered_at: r.offered_at,
+        respond_by: r.respond_by,
+    }
+}
+
+fn referral_key(code: &str, attempt: u16) -> Vec<u8> {
+    let mut key = index_key(code, "");
+    key.extend_from_slice(&attempt.to_be_bytes());
+    key
+}
+
+fn contact_code(contact: &ContactChoice) -> String {
+    match contact {
+        ContactChoice::ThroughBot => "bot".into(),
+        ContactChoice::Phone(p) => format!("phone:{p}"),
+        ContactChoice::Telegram(t) => format!("telegram:{t}"),
+    }
+}
+
+fn contact_of(code: &str) -> ContactChoice {
+    match code.split_once(':') {
+        Some(("phone", p)) => ContactChoice::Phone(p.to_string()),
+        Some(("telegram", t)) => ContactChoice::Telegram(t.to_string()),
+        _ => ContactChoice::ThroughBot,
+    }
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+impl Store {
+    fn request_place(code: &str) -> Vec<u8> {
+        format!("refcode_request/{code}").into_bytes()
+    }
+
+    fn chat_key(&self, chat: i64, code: &str) -> Vec<u8> {
+        let mut key = self.sealer.blind(&chat.to_be_bytes()).to_vec();
+        key.extend_from_slice(code.as_bytes());
+        key
+    }
+
+    /// A reference code no request has used.
+    pub fn new_reference_code(&self) -> Result<String, StoreError> {
+        for _ in 0..64 {
+            let code = reference_code(super::crypto::Sealer::random4());
+            if !self.refcode_request.contains_key(code.as_bytes())? {
+                return Ok(code);
+            }
+        }
+        Err(StoreError::Backend(
+            "no free reference code after 64 draws".into(),
+        ))
+    }
+
+    /// Stores a new request and, if an organization was chosen, its first referral — in one
+    /// transaction. The caller flushes before giving the requester the code.
+    pub fn submit_request(
+        &self,
+        code: &str,
+        request: &HelpRequest,
+        first: Option<&Referral>,
+    ) -> Result<(), StoreError> {
+        let private = PrivateRecord {
+            chat: request.requester_chat,
+            description: request.description.clone(),
+            contact: contact_code(&request.contact),
+        };
+        let private = serde_json::to_vec(&private).map_err(corrupt("refcode_request"))?;
+        let record = RequestRecord {
+            topic: request.topic.clone(),
+            region: request.region.clone(),
+            kind: request.kind.code().to_string(),
+            created_at: request.created_at,
+            private: self.sealer.seal(&private, &Self::request_place(code))?,
+        };
+        let record = serde_json::to_vec(&record).map_err(corrupt("refcode_request"))?;
+        let referral = first
+            .map(|r| serde_json::to_vec(&referral_record(r)).map_err(corrupt("refcode_referral")))
+            .transpose()?;
+        let chat_key = self.chat_key(request.requester_chat, code);
+        (
+            &self.refcode_request,
+            &self.refcode_referral,
+            &self.orgid_refcode,
+            &self.chatblind_refcode,
+        )
+            .transaction(|(requests, referrals, open, mine)| -> TxResult<()> {
+                if requests.get(code.as_bytes())?.is_some() {
+                    return Err(ConflictableTransactionError::Abort(StoreError::Backend(
+                        "reference code already used".into(),
+                    )));
+                }
+                requests.insert(code.as_bytes(), record.as_slice())?;
+                mine.insert(chat_key.as_slice(), &[])?;
+                if let (Some(bytes), Some(first)) = (&referral, first) {
+                    referrals.insert(referral_key(code, 0), bytes.as_slice())?;
+                    open.insert(index_key(&first.org, code), &[])?;
+                }
+                Ok(())
+            })
+            .map_err(StoreError::from)
+    }
+
+    /// A request by its reference code.
+    pub fn help_request(&self, code: &str) -> Result<Option<HelpRequest>, StoreError> {
+        let Some(bytes) = self.refcode_request.get(code.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: RequestRecord =
+            serde_json::from_slice(&bytes).map_err(corrupt("refcode_request"))?;
+        let private = self
+            .sealer
+            .open(&record.private, &Self::request_place(code))?;
+        let private: PrivateRecord =
+            serde_json::from_slice(&private).map_err(corrupt("refcode_request"))?;
+        let kind = HelpKind::from_code(&record.kind).ok_or_else(|| StoreError::Corrupt {
+            tree: "refcode_request",
+            reason: format!("kind {:?}", record.kind),
+        })?;
+        Ok(Some(HelpRequest {
+            topic: record.topic,
+            region: record.region,
+            kind,
+            description: private.description,
+            contact: contact_of(&private.contact),
+            requester_chat: private.chat,
+            created_at: record.created_at,
+        }))
+    }
+
+    /// Every referral of a request, oldest first, with its attempt number.
+    pub fn referrals(&self, code: &str) -> Result<Vec<(u16, Referral)>, StoreError> {
+        let prefix = index_key(code, "");
+        self.refcode_referral
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (key, value) = item?;
+                let attempt = u16::from_be_bytes([key[prefix.len()], key[prefix.len() + 1]]);
+                let record: ReferralRecord =
+                    serde_json::from_slice(&value).map_err(corrupt("refcode_referral"))?;
+                let referral = Referral {
+                    status: status_of(&record)?,
+                    org: record.org,
+                    offered_at: record.offered_at,
+                    respond_by: record.respond_by,
+                };
+                Ok((attempt, referral))
+            })
+            .collect()
+    }
+
+    /// The reference codes of one requester's requests.
+    pub fn requests_of(&self, chat: i64) -> Result<Vec<String>, StoreError> {
+        let prefix = self.sealer.blind(&chat.to_be_bytes());
+        self.chatblind_refcode
+            .scan_prefix(prefix)
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
+            .collect()
+    }
+
+    /// Open (pending or accepted) referrals per organization, for routing.
+    pub fn open_referral_counts(&self) -> Result<HashMap<String, usize>, StoreError> {
+        let mut counts = HashMap::new();
+        for key in self.orgid_refcode.iter().keys() {
+            let key = key?;
+            if let Some(end) = key.iter().position(|&b| b == SEP) {
+                *counts
+                    .entry(String::from_utf8_lossy(&key[..end]).into_owned())
+                    .or_insert(0) += 1;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The reference codes of an organization's open referrals.
+    pub fn open_referrals_of(&self, org: &str) -> Result<Vec<String>, StoreError> {
+        Self::index_ids(&self.orgid_refcode, org)
+    }
+
+    /// Applies an action to the organization's latest referral of a request, in one
+    /// transaction; illegal moves are refused and change nothing.
+    pub fn act_on_referral(
+        &self,
+        code: &str,
+        org: &str,
+        action: Action,
+    ) -> Result<Transition, StoreError> {
+        let (attempt, _) = self
+            .referrals(code)?
+            .into_iter()
+            .rev()
+            .find(|(_, r)| r.org == org)
+            .ok_or(StoreError::NotFound)?;
+        let key = referral_key(code, attempt);
+        (&self.refcode_referral, &self.orgid_refcode)
+            .transaction(|(referrals, open)| -> TxResult<Transition> {
+                let bytes = referrals
+                    .get(&key)?
+                    .ok_or(ConflictableTransactionError::Abort(StoreError::NotFound))?;
+                let mut record: ReferralRecord = serde_json::from_slice(&bytes).map_err(|e| {
+                    ConflictableTransactionError::Abort(corrupt("refcode_referral")(e))
+                })?;
+                let status = status_of(&record).map_err(ConflictableTransactionError::Abort)?;
+                let transition = apply(status, action)
+                    .map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
+                if let Transition::Changed(next) = transition {
+                    let (code_str, outcome) = status_code(next);
+                    record.status = code_str.to_string();
+                    record.outcome = outcome.map(str::to_string);
+                    let bytes = serde_json::to_vec(&record).map_err(|e| {
+                        ConflictableTransactionError::Abort(corrupt("refcode_referral")(e))
+                    })?;
+                    referrals.insert(key.as_slice(), bytes)?;
+                    if !next.is_open() {
+                        open.remove(index_key(org, code))?;
+                    }
+                }
+                Ok(transition)
+            })
+            .map_err(|e: TransactionError<StoreError>| e.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    const CANARY: &str = "командир CANARY-DESCRIPTION-7731";
+    const PHONE: &str = "+380 67 123 45 99";
+    const CHAT: i64 = 0x005A_5A5A_5A5A;
+
+    fn request() -> HelpRequest {
+        HelpRequest {
+            topic: "sexual-harassment".into(),
+            region: "UA-12".into(),
+            kind: HelpKind::Legal,
+            description: Some(CANARY.into()),
+            contact: ContactChoice::Phone(PHONE.into()),
+            requester_chat: CHAT,
+            created_at: 1_790_000_000,
+        }
+    }
+
+    fn referral(org: &str) -> Referral {
+        Referral {
+            org: org.into(),
+            status: ReferralStatus::Pending,
+            offered_at: 1_790_000_000,
+            respond_by: 1_790_086_400,
+        }
+    }
+
+    #[test]
+    fn a_request_is_stored_and_read_back_with_its_referral() -> TestResult {
+        let store = Store::temporary()?;
+        let code = store.new_reference_code()?;
+        store.submit_request(&code, &request(), Some(&referral("org-a")))?;
+        assert_eq!(store.help_request(&code)?, Some(request()));
+        assert_eq!(store.referrals(&code)?, vec![(0, referral("org-a"))]);
+        assert_eq!(store.requests_of(CHAT)?, vec![code.clone()]);
+        assert!(store.requests_of(CHAT + 1)?.is_empty());
+        assert_eq!(store.open_referral_counts()?.get("org-a"), Some(&1));
+        assert_eq!(store.open_referrals_of("org-a")?, vec![code.clone()]);
+        assert!(
+            store.submit_request(&code, &request(), None).is_err(),
+            "a code is used once"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_lifecycle_is_enforced_in_the_store() -> TestResult {
+        let store = Store::temporary()?;
+        let code = store.new_reference_code()?;
+        store.submit_request(&code, &request(), Some(&referral("org-a")))?;
+        assert_eq!(
+            store.act_on_referral(&code, "org-a", Action::Accept)?,
+            Transition::Changed(ReferralStatus::Accepted)
+        );
+        assert_eq!(
+            store.act_on_referral(&code, "org-a", Action::Accept)?,
+            Transition::Unchanged
+        );
+        assert!(matches!(
+            store.act_on_referral(&code, "org-a", Action::Decline),
+            Err(StoreError::Illegal(_))
+        ));
+        assert!(matches!(
+            store.act_on_referral(&code, "org-b", Action::Accept),
+            Err(StoreError::NotFound)
+        ));
+        store.act_on_referral(&code, "org-a", Action::Close(Outcome::Helped))?;
+        assert_eq!(
+            store.referrals(&code)?[0].1.status,
+            ReferralStatus::Closed(Outcome::Helped)
+        );
+        assert!(
+            store.open_referral_counts()?.is_empty(),
+            "a closed referral is no longer open"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn private_fields_never_reach_the_disk_in_plain_text() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        {
+            let store = Store::open(dir.path())?;
+            let code = store.new_reference_code()?;
+            store.submit_request(&code, &request(), Some(&referral("org-a")))?;
+            store.flush_blocking()?;
+        }
+        // The scan must see the request itself, or finding nothing would prove nothing.
+        let mut topic_seen = false;
+        let mut stack = vec![dir.path().to_path_buf()];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path)?.filter_map(|e| e.ok().map(|e| e.path())));
+                continue;
+            }
+            let bytes = std::fs::read(&path)?;
+            topic_seen |= bytes.windows(17).any(|w| w == b"sexual-harassment");
+            for needle in [
+                CANARY.as_bytes(),
+                PHONE.as_bytes(),
+                &CHAT.to_be_bytes(),
+                CHAT.to_string().as_bytes(),
+            ] {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle),
+                    "{} holds a secret",
+                    path.display()
+                );
+            }
+        }
+        assert!(
+            topic_seen,
+            "the request's plain fields were not found on disk"
+        );
+        let store = Store::open(dir.path())?;
+        let codes = store.requests_of(CHAT)?;
+        assert_eq!(
+            store
+                .help_request(&codes[0])?
+                .and_then(|r| r.description)
+                .as_deref(),
+            Some(CANARY)
+        );
+        Ok(())
+    }
+}
