@@ -5,8 +5,10 @@
 //! - `orgid_org`:         org id (UTF-8)                         → `OrgRecord` (JSON)
 //! - `topic_orgid`:       topic code, 0xFF, org id               → empty (index)
 //! - `region_orgid`:      region code or "national", 0xFF, org id → empty (index)
-//! - `userid_settings`:   Telegram user id (i64 big-endian)      → `SettingsRecord` (JSON)
-//! - `chatid_dialogue`:   Telegram chat id (i64 big-endian)      → dialogue state (bytes)
+//! - `userblind_settings`: blinded user id (16 bytes)           → `SettingsRecord` (JSON)
+//! - `chatblind_dialogue`: blinded chat id (16 bytes)           → dialogue state, sealed
+//!
+//! No tree is keyed by a raw Telegram id: ids are blinded with a keyed hash (`Sealer::blind`).
 //! - `refcode_request`:   reference code ("R-7K3Q") → `RequestRecord` (JSON; description,
 //!   contact and requester chat are sealed inside it)
 //! - `refcode_referral`:  reference code, 0xFF, attempt (u16 big-endian) → `ReferralRecord`
@@ -29,13 +31,33 @@ use crate::domain::{Lang, Organization};
 use records::{OrgRecord, SettingsRecord};
 
 /// The schema version this program writes. Older stores are migrated step by step.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// One step of the schema: version 1 is the first, so the list is empty for now.
+/// One step of the schema.
 type Migration = fn(&Store) -> Result<(), StoreError>;
 
 /// Migrations from version N to N+1 are at index N-1.
-const MIGRATIONS: &[Migration] = &[];
+const MIGRATIONS: &[Migration] = &[migrate_1_to_2];
+
+/// Version 1 keyed settings and dialogue by raw Telegram ids. Settings are re-keyed by the
+/// blinded id; dialogue states are dropped (those users start again from the menu).
+fn migrate_1_to_2(store: &Store) -> Result<(), StoreError> {
+    let old_settings = store.db.open_tree("userid_settings")?;
+    for item in old_settings.iter() {
+        let (key, value) = item?;
+        let id: [u8; 8] = key.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+            tree: "userid_settings",
+            reason: "key is not an i64".into(),
+        })?;
+        store
+            .userblind_settings
+            .insert(store.sealer.blind(&id), value)?;
+    }
+    store.db.flush()?;
+    store.db.drop_tree("userid_settings")?;
+    store.db.drop_tree("chatid_dialogue")?;
+    Ok(())
+}
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// The key file's default name inside the data directory.
@@ -98,8 +120,8 @@ pub struct Store {
     orgid_org: sled::Tree,
     topic_orgid: sled::Tree,
     region_orgid: sled::Tree,
-    userid_settings: sled::Tree,
-    chatid_dialogue: sled::Tree,
+    userblind_settings: sled::Tree,
+    chatblind_dialogue: sled::Tree,
     refcode_request: sled::Tree,
     refcode_referral: sled::Tree,
     orgid_refcode: sled::Tree,
@@ -163,8 +185,8 @@ impl Store {
             orgid_org: db.open_tree("orgid_org")?,
             topic_orgid: db.open_tree("topic_orgid")?,
             region_orgid: db.open_tree("region_orgid")?,
-            userid_settings: db.open_tree("userid_settings")?,
-            chatid_dialogue: db.open_tree("chatid_dialogue")?,
+            userblind_settings: db.open_tree("userblind_settings")?,
+            chatblind_dialogue: db.open_tree("chatblind_dialogue")?,
             refcode_request: db.open_tree("refcode_request")?,
             refcode_referral: db.open_tree("refcode_referral")?,
             orgid_refcode: db.open_tree("orgid_refcode")?,
@@ -346,12 +368,13 @@ impl Store {
 
     /// The language a user chose, if they chose one.
     pub fn user_language(&self, user_id: i64) -> Result<Option<Lang>, StoreError> {
-        match self.userid_settings.get(user_id.to_be_bytes())? {
+        let key = self.sealer.blind(&user_id.to_be_bytes());
+        match self.userblind_settings.get(key)? {
             None => Ok(None),
             Some(bytes) => {
                 let record: SettingsRecord =
                     serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-                        tree: "userid_settings",
+                        tree: "userblind_settings",
                         reason: e.to_string(),
                     })?;
                 Ok(Lang::from_code(&record.lang))
@@ -365,31 +388,48 @@ impl Store {
             lang: lang.code().to_string(),
         };
         let bytes = serde_json::to_vec(&record).map_err(|e| StoreError::Corrupt {
-            tree: "userid_settings",
+            tree: "userblind_settings",
             reason: e.to_string(),
         })?;
-        self.userid_settings.insert(user_id.to_be_bytes(), bytes)?;
+        let key = self.sealer.blind(&user_id.to_be_bytes());
+        self.userblind_settings.insert(key, bytes)?;
         Ok(())
     }
 
     // --- dialogue state (opaque bytes; the bot layer owns their format) ---
 
-    pub fn dialogue(&self, chat_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .chatid_dialogue
-            .get(chat_id.to_be_bytes())?
-            .map(|v| v.to_vec()))
+    fn dialogue_key(&self, chat_id: i64) -> [u8; 16] {
+        self.sealer.blind(&chat_id.to_be_bytes())
     }
 
+    /// A chat's dialogue state. A state that does not open (another key, tampering) is an
+    /// error; the dialogue storage treats it as "start from the menu".
+    pub fn dialogue(&self, chat_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        let key = self.dialogue_key(chat_id);
+        match self.chatblind_dialogue.get(key)? {
+            None => Ok(None),
+            Some(sealed) => Ok(Some(self.sealer.open(&sealed, &dialogue_place(&key))?)),
+        }
+    }
+
+    /// Stores a chat's dialogue state, sealed: it may hold what a requester is typing.
     pub fn set_dialogue(&self, chat_id: i64, state: &[u8]) -> Result<(), StoreError> {
-        self.chatid_dialogue.insert(chat_id.to_be_bytes(), state)?;
+        let key = self.dialogue_key(chat_id);
+        let sealed = self.sealer.seal(state, &dialogue_place(&key))?;
+        self.chatblind_dialogue.insert(key, sealed)?;
         Ok(())
     }
 
     pub fn remove_dialogue(&self, chat_id: i64) -> Result<(), StoreError> {
-        self.chatid_dialogue.remove(chat_id.to_be_bytes())?;
+        self.chatblind_dialogue.remove(self.dialogue_key(chat_id))?;
         Ok(())
     }
+}
+
+fn dialogue_place(key: &[u8; 16]) -> Vec<u8> {
+    let mut place = b"chatblind_dialogue/".to_vec();
+    place.extend_from_slice(key);
+    place
 }
 
 #[cfg(test)]
@@ -457,6 +497,35 @@ mod tests {
         let store = Store::open(dir.path())?;
         assert_eq!(store.user_language(1)?, Some(Lang::En));
         assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated_to_blinded_keys() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        {
+            // What version 1 wrote: raw user ids as keys.
+            let db = sled::open(dir.path())?;
+            db.open_tree("meta")?
+                .insert(SCHEMA_KEY, &1u32.to_be_bytes())?;
+            db.open_tree("userid_settings")?
+                .insert(42i64.to_be_bytes(), br#"{"lang":"en"}"#.as_slice())?;
+            db.open_tree("chatid_dialogue")?
+                .insert(42i64.to_be_bytes(), b"\"Idle\"".as_slice())?;
+            db.flush()?;
+        }
+        let store = Store::open(dir.path())?;
+        assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
+        assert_eq!(store.user_language(42)?, Some(Lang::En));
+        assert_eq!(store.dialogue(42)?, None);
+        let names: Vec<Vec<u8>> = store
+            .db
+            .tree_names()
+            .into_iter()
+            .map(|n| n.to_vec())
+            .collect();
+        assert!(!names.contains(&b"userid_settings".to_vec()));
+        assert!(!names.contains(&b"chatid_dialogue".to_vec()));
         Ok(())
     }
 
