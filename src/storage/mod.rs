@@ -14,13 +14,17 @@
 //! - `refcode_referral`:  reference code, 0xFF, attempt (u16 big-endian) → `ReferralRecord`
 //! - `orgid_refcode`:     org id, 0xFF, reference code           → empty (open referrals)
 //! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
+//! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
 
 pub mod crypto;
+mod outbox;
 mod records;
 mod requests;
+
+pub use outbox::{OutboxMessage, Pending};
 
 use std::path::{Path, PathBuf};
 
@@ -126,6 +130,7 @@ pub struct Store {
     refcode_referral: sled::Tree,
     orgid_refcode: sled::Tree,
     chatblind_refcode: sled::Tree,
+    seq_outbox: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
 }
@@ -191,6 +196,7 @@ impl Store {
             refcode_referral: db.open_tree("refcode_referral")?,
             orgid_refcode: db.open_tree("orgid_refcode")?,
             chatblind_refcode: db.open_tree("chatblind_refcode")?,
+            seq_outbox: db.open_tree("seq_outbox")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             db,

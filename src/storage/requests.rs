@@ -7,7 +7,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
-use super::{SEP, Store, StoreError, index_key};
+use super::{OutboxMessage, SEP, Store, StoreError, index_key};
 use crate::domain::referral::{Action, Outcome, ReferralStatus, Transition, apply};
 use crate::domain::request::reference_code;
 use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral};
@@ -119,14 +119,18 @@ impl Store {
         ))
     }
 
-    /// Stores a new request and, if an organization was chosen, its first referral — in one
-    /// transaction. The caller flushes before giving the requester the code.
+    /// Stores a new request, its first referral (if an organization was chosen) and the
+    /// notifications it causes — in one transaction. The caller flushes before giving the
+    /// requester the code.
     pub fn submit_request(
         &self,
         code: &str,
         request: &HelpRequest,
         first: Option<&Referral>,
+        notify: &[OutboxMessage],
+        now_ms: i64,
     ) -> Result<(), StoreError> {
+        let outbox = self.outbox_records(notify, now_ms)?;
         let private = PrivateRecord {
             chat: request.requester_chat,
             description: request.description.clone(),
@@ -150,8 +154,9 @@ impl Store {
             &self.refcode_referral,
             &self.orgid_refcode,
             &self.chatblind_refcode,
+            &self.seq_outbox,
         )
-            .transaction(|(requests, referrals, open, mine)| -> TxResult<()> {
+            .transaction(|(requests, referrals, open, mine, queue)| -> TxResult<()> {
                 if requests.get(code.as_bytes())?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Backend(
                         "reference code already used".into(),
@@ -162,6 +167,9 @@ impl Store {
                 if let (Some(bytes), Some(first)) = (&referral, first) {
                     referrals.insert(referral_key(code, 0), bytes.as_slice())?;
                     open.insert(index_key(&first.org, code), &[])?;
+                }
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
                 }
                 Ok(())
             })
@@ -324,16 +332,34 @@ mod tests {
     fn a_request_is_stored_and_read_back_with_its_referral() -> TestResult {
         let store = Store::temporary()?;
         let code = store.new_reference_code()?;
-        store.submit_request(&code, &request(), Some(&referral("org-a")))?;
+        let note = OutboxMessage {
+            chat_id: 99,
+            html: "R-code".into(),
+            keyboard_json: None,
+            protect_content: true,
+        };
+        store.submit_request(&code, &request(), Some(&referral("org-a")), &[note], 0)?;
         assert_eq!(store.help_request(&code)?, Some(request()));
+        assert_eq!(
+            store.due(0, 10)?.len(),
+            1,
+            "the notification is queued with the request"
+        );
         assert_eq!(store.referrals(&code)?, vec![(0, referral("org-a"))]);
         assert_eq!(store.requests_of(CHAT)?, vec![code.clone()]);
         assert!(store.requests_of(CHAT + 1)?.is_empty());
         assert_eq!(store.open_referral_counts()?.get("org-a"), Some(&1));
         assert_eq!(store.open_referrals_of("org-a")?, vec![code.clone()]);
         assert!(
-            store.submit_request(&code, &request(), None).is_err(),
+            store
+                .submit_request(&code, &request(), None, &[], 0)
+                .is_err(),
             "a code is used once"
+        );
+        assert_eq!(
+            store.due(0, 10)?.len(),
+            1,
+            "a refused submission queues nothing"
         );
         Ok(())
     }
@@ -342,7 +368,7 @@ mod tests {
     fn the_lifecycle_is_enforced_in_the_store() -> TestResult {
         let store = Store::temporary()?;
         let code = store.new_reference_code()?;
-        store.submit_request(&code, &request(), Some(&referral("org-a")))?;
+        store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0)?;
         assert_eq!(
             store.act_on_referral(&code, "org-a", Action::Accept)?,
             Transition::Changed(ReferralStatus::Accepted)
@@ -377,7 +403,7 @@ mod tests {
         {
             let store = Store::open(dir.path())?;
             let code = store.new_reference_code()?;
-            store.submit_request(&code, &request(), Some(&referral("org-a")))?;
+            store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0)?;
             store.flush_blocking()?;
         }
         // The scan must see the request itself, or finding nothing would prove nothing.
