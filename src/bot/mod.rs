@@ -7,6 +7,7 @@ pub mod context;
 pub mod dialogue_storage;
 pub mod handlers;
 pub mod html;
+pub mod outbox_worker;
 pub mod render;
 pub mod state;
 

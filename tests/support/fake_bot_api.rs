@@ -30,6 +30,8 @@ struct Inner {
     next_update_id: i64,
     next_message_id: i64,
     calls: Vec<Call>,
+    /// Errors to answer to the next sends to a chat, as Telegram would (429, 403, ...).
+    scripted: std::collections::HashMap<i64, std::collections::VecDeque<Value>>,
 }
 
 #[derive(Clone)]
@@ -84,6 +86,26 @@ impl FakeBotApi {
         };
         self.notify.notify_waiters();
         id
+    }
+
+    /// Answers the next `sendMessage` to `chat_id` with an error: `code` and `description`,
+    /// and `retry_after` seconds for a 429.
+    pub fn fail_next_send(
+        &self,
+        chat_id: i64,
+        code: u16,
+        description: &str,
+        retry_after: Option<u64>,
+    ) {
+        let mut error = json!({"ok": false, "error_code": code, "description": description});
+        if let Some(after) = retry_after {
+            error["parameters"] = json!({"retry_after": after});
+        }
+        self.lock()
+            .scripted
+            .entry(chat_id)
+            .or_default()
+            .push_back(error);
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -190,6 +212,25 @@ impl FakeBotApi {
             });
             let error = json!({"ok": false, "error_code": refusal.code, "description": refusal.description});
             return (refusal.code, error);
+        }
+        if method == "sendMessage" {
+            let chat = params["chat_id"].as_i64().unwrap_or_default();
+            let scripted = self
+                .lock()
+                .scripted
+                .get_mut(&chat)
+                .and_then(|q| q.pop_front());
+            if let Some(error) = scripted {
+                let code = error["error_code"].as_u64().unwrap_or(400) as u16;
+                let refused = error["description"].as_str().map(String::from);
+                self.lock().calls.push(Call {
+                    method,
+                    params,
+                    refused,
+                    result: Value::Null,
+                });
+                return (code, error);
+            }
         }
         if method.eq_ignore_ascii_case("getUpdates") {
             return (

@@ -1,0 +1,155 @@
+//! Delivers the outbox. Runs on a `Throttle`d bot (Telegram's rate limits; a 429 freezes the
+//! bot for its `retry_after` and the request is retried), while handlers use a plain `Bot`.
+//! Each message leaves the outbox only when Telegram accepted it or can never accept it;
+//! anything else is retried with exponential backoff, also after a restart.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::adaptors::Throttle;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, ParseMode};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::Notify;
+
+use crate::storage::{Pending, Store, StoreError};
+
+/// What to do with a message after one delivery attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Delivered,
+    /// Try again after this many milliseconds.
+    Retry(i64),
+    /// Telegram will never accept it (the user blocked the bot, the chat is gone, or the
+    /// message itself is refused): drop it.
+    Undeliverable,
+}
+
+/// The wait before attempt number `attempts + 1`: 1 s, 2 s, 4 s … at most 5 minutes.
+pub fn backoff_ms(attempts: u32) -> i64 {
+    1_000i64.saturating_mul(1 << attempts.min(9)).min(300_000)
+}
+
+pub fn classify(result: &Result<(), RequestError>, attempts: u32) -> Verdict {
+    match result {
+        Ok(()) => Verdict::Delivered,
+        Err(RequestError::RetryAfter(after)) => Verdict::Retry(after.duration().as_millis() as i64),
+        Err(RequestError::Api(
+            ApiError::BotBlocked
+            | ApiError::ChatNotFound
+            | ApiError::UserDeactivated
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::CantInitiateConversation
+            | ApiError::CantTalkWithBots,
+        )) => Verdict::Undeliverable,
+        // A request Telegram refuses as malformed would be refused again.
+        Err(RequestError::Api(_)) | Err(RequestError::MigrateToChatId(_)) => Verdict::Undeliverable,
+        Err(_) => Verdict::Retry(backoff_ms(attempts)),
+    }
+}
+
+async fn send(bot: &Throttle<Bot>, pending: &Pending) -> Result<(), RequestError> {
+    let m = &pending.message;
+    let mut request = bot
+        .send_message(ChatId(m.chat_id), m.html.clone())
+        .parse_mode(ParseMode::Html)
+        .protect_content(m.protect_content);
+    if let Some(keyboard) = m
+        .keyboard_json
+        .as_deref()
+        .and_then(|k| serde_json::from_str::<InlineKeyboardMarkup>(k).ok())
+    {
+        request = request.reply_markup(keyboard);
+    }
+    request.await.map(|_| ())
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Delivers every message due now, once. Returns how many left the outbox.
+pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, StoreError> {
+    let mut finished = 0;
+    for pending in store.due(now_ms(), 100)? {
+        let result = send(bot, &pending).await;
+        match classify(&result, pending.attempts) {
+            Verdict::Delivered => {
+                store.outbox_done(pending.id)?;
+                finished += 1;
+            }
+            Verdict::Undeliverable => {
+                tracing::warn!(
+                    message = pending.id,
+                    "recipient unreachable or message refused; dropped"
+                );
+                store.outbox_done(pending.id)?;
+                finished += 1;
+            }
+            Verdict::Retry(after) => {
+                tracing::info!(
+                    message = pending.id,
+                    attempt = pending.attempts + 1,
+                    "delivery will be retried"
+                );
+                store.outbox_retry(pending.id, pending.attempts + 1, now_ms() + after)?;
+            }
+        }
+        store.flush().await?;
+    }
+    Ok(finished)
+}
+
+/// Runs delivery until the process ends: on a wake-up (something was queued), when the next
+/// retry is due, and at least every 30 seconds.
+pub async fn run(bot: Throttle<Bot>, store: Store, wake: Arc<Notify>) {
+    loop {
+        if let Err(e) = deliver_due(&bot, &store).await {
+            tracing::error!(error = %e, "outbox delivery failed");
+        }
+        let wait = match store.next_due_ms() {
+            Ok(Some(due)) => Duration::from_millis((due - now_ms()).clamp(0, 30_000) as u64),
+            _ => Duration::from_secs(30),
+        };
+        if wait.is_zero() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
+        let _ = tokio::time::timeout(wait, wake.notified()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teloxide::types::Seconds;
+
+    #[test]
+    fn backoff_doubles_up_to_five_minutes() {
+        assert_eq!(backoff_ms(0), 1_000);
+        assert_eq!(backoff_ms(1), 2_000);
+        assert_eq!(backoff_ms(8), 256_000);
+        assert_eq!(backoff_ms(9), 300_000);
+        assert_eq!(backoff_ms(u32::MAX), 300_000);
+    }
+
+    #[test]
+    fn telegram_answers_decide_the_fate_of_a_message() {
+        assert_eq!(classify(&Ok(()), 0), Verdict::Delivered);
+        assert_eq!(
+            classify(&Err(RequestError::RetryAfter(Seconds::from_seconds(7))), 0),
+            Verdict::Retry(7_000)
+        );
+        assert_eq!(
+            classify(&Err(RequestError::Api(ApiError::BotBlocked)), 0),
+            Verdict::Undeliverable
+        );
+        assert_eq!(
+            classify(&Err(RequestError::Api(ApiError::ChatNotFound)), 3),
+            Verdict::Undeliverable
+        );
+        let io = RequestError::Io(std::sync::Arc::new(std::io::Error::other("reset")));
+        assert_eq!(classify(&Err(io), 2), Verdict::Retry(4_000));
+    }
+}

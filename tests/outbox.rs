@@ -1,0 +1,91 @@
+//! The outbox worker against the strict fake Bot API: 429 is honored, 403 drops the message,
+//! and what was queued before a restart is delivered after it.
+
+mod support;
+
+use poruch::bot::outbox_worker::deliver_due;
+use poruch::storage::{OutboxMessage, Store};
+use support::fake_bot_api::FakeBotApi;
+use teloxide::Bot;
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Limits;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn message(chat: i64, text: &str) -> OutboxMessage {
+    OutboxMessage {
+        chat_id: chat,
+        html: format!("<b>{text}</b>"),
+        keyboard_json: None,
+        protect_content: true,
+    }
+}
+
+fn bot(api: &FakeBotApi) -> Result<Throttle<Bot>, Box<dyn std::error::Error>> {
+    Ok(Throttle::new_spawn(
+        Bot::new("123456:TEST").set_api_url(api.url.parse()?),
+        Limits::default(),
+    ))
+}
+
+fn sends_to(api: &FakeBotApi, chat: i64) -> Vec<Option<String>> {
+    api.calls()
+        .into_iter()
+        .filter(|c| c.method == "sendMessage" && c.params["chat_id"] == chat)
+        .map(|c| c.refused)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_waited_out_and_a_403_drops_the_message() -> TestResult {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    api.fail_next_send(200, 429, "Too Many Requests: retry after 1", Some(1));
+    api.fail_next_send(300, 403, "Forbidden: bot was blocked by the user", None);
+    store.enqueue(
+        &[
+            message(100, "to A"),
+            message(200, "to B"),
+            message(300, "to C"),
+        ],
+        0,
+    )?;
+
+    let bot = bot(&api)?;
+    let finished = deliver_due(&bot, &store).await?;
+    assert_eq!(finished, 3);
+    assert_eq!(store.outbox_len(), 0);
+    assert_eq!(sends_to(&api, 100), vec![None]);
+    assert_eq!(sends_to(&api, 200).len(), 2, "sent again after retry_after");
+    assert_eq!(sends_to(&api, 200)[1], None);
+    assert_eq!(
+        sends_to(&api, 300).len(),
+        1,
+        "a blocked chat is not retried"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_queued_before_a_restart_is_delivered_after_it() -> TestResult {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir()?;
+    {
+        let store = Store::open(dir.path())?;
+        store.enqueue(&[message(400, "queued before the crash")], 0)?;
+        store.flush().await?;
+    }
+    let store = Store::open(dir.path())?;
+    deliver_due(&bot(&api)?, &store).await?;
+    let sent: Vec<_> = api
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "sendMessage")
+        .collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].params["text"], "<b>queued before the crash</b>");
+    assert_eq!(sent[0].params["protect_content"], true);
+    assert_eq!(store.outbox_len(), 0);
+    Ok(())
+}
