@@ -7,5 +7,6 @@ pub mod datafile;
 pub mod directory_cli;
 pub mod domain;
 pub mod i18n;
+pub mod logging;
 pub mod startup;
 pub mod storage;

@@ -60,12 +60,7 @@ enum DirectoryAction {
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env(config::LOG_VAR)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    poruch::logging::init(std::env::var(config::LOG_VAR).ok().as_deref());
     match try_main() {
         Ok(code) => code,
         Err(e) => {

@@ -227,6 +227,12 @@ async fn logs_at_trace_level_carry_no_text_and_no_ids() {
     ));
     api.wait_for(n, "the answer", |c| c.method == "answerCallbackQuery")
         .await;
+    // An update teloxide cannot parse: teloxide logs it whole, with its text and ids.
+    api.push(serde_json::json!({"message": {
+        "message_id": "not a number", "date": 1_760_000_000,
+        "chat": {"id": canary_id, "type": "private", "first_name": "Test"},
+        "from": me, "text": "CANARYTEXT unparseable"
+    }}));
     let n = api.calls().len();
     api.push(text_update(&me, 2, "/start"));
     api.wait_for(n, "the welcome", |c| {
@@ -239,6 +245,10 @@ async fn logs_at_trace_level_carry_no_text_and_no_ids() {
     assert!(
         log.contains("bot started"),
         "the log is being written: {log}"
+    );
+    assert!(
+        log.contains("Cannot parse an update. (details withheld)"),
+        "teloxide's error is reported without its content: {log}"
     );
     for secret in [
         "CANARYTEXT",
