@@ -76,7 +76,7 @@ async fn what_was_queued_before_a_restart_is_delivered_after_it() -> TestResult 
         store.enqueue(&[message(400, "queued before the crash")], 0)?;
         store.flush().await?;
     }
-    let store = Store::open(dir.path())?;
+    let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
     deliver_due(&bot(&api)?, &store).await?;
     let sent: Vec<_> = api
         .calls()

@@ -159,6 +159,20 @@ impl Store {
         Self::open_with_key(dir, &dir.join(KEY_FILE))
     }
 
+    /// Like `open`, but waits up to `wait` for the lock: sled releases it from background
+    /// threads a moment after the last handle in this process is dropped.
+    pub fn open_waiting(dir: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Self::open(dir) {
+                Err(StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
     pub fn open_at(at: &StoreLocation) -> Result<Store, StoreError> {
         Self::open_with_key(&at.dir, &at.key)
     }
@@ -500,7 +514,7 @@ mod tests {
                 Err(StoreError::Locked(_))
             ));
         }
-        let store = Store::open(dir.path())?;
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
         assert_eq!(store.user_language(1)?, Some(Lang::En));
         assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
         Ok(())
@@ -520,7 +534,7 @@ mod tests {
                 .insert(42i64.to_be_bytes(), b"\"Idle\"".as_slice())?;
             db.flush()?;
         }
-        let store = Store::open(dir.path())?;
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
         assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
         assert_eq!(store.user_language(42)?, Some(Lang::En));
         assert_eq!(store.dialogue(42)?, None);
@@ -544,7 +558,7 @@ mod tests {
             store.flush_blocking()?;
         }
         assert!(matches!(
-            Store::open(dir.path()),
+            Store::open_waiting(dir.path(), std::time::Duration::from_secs(5)),
             Err(StoreError::TooNew { found: 99, .. })
         ));
         Ok(())

@@ -210,7 +210,7 @@ mod tests {
                 );
             }
         }
-        let store = Store::open(dir.path())?;
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
         assert_eq!(store.due(0, 10)?[0].message.html, "CANARY-OUTBOX-TEXT");
         Ok(())
     }

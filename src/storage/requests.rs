@@ -433,7 +433,7 @@ mod tests {
             topic_seen,
             "the request's plain fields were not found on disk"
         );
-        let store = Store::open(dir.path())?;
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
         let codes = store.requests_of(CHAT)?;
         assert_eq!(
             store
