@@ -15,6 +15,7 @@
 //! - `orgid_refcode`:     org id, 0xFF, reference code           → empty (open referrals)
 //! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
 //! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
+//! - `invite_org`, `orgid_staff`, `userblind_orgid`: staff and invitations (see staff.rs)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
@@ -23,8 +24,10 @@ pub mod crypto;
 mod outbox;
 mod records;
 mod requests;
+mod staff;
 
 pub use outbox::{OutboxMessage, Pending};
+pub use staff::{INVITE_VALID_SECONDS, InvalidInvite};
 
 use std::path::{Path, PathBuf};
 
@@ -131,6 +134,9 @@ pub struct Store {
     orgid_refcode: sled::Tree,
     chatblind_refcode: sled::Tree,
     seq_outbox: sled::Tree,
+    invite_org: sled::Tree,
+    orgid_staff: sled::Tree,
+    userblind_orgid: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
 }
@@ -211,6 +217,9 @@ impl Store {
             orgid_refcode: db.open_tree("orgid_refcode")?,
             chatblind_refcode: db.open_tree("chatblind_refcode")?,
             seq_outbox: db.open_tree("seq_outbox")?,
+            invite_org: db.open_tree("invite_org")?,
+            orgid_staff: db.open_tree("orgid_staff")?,
+            userblind_orgid: db.open_tree("userblind_orgid")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             db,
