@@ -39,3 +39,22 @@ pub fn api_url() -> Result<Option<url::Url>, String> {
 pub fn default_data_dir() -> PathBuf {
     PathBuf::from(DEFAULT_DATA_DIR)
 }
+
+/// Coordinators' Telegram user ids, comma-separated.
+pub const ADMINS_VAR: &str = "PORUCH_ADMINS";
+
+/// The admins from `PORUCH_ADMINS`; an error names the entry that is not a user id.
+pub fn admins() -> Result<std::collections::HashSet<i64>, String> {
+    let raw = std::env::var(ADMINS_VAR).unwrap_or_default();
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<i64>().map_err(|_| {
+                format!(
+                    "{ADMINS_VAR} must list Telegram user ids separated by commas; {s:?} is not one"
+                )
+            })
+        })
+        .collect()
+}

@@ -118,6 +118,13 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let admins = match config::admins() {
+        Ok(admins) => admins,
+        Err(e) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let i18n = I18n::load().context("loading the locales")?;
     let hotlines = datafile::hotlines()
         .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
@@ -144,6 +151,7 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         i18n: Arc::new(i18n),
         hotlines: Arc::new(hotlines),
         fixed_today: None,
+        admins,
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime

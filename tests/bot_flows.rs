@@ -24,6 +24,9 @@ use poruch::storage::Store;
 use poruch::{datafile, startup};
 use support::telegram_rules::Spec;
 
+/// The coordinator of these tests (PORUCH_ADMINS).
+const ADMIN: i64 = 555_000_111;
+
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
@@ -43,6 +46,7 @@ fn world() -> World {
         i18n: Arc::new(I18n::load().unwrap()),
         hotlines: Arc::new(datafile::hotlines().unwrap()),
         fixed_today: Some(today()),
+        admins: std::collections::HashSet::from([ADMIN]),
     });
     let storage = dialogue_storage::erased(store.clone());
     World {
@@ -559,6 +563,7 @@ async fn an_organization_that_lost_its_vetting_is_not_shown() {
         i18n: w.ctx.i18n.clone(),
         hotlines: w.ctx.hotlines.clone(),
         fixed_today: NaiveDate::from_ymd_opt(2027, 10, 2),
+        admins: Default::default(),
     };
     ctx.fixed_today = NaiveDate::from_ymd_opt(2027, 10, 2);
     let mut bot = MockBot::new(press("uk", "1:o:demo-rivnist-dnipro"), schema());
@@ -610,4 +615,106 @@ async fn the_step_is_kept_in_the_store_across_a_restart() {
     let page = last_text(&bot.get_responses());
     assert!(page.contains("Сексуальне насильство"), "{page}");
     assert!(page.contains("Світанок"), "{page}");
+}
+
+// --- coordinators invite staff ---
+
+fn admin(lang: &str) -> User {
+    MockUser::new().id(ADMIN as u64).language_code(lang).build()
+}
+
+/// The code inside <code>…</code> of an invitation message.
+fn invite_code(text: &str) -> String {
+    text.split("<code>")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_coordinator_invites_and_staff_join_with_the_code_once() {
+    for (lang, created, joined) in [
+        (
+            "uk",
+            "Запрошення до «Демо: «Рівність поруч» (Дніпро)»",
+            "Готово: ви в команді",
+        ),
+        (
+            "en",
+            "Invitation to “Demo: Equality Alongside (Dnipro)”",
+            "Done: you are on the team",
+        ),
+    ] {
+        let w = world();
+        let mut bot = bot_with(
+            &w,
+            MockMessageText::new()
+                .text("/invite demo-rivnist-dnipro")
+                .from(admin(lang)),
+        );
+        bot.dispatch().await;
+        let page = last_text(&bot.get_responses());
+        assert!(page.contains(created), "{page}");
+        let code = invite_code(&page);
+        assert_eq!(code.len(), 10, "{page}");
+        assert!(page.contains(&format!("?start=join-{code}")), "{page}");
+
+        bot.update(text(lang, &format!("/join {code}")));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(joined));
+        assert_eq!(
+            w.store.staff_org(MockUser::ID as i64).unwrap().as_deref(),
+            Some("demo-rivnist-dnipro")
+        );
+
+        // Single use: the same code again is refused.
+        bot.update(
+            MockMessageText::new()
+                .text(format!("/join {code}"))
+                .from(MockUser::new().id(99).language_code(lang).build()),
+        );
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(if lang == "uk" {
+            "недійсне"
+        } else {
+            "not valid"
+        }));
+        assert_eq!(w.store.staff_org(99).unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn the_start_link_joins_too() {
+    let w = world();
+    let code = w
+        .store
+        .create_invite("demo-svitanok-kharkiv", w.ctx.now())
+        .unwrap();
+    let mut bot = bot_with(&w, text("en", &format!("/start join-{code}")));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Demo: Svitanok (Kharkiv)"));
+    assert_eq!(
+        w.store.staff_org(MockUser::ID as i64).unwrap().as_deref(),
+        Some("demo-svitanok-kharkiv")
+    );
+}
+
+#[tokio::test]
+async fn invite_is_not_for_everyone_and_needs_a_real_organization() {
+    let w = world();
+    let mut bot = bot_with(&w, text("uk", "/invite demo-rivnist-dnipro"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Я не знаю такої команди"));
+
+    bot.update(
+        MockMessageText::new()
+            .text("/invite no-such-<org>")
+            .from(admin("en")),
+    );
+    bot.dispatch().await;
+    assert!(
+        last_text(&bot.get_responses())
+            .contains("no organization with the id “no-such-&lt;org&gt;”")
+    );
 }

@@ -73,6 +73,14 @@ text-expected = I understand only text and buttons. Type what you are looking fo
 unknown-command = I do not know that command. See /help for the list.
 empty-query = Type what you are looking for, for example: “psychologist in Lviv”.
 error-generic = Something went wrong and I could not do that. Please try again. Urgent lines — /urgent.
+invite-created =
+    Invitation to “{ $org }” (single use, valid for 72 hours):
+    <code>{ $code }</code>
+    Link: { $link }
+    Hand it to the organization’s staff member in person.
+invite-unknown-org = There is no organization with the id “{ $id }” in the directory. Usage: /invite ORG_ID
+join-done = Done: you are on the team of “{ $org }” in Poruch.
+join-invalid = This invitation is not valid: it was used, it expired, or the code is wrong. Ask the coordinator for a new one.
 cmd-start = Start and show the menu
 cmd-find = Find an organization
 cmd-urgent = Urgent hotlines

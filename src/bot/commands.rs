@@ -17,6 +17,10 @@ pub enum Command {
     Privacy,
     Help,
     Cancel,
+    /// Coordinators only: `/invite ORG_ID` makes a one-time code to join an organization.
+    Invite(String),
+    /// `/join CODE` (or the `join-CODE` start link) makes the user staff of an organization.
+    Join(String),
 }
 
 /// The command menu for `set_my_commands` in one language.

@@ -16,12 +16,29 @@ pub struct BotContext {
     pub hotlines: Arc<Vec<Hotline>>,
     /// A fixed date for tests; `None` means the real date.
     pub fixed_today: Option<NaiveDate>,
+    /// Telegram user ids of the coordinators (`PORUCH_ADMINS`).
+    pub admins: std::collections::HashSet<i64>,
 }
 
 impl BotContext {
     pub fn today(&self) -> NaiveDate {
         self.fixed_today
             .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
+    pub fn is_admin(&self, user: Option<&User>) -> bool {
+        user.is_some_and(|u| self.admins.contains(&(u.id.0 as i64)))
+    }
+
+    /// Unix seconds now (or at the start of the fixed day, in tests).
+    pub fn now(&self) -> i64 {
+        match self.fixed_today {
+            Some(day) => day
+                .and_hms_opt(12, 0, 0)
+                .map(|t| t.and_utc().timestamp())
+                .unwrap_or_default(),
+            None => chrono::Utc::now().timestamp(),
+        }
     }
 
     /// The user's language: the one they chose, else their Telegram client's. A store that

@@ -8,7 +8,7 @@ use futures_util::future::BoxFuture;
 use teloxide::dispatching::dialogue::GetChatId;
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
-use teloxide::types::{LinkPreviewOptions, MessageId, ParseMode};
+use teloxide::types::{LinkPreviewOptions, Me, MessageId, ParseMode};
 
 use super::callback::Callback;
 use super::render::{self, Screen};
@@ -137,15 +137,25 @@ pub async fn command(
     dialogue: PoruchDialogue,
     msg: Message,
     cmd: Command,
+    me: Me,
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
     let result = async {
         let i18n = &ctx.i18n;
         let screen = match cmd {
-            Command::Start(_) => {
-                dialogue.exit().await?;
-                render::welcome(i18n, lang)
+            Command::Start(payload) => match payload.strip_prefix("join-") {
+                Some(code) => join(&ctx, lang, &msg, code).await?,
+                None => {
+                    dialogue.exit().await?;
+                    render::welcome(i18n, lang)
+                }
+            },
+            Command::Join(code) => join(&ctx, lang, &msg, &code).await?,
+            Command::Invite(org_id) if ctx.is_admin(msg.from.as_ref()) => {
+                invite(&ctx, lang, &me, org_id.trim()).await?
             }
+            // Not a coordinator: the command is not advertised, and answered as unknown.
+            Command::Invite(_) => hint(&ctx, lang, Msg::UnknownCommand),
             Command::Find => {
                 dialogue.exit().await?;
                 render::topics(i18n, lang, ctx.index.taxonomy())
@@ -164,6 +174,65 @@ pub async fn command(
     }
     .await;
     apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// A coordinator's invitation for an organization's staff.
+async fn invite(ctx: &BotContext, lang: Lang, me: &Me, org_id: &str) -> Result<Screen, BotError> {
+    let i18n = &ctx.i18n;
+    let Some(org) = ctx.index.find(org_id) else {
+        let shown = html::escape(&html::truncate(org_id, 40));
+        let text = i18n.with(lang, Msg::InviteUnknownOrg, &[("id", Arg::Str(&shown))]);
+        return Ok(render::info(i18n, lang, text));
+    };
+    let code = ctx.store.create_invite(&org.id, ctx.now())?;
+    ctx.store.flush().await?;
+    tracing::info!("invitation created");
+    let link = format!("https://t.me/{}?start=join-{code}", me.username());
+    let text = i18n.with(
+        lang,
+        Msg::InviteCreated,
+        &[
+            ("org", Arg::Str(&html::escape(org.name.get(lang)))),
+            ("code", Arg::Str(&code)),
+            ("link", Arg::Str(&html::escape(&link))),
+        ],
+    );
+    Ok(render::info(i18n, lang, text))
+}
+
+/// Uses an invitation: the person becomes staff of its organization.
+async fn join(ctx: &BotContext, lang: Lang, msg: &Message, code: &str) -> Result<Screen, BotError> {
+    let i18n = &ctx.i18n;
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(hint(ctx, lang, Msg::JoinInvalid));
+    };
+    let joined =
+        ctx.store
+            .accept_invite(code.trim(), user.id.0 as i64, msg.chat.id.0, ctx.now())?;
+    ctx.store.flush().await?;
+    Ok(match joined {
+        Ok(org_id) => {
+            tracing::info!("a staff member joined an organization");
+            let name = ctx
+                .index
+                .find(&org_id)
+                .map(|o| o.name.get(lang).to_string())
+                .unwrap_or(org_id);
+            render::info(
+                i18n,
+                lang,
+                i18n.with(
+                    lang,
+                    Msg::JoinDone,
+                    &[("org", Arg::Str(&html::escape(&name)))],
+                ),
+            )
+        }
+        Err(_) => {
+            tracing::info!("an invalid invitation was used");
+            hint(ctx, lang, Msg::JoinInvalid)
+        }
+    })
 }
 
 /// The text a person typed, or the hint to send instead: for a sticker, photo or voice

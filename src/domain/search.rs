@@ -189,6 +189,14 @@ impl SearchIndex {
         &self.orgs
     }
 
+    /// An organization by id, whether or not it is shown to users (for coordinators).
+    pub fn find(&self, id: &str) -> Option<&Organization> {
+        self.orgs
+            .binary_search_by(|o| o.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.orgs[i])
+    }
+
     /// An organization by id, if it is visible on `today`.
     pub fn visible(&self, id: &str, today: NaiveDate) -> Option<&Organization> {
         self.orgs
