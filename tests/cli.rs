@@ -182,3 +182,19 @@ fn a_store_in_use_is_reported_in_one_line_with_exit_2() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("in use"), "{err}");
 }
+
+#[test]
+fn a_malformed_admin_list_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_poruch"))
+        .env("PORUCH_DATA_DIR", dir.path())
+        .env("TELOXIDE_TOKEN", "123456:TEST")
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9/")
+        .env("PORUCH_ADMINS", "12345, coordinator")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("\"coordinator\" is not one"), "{err}");
+}
