@@ -152,6 +152,7 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         hotlines: Arc::new(hotlines),
         fixed_today: None,
         admins,
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime

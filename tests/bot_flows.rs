@@ -47,6 +47,7 @@ fn world() -> World {
         hotlines: Arc::new(datafile::hotlines().unwrap()),
         fixed_today: Some(today()),
         admins: std::collections::HashSet::from([ADMIN]),
+        outbox_wake: Default::default(),
     });
     let storage = dialogue_storage::erased(store.clone());
     World {
@@ -564,6 +565,7 @@ async fn an_organization_that_lost_its_vetting_is_not_shown() {
         hotlines: w.ctx.hotlines.clone(),
         fixed_today: NaiveDate::from_ymd_opt(2027, 10, 2),
         admins: Default::default(),
+        outbox_wake: Default::default(),
     };
     ctx.fixed_today = NaiveDate::from_ymd_opt(2027, 10, 2);
     let mut bot = MockBot::new(press("uk", "1:o:demo-rivnist-dnipro"), schema());

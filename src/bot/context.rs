@@ -18,6 +18,8 @@ pub struct BotContext {
     pub fixed_today: Option<NaiveDate>,
     /// Telegram user ids of the coordinators (`PORUCH_ADMINS`).
     pub admins: std::collections::HashSet<i64>,
+    /// Wakes the outbox worker after something was queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl BotContext {

@@ -82,6 +82,16 @@ pub async fn register_commands(bot: &Bot, ctx: &BotContext) -> Result<(), teloxi
 pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError> {
     register_commands(&bot, &ctx).await?;
     let storage = dialogue_storage::erased(ctx.store.clone());
+    // The outbox is delivered on its own Throttled bot; handlers keep the plain one.
+    let throttled = teloxide::adaptors::Throttle::new_spawn(
+        bot.clone(),
+        teloxide::adaptors::throttle::Limits::default(),
+    );
+    let worker = tokio::spawn(outbox_worker::run(
+        throttled,
+        ctx.store.clone(),
+        ctx.outbox_wake.clone(),
+    ));
     let ctx = Arc::new(ctx);
     tracing::info!("bot started");
     Dispatcher::builder(bot, schema())
@@ -92,6 +102,7 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
         .build()
         .dispatch()
         .await;
+    worker.abort();
     tracing::info!("bot stopped");
     Ok(())
 }
