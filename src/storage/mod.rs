@@ -141,6 +141,14 @@ pub struct Store {
     sealer: std::sync::Arc<crypto::Sealer>,
 }
 
+/// Maps a record that does not (de)serialize to `StoreError::Corrupt` naming its tree.
+fn corrupt(tree: &'static str) -> impl Fn(serde_json::Error) -> StoreError {
+    move |e| StoreError::Corrupt {
+        tree,
+        reason: e.to_string(),
+    }
+}
+
 fn index_key(prefix: &str, id: &str) -> Vec<u8> {
     let mut key = Vec::with_capacity(prefix.len() + 1 + id.len());
     key.extend_from_slice(prefix.as_bytes());

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
 
+fn corrupt_outbox(e: serde_json::Error) -> StoreError {
+    super::corrupt("seq_outbox")(e)
+}
+
 /// A message to deliver. `keyboard_json` is the bot layer's serialized reply markup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
@@ -41,13 +45,6 @@ fn place(id: u64) -> Vec<u8> {
     place
 }
 
-fn corrupt(e: serde_json::Error) -> StoreError {
-    StoreError::Corrupt {
-        tree: "seq_outbox",
-        reason: e.to_string(),
-    }
-}
-
 impl Store {
     /// Seals messages into outbox records under fresh ids, ready to insert in a transaction.
     pub(super) fn outbox_records(
@@ -59,13 +56,13 @@ impl Store {
             .iter()
             .map(|m| {
                 let id = self.db.generate_id()?;
-                let payload = serde_json::to_vec(m).map_err(corrupt)?;
+                let payload = serde_json::to_vec(m).map_err(corrupt_outbox)?;
                 let record = OutboxRecord {
                     attempts: 0,
                     not_before_ms: now_ms,
                     sealed: self.sealer.seal(&payload, &place(id))?,
                 };
-                Ok((id, serde_json::to_vec(&record).map_err(corrupt)?))
+                Ok((id, serde_json::to_vec(&record).map_err(corrupt_outbox)?))
             })
             .collect()
     }
@@ -86,9 +83,9 @@ impl Store {
             tree: "seq_outbox",
             reason: "key is not a u64".into(),
         })?);
-        let record: OutboxRecord = serde_json::from_slice(value).map_err(corrupt)?;
+        let record: OutboxRecord = serde_json::from_slice(value).map_err(corrupt_outbox)?;
         let payload = self.sealer.open(&record.sealed, &place(id))?;
-        let message = serde_json::from_slice(&payload).map_err(corrupt)?;
+        let message = serde_json::from_slice(&payload).map_err(corrupt_outbox)?;
         Ok(Pending {
             id,
             message,
@@ -102,7 +99,7 @@ impl Store {
         let mut out = Vec::new();
         for item in self.seq_outbox.iter() {
             let (key, value) = item?;
-            let record: OutboxRecord = serde_json::from_slice(&value).map_err(corrupt)?;
+            let record: OutboxRecord = serde_json::from_slice(&value).map_err(corrupt_outbox)?;
             if record.not_before_ms <= now_ms {
                 out.push(self.read_pending(&key, &value)?);
                 if out.len() == limit {
@@ -117,7 +114,7 @@ impl Store {
     pub fn next_due_ms(&self) -> Result<Option<i64>, StoreError> {
         let mut next: Option<i64> = None;
         for value in self.seq_outbox.iter().values() {
-            let record: OutboxRecord = serde_json::from_slice(&value?).map_err(corrupt)?;
+            let record: OutboxRecord = serde_json::from_slice(&value?).map_err(corrupt_outbox)?;
             next = Some(next.map_or(record.not_before_ms, |n| n.min(record.not_before_ms)));
         }
         Ok(next)
@@ -138,11 +135,12 @@ impl Store {
     ) -> Result<(), StoreError> {
         let key = id.to_be_bytes();
         if let Some(value) = self.seq_outbox.get(key)? {
-            let mut record: OutboxRecord = serde_json::from_slice(&value).map_err(corrupt)?;
+            let mut record: OutboxRecord =
+                serde_json::from_slice(&value).map_err(corrupt_outbox)?;
             record.attempts = attempts;
             record.not_before_ms = not_before_ms;
             self.seq_outbox
-                .insert(key, serde_json::to_vec(&record).map_err(corrupt)?)?;
+                .insert(key, serde_json::to_vec(&record).map_err(corrupt_outbox)?)?;
         }
         Ok(())
     }

@@ -7,17 +7,10 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
-use super::{OutboxMessage, SEP, Store, StoreError, index_key};
+use super::{OutboxMessage, SEP, Store, StoreError, corrupt, index_key};
 use crate::domain::referral::{Action, Outcome, ReferralStatus, Transition, apply};
 use crate::domain::request::reference_code;
 use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral};
-
-fn corrupt(tree: &'static str) -> impl Fn(serde_json::Error) -> StoreError {
-    move |e| StoreError::Corrupt {
-        tree,
-        reason: e.to_string(),
-    }
-}
 
 fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
     match status {

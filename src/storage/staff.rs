@@ -12,7 +12,7 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::crypto::Sealer;
-use super::{Store, StoreError, index_key};
+use super::{Store, StoreError, corrupt, index_key};
 
 /// How long an invitation can be used: 72 hours.
 pub const INVITE_VALID_SECONDS: i64 = 72 * 3600;
@@ -30,13 +30,6 @@ struct InviteRecord {
 pub struct InvalidInvite;
 
 const CODE_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-
-fn corrupt(tree: &'static str) -> impl Fn(serde_json::Error) -> StoreError {
-    move |e| StoreError::Corrupt {
-        tree,
-        reason: e.to_string(),
-    }
-}
 
 impl Store {
     /// A single-use invitation to join `org` as staff, valid for 72 hours from `now`.
