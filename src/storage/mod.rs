@@ -317,11 +317,7 @@ impl Store {
             self.region_orgid.iter().keys().collect::<Result<_, _>>()?;
         let mut new_orgs = Vec::with_capacity(orgs.len());
         for org in orgs {
-            let bytes =
-                serde_json::to_vec(&OrgRecord::from(org)).map_err(|e| StoreError::Corrupt {
-                    tree: "orgid_org",
-                    reason: e.to_string(),
-                })?;
+            let bytes = serde_json::to_vec(&OrgRecord::from(org)).map_err(corrupt("orgid_org"))?;
             new_orgs.push((org.id.as_bytes().to_vec(), bytes));
         }
         (
@@ -370,10 +366,7 @@ impl Store {
             .map(|v| {
                 let bytes = v?;
                 let record: OrgRecord =
-                    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-                        tree: "orgid_org",
-                        reason: e.to_string(),
-                    })?;
+                    serde_json::from_slice(&bytes).map_err(corrupt("orgid_org"))?;
                 Ok(record.into())
             })
             .collect()
@@ -410,10 +403,7 @@ impl Store {
             None => Ok(None),
             Some(bytes) => {
                 let record: SettingsRecord =
-                    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-                        tree: "userblind_settings",
-                        reason: e.to_string(),
-                    })?;
+                    serde_json::from_slice(&bytes).map_err(corrupt("userblind_settings"))?;
                 Ok(Lang::from_code(&record.lang))
             }
         }
@@ -424,10 +414,7 @@ impl Store {
         let record = SettingsRecord {
             lang: lang.code().to_string(),
         };
-        let bytes = serde_json::to_vec(&record).map_err(|e| StoreError::Corrupt {
-            tree: "userblind_settings",
-            reason: e.to_string(),
-        })?;
+        let bytes = serde_json::to_vec(&record).map_err(corrupt("userblind_settings"))?;
         let key = self.sealer.blind(&user_id.to_be_bytes());
         self.userblind_settings.insert(key, bytes)?;
         Ok(())
