@@ -720,3 +720,71 @@ async fn invite_is_not_for_everyone_and_needs_a_real_organization() {
             .contains("no organization with the id “no-such-&lt;org&gt;”")
     );
 }
+
+// --- /forget ---
+
+#[tokio::test]
+async fn forget_asks_first_then_deletes_everything_and_tells_the_organization() {
+    for (lang, ask, done) in [
+        ("uk", "Видалити все", "Готово: усе видалено"),
+        ("en", "Delete everything", "Done: everything was deleted"),
+    ] {
+        let w = world();
+        let me = MockUser::ID as i64;
+        w.store
+            .set_user_language(me, if lang == "uk" { Lang::Uk } else { Lang::En })
+            .unwrap();
+        // Her request has an open referral with an organization that has one staff member.
+        let code = w.store.new_reference_code().unwrap();
+        let request = poruch::domain::HelpRequest {
+            topic: "sexual-harassment".into(),
+            region: "UA-12".into(),
+            kind: poruch::domain::HelpKind::Legal,
+            description: Some("опис".into()),
+            contact: poruch::domain::ContactChoice::ThroughBot,
+            requester_chat: me,
+            created_at: 0,
+        };
+        let referral = poruch::domain::Referral {
+            org: "demo-rivnist-dnipro".into(),
+            status: poruch::domain::ReferralStatus::Pending,
+            offered_at: 0,
+            respond_by: 1,
+        };
+        w.store
+            .submit_request(&code, &request, Some(&referral), &[], 0)
+            .unwrap();
+        let invite = w
+            .store
+            .create_invite("demo-rivnist-dnipro", w.ctx.now())
+            .unwrap();
+        w.store
+            .accept_invite(&invite, 4242, 4242, w.ctx.now())
+            .unwrap()
+            .unwrap();
+
+        let mut bot = bot_with(&w, text(lang, "/forget"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(ask));
+        assert!(has_button(&r, "1:fg") && has_button(&r, "1:m"));
+        assert_eq!(
+            w.store.requests_of(me).unwrap().len(),
+            1,
+            "nothing is deleted before the confirmation"
+        );
+
+        bot.update(press(lang, "1:fg"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert_eq!(r.answered_callback_queries.len(), 1);
+        assert!(last_text(&r).contains(done));
+        assert_eq!(w.store.user_language(me).unwrap(), None);
+        assert!(w.store.requests_of(me).unwrap().is_empty());
+        assert_eq!(w.store.help_request(&code).unwrap(), None);
+        let queued = w.store.due(i64::MAX, 10).unwrap();
+        assert_eq!(queued.len(), 1);
+        assert_eq!(queued[0].message.chat_id, 4242);
+        assert!(queued[0].message.html.contains(&code));
+    }
+}

@@ -53,6 +53,7 @@ privacy =
     • The language you chose — for as long as you use the bot.
     • The step of a dialogue (for example, the topic you chose or the keywords of your last search), so you can continue after a restart — until you start a new search or send /cancel.
     I do not keep the text of your messages. Server logs contain no message text, phone numbers or Telegram ids.
+    To delete everything I keep about you, send /forget.
 
     <b>Where</b>
     On the server of the organization that runs the bot, in an embedded database. Nothing is passed to your command or unit.
@@ -66,6 +67,7 @@ help =
     /language — change the language
     /privacy — what I keep
     /cancel — leave any step
+    /forget — delete everything I keep about you
     Or just type what you are looking for, for example: “lawyer domestic violence Dnipro”.
 cancelled = Cancelled. Nothing was kept.
 button-expired = This button has expired. Here is the menu.
@@ -81,6 +83,12 @@ invite-created =
 invite-unknown-org = There is no organization with the id “{ $id }” in the directory. Usage: /invite ORG_ID
 join-done = Done: you are on the team of “{ $org }” in Poruch.
 join-invalid = This invitation is not valid: it was used, it expired, or the code is wrong. Ask the coordinator for a new one.
+forget-confirm = Delete everything Poruch keeps about you: your language, the step of a dialogue, your requests and any organization team membership? Organizations with open requests will be told the request was withdrawn. This cannot be undone.
+forget-done = Done: everything was deleted. Telegram keeps the messages of this chat itself — delete the chat if someone else may see your phone.
+forget-withdrawn = Request { $code } was withdrawn: the person deleted their data from Poruch.
+btn-forget-yes = 🗑 Yes, delete everything
+btn-forget-no = No, keep it
+cmd-forget = Delete everything the bot keeps about me
 cmd-start = Start and show the menu
 cmd-find = Find an organization
 cmd-urgent = Urgent hotlines

@@ -29,6 +29,8 @@ pub enum Callback {
     TextPage(u16),
     /// An organization's card.
     Org(String),
+    /// Confirms `/forget`.
+    ForgetConfirmed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,6 +74,7 @@ impl Callback {
             }
             Callback::TextPage(page) => format!("q:{page}"),
             Callback::Org(id) if plain(id) => format!("o:{id}"),
+            Callback::ForgetConfirmed => "fg".to_string(),
             _ => return Err(CallbackError::Unknown),
         };
         let data = format!("{VERSION}:{data}");
@@ -113,6 +116,7 @@ impl Callback {
             },
             ("q", [page]) => Callback::TextPage(page.parse().map_err(|_| CallbackError::Unknown)?),
             ("o", [id]) if plain(id) => Callback::Org(id.to_string()),
+            ("fg", []) => Callback::ForgetConfirmed,
             _ => return Err(CallbackError::Unknown),
         };
         Ok(callback)
@@ -151,6 +155,7 @@ mod tests {
             },
             Callback::TextPage(7),
             Callback::Org("demo-rivnist-dnipro".into()),
+            Callback::ForgetConfirmed,
         ];
         for cb in all {
             let data = cb.encode().unwrap();

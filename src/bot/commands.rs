@@ -17,6 +17,8 @@ pub enum Command {
     Privacy,
     Help,
     Cancel,
+    /// Delete everything the bot keeps about the user (after confirmation).
+    Forget,
     /// Coordinators only: `/invite ORG_ID` makes a one-time code to join an organization.
     Invite(String),
     /// `/join CODE` (or the `join-CODE` start link) makes the user staff of an organization.
@@ -26,7 +28,7 @@ pub enum Command {
 /// The command menu for `set_my_commands` in one language.
 pub fn menu(i18n: &I18n, lang: Lang) -> Vec<BotCommand> {
     let names = [
-        "start", "find", "urgent", "language", "privacy", "help", "cancel",
+        "start", "find", "urgent", "language", "privacy", "help", "cancel", "forget",
     ];
     names
         .iter()

@@ -151,6 +151,7 @@ pub async fn command(
                 }
             },
             Command::Join(code) => join(&ctx, lang, &msg, &code).await?,
+            Command::Forget => render::forget_confirm(i18n, lang),
             Command::Invite(org_id) if ctx.is_admin(msg.from.as_ref()) => {
                 invite(&ctx, lang, &me, org_id.trim()).await?
             }
@@ -233,6 +234,52 @@ async fn join(ctx: &BotContext, lang: Lang, msg: &Message, code: &str) -> Result
             hint(ctx, lang, Msg::JoinInvalid)
         }
     })
+}
+
+/// Deletes everything about the person, tells organizations whose referral was open, and
+/// only then confirms.
+async fn forget(
+    ctx: &BotContext,
+    lang: Lang,
+    user_id: i64,
+    chat: ChatId,
+) -> Result<Screen, BotError> {
+    let forgotten = ctx.store.forget_person(user_id, chat.0)?;
+    let mut notices = Vec::new();
+    for (code, org) in &forgotten.open_referrals {
+        for staff_chat in ctx.store.staff_chats(org)? {
+            // A private chat's id is its user's id: staff get the language they chose.
+            let staff_lang = ctx
+                .store
+                .user_language(staff_chat)
+                .ok()
+                .flatten()
+                .unwrap_or(Lang::Uk);
+            let html = ctx.i18n.with(
+                staff_lang,
+                Msg::ForgetWithdrawn,
+                &[("code", Arg::Str(code))],
+            );
+            notices.push(crate::storage::OutboxMessage {
+                chat_id: staff_chat,
+                html,
+                keyboard_json: None,
+                protect_content: true,
+            });
+        }
+    }
+    ctx.store.enqueue(&notices, ctx.now() * 1000)?;
+    ctx.store.flush().await?;
+    ctx.outbox_wake.notify_one();
+    tracing::info!(
+        requests = forgotten.requests,
+        "a person's data was deleted on request"
+    );
+    Ok(render::info(
+        &ctx.i18n,
+        lang,
+        ctx.i18n.text(lang, Msg::ForgetDone),
+    ))
 }
 
 /// The text a person typed, or the hint to send instead: for a sticker, photo or voice
@@ -491,6 +538,10 @@ pub async fn callback(
                 let screen = text_results(&ctx, lang, &state, page)
                     .unwrap_or_else(|| hint(&ctx, lang, Msg::ButtonExpired));
                 edit_or_send(&bot, chat, message, screen).await?
+            }
+            Callback::ForgetConfirmed => {
+                let screen = forget(&ctx, lang, q.from.id.0 as i64, chat).await?;
+                send(&bot, chat, screen).await?
             }
             Callback::Org(id) => {
                 let screen = match ctx.index.visible(&id, ctx.today()) {

@@ -410,3 +410,17 @@ pub fn language(i18n: &I18n, lang: Lang) -> Screen {
         ]])),
     }
 }
+
+/// The confirmation of `/forget`.
+pub fn forget_confirm(i18n: &I18n, lang: Lang) -> Screen {
+    Screen {
+        text: i18n.text(lang, Msg::ForgetConfirm),
+        keyboard: Some(rows(vec![vec![
+            button(
+                i18n.text(lang, Msg::BtnForgetYes),
+                &Callback::ForgetConfirmed,
+            ),
+            button(i18n.text(lang, Msg::BtnForgetNo), &Callback::Menu),
+        ]])),
+    }
+}

@@ -64,6 +64,12 @@ messages! {
     InviteUnknownOrg => "invite-unknown-org",
     JoinDone => "join-done",
     JoinInvalid => "join-invalid",
+    ForgetConfirm => "forget-confirm",
+    ForgetDone => "forget-done",
+    ForgetWithdrawn => "forget-withdrawn",
+    BtnForgetYes => "btn-forget-yes",
+    BtnForgetNo => "btn-forget-no",
+    CmdForget => "cmd-forget",
     CmdStart => "cmd-start",
     CmdFind => "cmd-find",
     CmdUrgent => "cmd-urgent",
@@ -94,7 +100,7 @@ messages! {
 
 impl Msg {
     /// The descriptions registered with `set_my_commands`, in menu order.
-    pub const COMMAND_DESCRIPTIONS: [Msg; 7] = [
+    pub const COMMAND_DESCRIPTIONS: [Msg; 8] = [
         Msg::CmdStart,
         Msg::CmdFind,
         Msg::CmdUrgent,
@@ -102,6 +108,7 @@ impl Msg {
         Msg::CmdPrivacy,
         Msg::CmdHelp,
         Msg::CmdCancel,
+        Msg::CmdForget,
     ];
 
     pub fn service(service: crate::domain::Service) -> Msg {

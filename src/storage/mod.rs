@@ -21,11 +21,13 @@
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
 
 pub mod crypto;
+mod forget;
 mod outbox;
 mod records;
 mod requests;
 mod staff;
 
+pub use forget::Forgotten;
 pub use outbox::{OutboxMessage, Pending};
 pub use staff::{INVITE_VALID_SECONDS, InvalidInvite};
 
