@@ -260,3 +260,48 @@ async fn logs_at_trace_level_carry_no_text_and_no_ids() {
         assert!(!log.contains(secret), "the log contains {secret:?}:\n{log}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forget_deletes_the_recent_messages_from_the_chat() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let _bot = start_bot(&api, dir.path());
+    started(&api).await;
+    let me = user(31337, "en");
+    let n = api.calls().len();
+    api.push(text_update(&me, 71, "lawyer in Kyiv"));
+    let results = api
+        .wait_for(n, "results", |c| c.method == "sendMessage")
+        .await;
+    let n = api.calls().len();
+    api.push(text_update(&me, 72, "/forget"));
+    let ask = api
+        .wait_for(n, "the question", |c| c.method == "sendMessage")
+        .await;
+    assert!(text(&ask).contains("Delete everything"), "{}", text(&ask));
+    let done = tap(&api, &me, "f1", &ask, "🗑 Yes").await;
+    assert!(
+        text(&done).contains("everything was deleted"),
+        "{}",
+        text(&done)
+    );
+
+    let deleted = api
+        .wait_for(0, "deleteMessages", |c| c.method == "deleteMessages")
+        .await;
+    assert_eq!(deleted.params["chat_id"], 31337);
+    let ids: Vec<i64> = deleted.params["message_ids"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_i64()).collect())
+        .unwrap_or_default();
+    let results_id = results.result["message_id"].as_i64().unwrap_or_default();
+    let ask_id = ask.result["message_id"].as_i64().unwrap_or_default();
+    for id in [71, 72, results_id, ask_id] {
+        assert!(ids.contains(&id), "message {id} was not deleted: {ids:?}");
+    }
+    assert!(
+        api.refusals().is_empty(),
+        "Telegram would refuse: {:#?}",
+        api.refusals()
+    );
+}

@@ -28,6 +28,14 @@ impl BotContext {
             .unwrap_or_else(|| chrono::Utc::now().date_naive())
     }
 
+    /// Remembers a message of a chat for `/forget`. Best effort: a store that cannot be
+    /// written must not stop a reply (urgent help above all).
+    pub fn remember_message(&self, chat: teloxide::types::ChatId, id: teloxide::types::MessageId) {
+        if let Err(e) = self.store.remember_message(chat.0, id.0, self.now() * 1000) {
+            tracing::warn!(error = %e, "cannot remember a message for /forget");
+        }
+    }
+
     pub fn is_admin(&self, user: Option<&User>) -> bool {
         user.is_some_and(|u| self.admins.contains(&(u.id.0 as i64)))
     }

@@ -39,7 +39,25 @@ fn no_preview() -> LinkPreviewOptions {
 
 /// Sends a screen, split into several messages if it is longer than Telegram allows; the
 /// keyboard goes with the last part.
-pub async fn send(bot: &Bot, chat: ChatId, screen: Screen) -> Result<(), teloxide::RequestError> {
+pub async fn send(
+    bot: &Bot,
+    ctx: &BotContext,
+    chat: ChatId,
+    screen: Screen,
+) -> Result<(), teloxide::RequestError> {
+    for id in send_unrecorded(bot, chat, screen).await? {
+        ctx.remember_message(chat, id);
+    }
+    Ok(())
+}
+
+/// Sends a screen without remembering it for `/forget` (for the very last message of it).
+async fn send_unrecorded(
+    bot: &Bot,
+    chat: ChatId,
+    screen: Screen,
+) -> Result<Vec<MessageId>, teloxide::RequestError> {
+    let mut ids = Vec::new();
     let parts = html::split(&screen.text);
     let last = parts.len().saturating_sub(1);
     for (i, part) in parts.into_iter().enumerate() {
@@ -52,14 +70,15 @@ pub async fn send(bot: &Bot, chat: ChatId, screen: Screen) -> Result<(), teloxid
         {
             request = request.reply_markup(keyboard.clone());
         }
-        request.await?;
+        ids.push(request.await?.id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Replaces the message a button was pressed on; sends a new one if that is not possible.
 async fn edit_or_send(
     bot: &Bot,
+    ctx: &BotContext,
     chat: ChatId,
     message: Option<MessageId>,
     screen: Screen,
@@ -82,7 +101,7 @@ async fn edit_or_send(
             Err(_) => {}
         }
     }
-    send(bot, chat, screen).await
+    send(bot, ctx, chat, screen).await
 }
 
 /// Logs a failed handler and tells the user, so nobody is left without an answer.
@@ -96,7 +115,7 @@ async fn apologize_on_error(
     if let Err(error) = result {
         tracing::error!(error = %error, "handler failed");
         let screen = render::info(&ctx.i18n, lang, ctx.i18n.text(lang, Msg::ErrorGeneric));
-        send(bot, chat, screen).await?;
+        send(bot, ctx, chat, screen).await?;
     }
     Ok(())
 }
@@ -114,6 +133,7 @@ pub async fn urgent_message(bot: Bot, ctx: Arc<BotContext>, msg: Message) -> Han
     let lang = ctx.lang(msg.from.as_ref());
     send(
         &bot,
+        &ctx,
         msg.chat.id,
         render::hotlines(&ctx.i18n, lang, &ctx.hotlines),
     )
@@ -125,7 +145,13 @@ pub async fn urgent_callback(bot: Bot, ctx: Arc<BotContext>, q: CallbackQuery) -
     bot.answer_callback_query(q.id.clone()).await?;
     let lang = ctx.lang(Some(&q.from));
     let chat = q.chat_id().unwrap_or(ChatId(q.from.id.0 as i64));
-    send(&bot, chat, render::hotlines(&ctx.i18n, lang, &ctx.hotlines)).await?;
+    send(
+        &bot,
+        &ctx,
+        chat,
+        render::hotlines(&ctx.i18n, lang, &ctx.hotlines),
+    )
+    .await?;
     Ok(())
 }
 
@@ -170,7 +196,7 @@ pub async fn command(
                 hint(&ctx, lang, Msg::Cancelled)
             }
         };
-        send(&bot, msg.chat.id, screen).await?;
+        send(&bot, &ctx, msg.chat.id, screen).await?;
         Ok(())
     }
     .await;
@@ -239,12 +265,13 @@ async fn join(ctx: &BotContext, lang: Lang, msg: &Message, code: &str) -> Result
 /// Deletes everything about the person, tells organizations whose referral was open, and
 /// only then confirms.
 async fn forget(
+    bot: &Bot,
     ctx: &BotContext,
     lang: Lang,
     user_id: i64,
     chat: ChatId,
-) -> Result<Screen, BotError> {
-    let forgotten = ctx.store.forget_person(user_id, chat.0)?;
+) -> Result<(), BotError> {
+    let forgotten = ctx.store.forget_person(user_id, chat.0, ctx.now() * 1000)?;
     let mut notices = Vec::new();
     for (code, org) in &forgotten.open_referrals {
         for staff_chat in ctx.store.staff_chats(org)? {
@@ -275,11 +302,17 @@ async fn forget(
         requests = forgotten.requests,
         "a person's data was deleted on request"
     );
-    Ok(render::info(
-        &ctx.i18n,
-        lang,
-        ctx.i18n.text(lang, Msg::ForgetDone),
-    ))
+    // Telegram deletes what it still allows (48 hours); older messages stay, as the reply says.
+    for ids in forgotten.recent_messages.chunks(100) {
+        let ids: Vec<MessageId> = ids.iter().map(|&id| MessageId(id)).collect();
+        if bot.delete_messages(chat, ids).await.is_err() {
+            tracing::info!("some messages could not be deleted from the chat");
+        }
+    }
+    // The confirmation is not remembered: nothing about the person is kept after this.
+    let done = render::info(&ctx.i18n, lang, ctx.i18n.text(lang, Msg::ForgetDone));
+    send_unrecorded(bot, chat, done).await?;
+    Ok(())
 }
 
 /// The text a person typed, or the hint to send instead: for a sticker, photo or voice
@@ -323,7 +356,7 @@ pub async fn region_text(
                 }
             },
         };
-        send(&bot, msg.chat.id, screen).await?;
+        send(&bot, &ctx, msg.chat.id, screen).await?;
         Ok(())
     }
     .await;
@@ -357,7 +390,7 @@ pub async fn free_text(
                 }
             }
         };
-        send(&bot, msg.chat.id, screen).await?;
+        send(&bot, &ctx, msg.chat.id, screen).await?;
         Ok(())
     }
     .await;
@@ -474,7 +507,7 @@ pub async fn callback(
         bot.answer_callback_query(q.id.clone())
             .text(ctx.i18n.text(lang, Msg::ButtonExpired))
             .await?;
-        send(&bot, chat, hint(&ctx, lang, Msg::ButtonExpired)).await?;
+        send(&bot, &ctx, chat, hint(&ctx, lang, Msg::ButtonExpired)).await?;
         return Ok(());
     };
     bot.answer_callback_query(q.id.clone()).await?;
@@ -482,18 +515,25 @@ pub async fn callback(
         let i18n = &ctx.i18n;
         let taxonomy = ctx.index.taxonomy();
         match callback {
-            Callback::Menu => send(&bot, chat, render::menu(i18n, lang)).await?,
+            Callback::Menu => send(&bot, &ctx, chat, render::menu(i18n, lang)).await?,
             Callback::Find => {
                 dialogue.exit().await?;
-                send(&bot, chat, render::topics(i18n, lang, taxonomy)).await?
+                send(&bot, &ctx, chat, render::topics(i18n, lang, taxonomy)).await?
             }
             Callback::Urgent => {
-                send(&bot, chat, render::hotlines(i18n, lang, &ctx.hotlines)).await?
+                send(
+                    &bot,
+                    &ctx,
+                    chat,
+                    render::hotlines(i18n, lang, &ctx.hotlines),
+                )
+                .await?
             }
-            Callback::Language => send(&bot, chat, render::language(i18n, lang)).await?,
+            Callback::Language => send(&bot, &ctx, chat, render::language(i18n, lang)).await?,
             Callback::Privacy => {
                 send(
                     &bot,
+                    &ctx,
                     chat,
                     render::info(i18n, lang, i18n.text(lang, Msg::Privacy)),
                 )
@@ -503,7 +543,7 @@ pub async fn callback(
                 ctx.store.set_user_language(q.from.id.0 as i64, new)?;
                 ctx.store.flush().await?;
                 lang = new;
-                send(&bot, chat, hint(&ctx, lang, Msg::LanguageSet)).await?
+                send(&bot, &ctx, chat, hint(&ctx, lang, Msg::LanguageSet)).await?
             }
             Callback::Topic(topic) => {
                 dialogue
@@ -513,6 +553,7 @@ pub async fn callback(
                     .await?;
                 edit_or_send(
                     &bot,
+                    &ctx,
                     chat,
                     message,
                     render::regions(i18n, lang, taxonomy, &topic),
@@ -527,6 +568,7 @@ pub async fn callback(
                 dialogue.exit().await?;
                 edit_or_send(
                     &bot,
+                    &ctx,
                     chat,
                     message,
                     topic_results(&ctx, lang, &topic, &region, page),
@@ -537,18 +579,15 @@ pub async fn callback(
                 let state = dialogue.get().await?.unwrap_or_default();
                 let screen = text_results(&ctx, lang, &state, page)
                     .unwrap_or_else(|| hint(&ctx, lang, Msg::ButtonExpired));
-                edit_or_send(&bot, chat, message, screen).await?
+                edit_or_send(&bot, &ctx, chat, message, screen).await?
             }
-            Callback::ForgetConfirmed => {
-                let screen = forget(&ctx, lang, q.from.id.0 as i64, chat).await?;
-                send(&bot, chat, screen).await?
-            }
+            Callback::ForgetConfirmed => forget(&bot, &ctx, lang, q.from.id.0 as i64, chat).await?,
             Callback::Org(id) => {
                 let screen = match ctx.index.visible(&id, ctx.today()) {
                     Some(org) => render::card(i18n, lang, taxonomy, org),
                     None => hint(&ctx, lang, Msg::ButtonExpired),
                 };
-                send(&bot, chat, screen).await?
+                send(&bot, &ctx, chat, screen).await?
             }
         }
         Ok(())

@@ -57,6 +57,12 @@ pub fn schema() -> UpdateHandler<BotError> {
     // the very people a user wants to keep it from.
     dptree::entry()
         .filter(|update: Update| update.chat().is_none_or(|c| c.is_private()))
+        // The person's own messages are remembered too: /forget deletes them from the chat.
+        .inspect(|update: Update, ctx: Arc<BotContext>| {
+            if let teloxide::types::UpdateKind::Message(m) = &update.kind {
+                ctx.remember_message(m.chat.id, m.id);
+            }
+        })
         .branch(urgent)
         .branch(
             dialogue::enter::<Update, ErasedStorage<State>, State, _>()

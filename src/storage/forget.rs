@@ -11,12 +11,19 @@ pub struct Forgotten {
     /// (reference code, organization) of every referral that was still open.
     pub open_referrals: Vec<(String, String)>,
     pub requests: usize,
+    /// Messages of the chat from the last 48 hours, for the bot to delete from Telegram.
+    pub recent_messages: Vec<i32>,
 }
 
 impl Store {
     /// Deletes a person's settings, dialogue state, requests (with their referrals and index
     /// entries) and staff membership. The caller flushes before confirming.
-    pub fn forget_person(&self, user_id: i64, chat_id: i64) -> Result<Forgotten, StoreError> {
+    pub fn forget_person(
+        &self,
+        user_id: i64,
+        chat_id: i64,
+        now_ms: i64,
+    ) -> Result<Forgotten, StoreError> {
         let user = self.sealer.blind(&user_id.to_be_bytes());
         let chat = self.sealer.blind(&chat_id.to_be_bytes());
         let codes = self.requests_of(chat_id)?;
@@ -39,6 +46,8 @@ impl Store {
             }
         }
         let membership = self.userblind_orgid.get(user)?;
+        forgotten.recent_messages = self.recent_messages(chat_id, now_ms)?;
+        let message_keys = self.message_keys(chat_id)?;
         (
             &self.userblind_settings,
             &self.chatblind_dialogue,
@@ -48,9 +57,13 @@ impl Store {
             &self.chatblind_refcode,
             &self.userblind_orgid,
             &self.orgid_staff,
+            &self.chatblind_sentat_msgid,
         )
             .transaction(
-                |(settings, dialogue, requests, referrals, open, mine, member, staff)| {
+                |(settings, dialogue, requests, referrals, open, mine, member, staff, sent)| {
+                    for key in &message_keys {
+                        sent.remove(key.as_slice())?;
+                    }
                     settings.remove(&user)?;
                     dialogue.remove(&chat)?;
                     for code in &codes {
@@ -111,7 +124,10 @@ mod tests {
         let invite = store.create_invite("org-b", 0)?;
         store.accept_invite(&invite, user, chat, 1)?.ok();
 
-        let forgotten = store.forget_person(user, chat)?;
+        store.remember_message(chat, 77, 1_000)?;
+        let forgotten = store.forget_person(user, chat, 2_000)?;
+        assert_eq!(forgotten.recent_messages, vec![77]);
+        assert!(store.recent_messages(chat, 2_000)?.is_empty());
         store.flush_blocking()?;
         assert_eq!(forgotten.requests, 1);
         assert_eq!(

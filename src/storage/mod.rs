@@ -16,6 +16,7 @@
 //! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
 //! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
 //! - `invite_org`, `orgid_staff`, `userblind_orgid`: staff and invitations (see staff.rs)
+//! - `chatblind_sentat_msgid`: messages of the last 48 hours per chat (see sent.rs)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
@@ -25,6 +26,7 @@ mod forget;
 mod outbox;
 mod records;
 mod requests;
+mod sent;
 mod staff;
 
 pub use forget::Forgotten;
@@ -139,6 +141,7 @@ pub struct Store {
     invite_org: sled::Tree,
     orgid_staff: sled::Tree,
     userblind_orgid: sled::Tree,
+    chatblind_sentat_msgid: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
 }
@@ -230,6 +233,7 @@ impl Store {
             invite_org: db.open_tree("invite_org")?,
             orgid_staff: db.open_tree("orgid_staff")?,
             userblind_orgid: db.open_tree("userblind_orgid")?,
+            chatblind_sentat_msgid: db.open_tree("chatblind_sentat_msgid")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             db,

@@ -1,0 +1,82 @@
+//! Which messages are in a person's chat, so `/forget` can delete the recent ones (Telegram
+//! lets a bot delete messages of the last 48 hours in a private chat).
+//!
+//! Tree `chatblind_sentat_msgid`: blinded chat id (16 B), time in ms (u64 BE), message id
+//! (i32 BE) → empty. Entries older than 48 hours are pruned as new ones arrive.
+
+use super::{Store, StoreError};
+
+/// How far back Telegram lets a bot delete messages.
+pub const DELETABLE_MS: i64 = 48 * 3600 * 1000;
+
+impl Store {
+    /// Remembers a message in a chat (sent by the bot or by the person), and forgets that
+    /// chat's entries older than 48 hours.
+    pub fn remember_message(
+        &self,
+        chat_id: i64,
+        message_id: i32,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let prefix = self.sealer.blind(&chat_id.to_be_bytes());
+        let mut key = prefix.to_vec();
+        // Unsigned, so that byte order is time order.
+        key.extend_from_slice(&(at_ms.max(0) as u64).to_be_bytes());
+        key.extend_from_slice(&message_id.to_be_bytes());
+        self.chatblind_sentat_msgid.insert(key, &[])?;
+        let mut old_end = prefix.to_vec();
+        old_end.extend_from_slice(&((at_ms - DELETABLE_MS).max(0) as u64).to_be_bytes());
+        for old in self
+            .chatblind_sentat_msgid
+            .range(prefix.to_vec()..old_end)
+            .keys()
+        {
+            self.chatblind_sentat_msgid.remove(old?)?;
+        }
+        Ok(())
+    }
+
+    /// The messages of a chat from the last 48 hours before `now_ms`, oldest first.
+    pub fn recent_messages(&self, chat_id: i64, now_ms: i64) -> Result<Vec<i32>, StoreError> {
+        let prefix = self.sealer.blind(&chat_id.to_be_bytes());
+        let mut ids = Vec::new();
+        for key in self.chatblind_sentat_msgid.scan_prefix(prefix).keys() {
+            let key = key?;
+            let at = u64::from_be_bytes(key[16..24].try_into().unwrap_or_default()) as i64;
+            let id = i32::from_be_bytes(key[24..28].try_into().unwrap_or_default());
+            if at >= now_ms - DELETABLE_MS {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Removes every entry of a chat.
+    pub(super) fn message_keys(&self, chat_id: i64) -> Result<Vec<Vec<u8>>, StoreError> {
+        let prefix = self.sealer.blind(&chat_id.to_be_bytes());
+        self.chatblind_sentat_msgid
+            .scan_prefix(prefix)
+            .keys()
+            .map(|k| Ok(k?.to_vec()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_last_48_hours_are_kept_per_chat() -> Result<(), StoreError> {
+        let store = Store::temporary()?;
+        store.remember_message(1, 10, 0)?;
+        store.remember_message(1, 11, 1_000)?;
+        store.remember_message(2, 20, 1_000)?;
+        assert_eq!(store.recent_messages(1, 2_000)?, vec![10, 11]);
+        store.remember_message(1, 12, DELETABLE_MS + 500)?;
+        assert_eq!(store.recent_messages(1, DELETABLE_MS + 500)?, vec![11, 12]);
+        assert_eq!(store.message_keys(1)?.len(), 2, "the old entry was pruned");
+        assert_eq!(store.recent_messages(2, 2_000)?, vec![20]);
+        Ok(())
+    }
+}
