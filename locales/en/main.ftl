@@ -3,7 +3,7 @@
 
 welcome =
     Hello! I am <b>Poruch</b>: I help people in the security and defence sector find vetted civil society organizations — lawyers, psychologists, trainers — in their region.
-    I keep only what I cannot work without: your language and the step you stopped at.
+    I keep only what I cannot work without — details in /privacy.
 menu = What do you need?
 btn-find = 🔎 Find support
 btn-urgent = 🆘 Urgent help
@@ -52,6 +52,7 @@ privacy =
     <b>What I keep</b>
     • The language you chose — for as long as you use the bot.
     • The step of a dialogue (for example, the topic you chose or the keywords of your last search), so you can continue after a restart — until you start a new search or send /cancel.
+    • The numbers (not the text) of this chat's messages of the last 48 hours, so that /forget can delete them.
     I do not keep the text of your messages. Server logs contain no message text, phone numbers or Telegram ids.
     To delete everything I keep about you, send /forget.
 
