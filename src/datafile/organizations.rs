@@ -75,6 +75,8 @@ struct RawOrganization {
     #[serde(default)]
     accepts_referrals: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    response_hours: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     hours: Option<RawText>,
     #[serde(default)]
     contacts: RawContacts,
@@ -283,6 +285,14 @@ fn convert(
     {
         c.error("contacts", "at least one contact is needed");
     }
+    if let Some(h) = raw.response_hours
+        && !(1..=168).contains(&h)
+    {
+        c.error(
+            "response_hours",
+            format!("{h} is not between 1 and 168 hours (a week)"),
+        );
+    }
     let hours = raw.hours.as_ref().map(|h| c.text("hours", h));
     let v = &raw.vetting;
     if v.vetted_by.trim().is_empty() {
@@ -333,6 +343,9 @@ fn convert(
         hours,
         women_led: raw.women_led,
         accepts_referrals: raw.accepts_referrals,
+        response_hours: raw
+            .response_hours
+            .unwrap_or(crate::domain::organization::DEFAULT_RESPONSE_HOURS),
         vetting: Vetting {
             vetted_by: v.vetted_by.trim().to_string(),
             vetted_on: vetted_on?,
@@ -455,6 +468,9 @@ pub fn export_organizations(orgs: &[Organization]) -> Result<String, toml::ser::
             languages: o.languages.clone(),
             women_led: o.women_led,
             accepts_referrals: o.accepts_referrals,
+            response_hours: (o.response_hours
+                != crate::domain::organization::DEFAULT_RESPONSE_HOURS)
+                .then_some(o.response_hours),
             hours: o.hours.as_ref().map(raw_text),
             contacts: RawContacts {
                 phone: o.contacts.phone.clone(),

@@ -15,7 +15,7 @@ pub use lang::{Lang, Localized};
 pub use organization::{
     Audience, Contacts, Organization, RegionScope, Service, Vetting, VettingStatus,
 };
-pub use referral::{Action, HelpKind, Outcome, ReferralStatus, Transition};
-pub use request::{ContactChoice, HelpRequest, Referral};
+pub use referral::{Action, DeclineReason, HelpKind, Outcome, ReferralStatus, Transition};
+pub use request::{ContactChoice, HelpRequest, Referral, parse_contact};
 pub use search::{RegionChoice, SearchIndex, TextQuery};
 pub use taxonomy::{Hotline, Region, Taxonomy, Topic};

@@ -158,8 +158,13 @@ pub struct Organization {
     pub hours: Option<Localized>,
     pub women_led: bool,
     pub accepts_referrals: bool,
+    /// Hours a referral may wait for an answer before it goes to the next organization.
+    pub response_hours: u32,
     pub vetting: Vetting,
 }
+
+/// How long an organization has to answer a referral unless its entry says otherwise.
+pub const DEFAULT_RESPONSE_HOURS: u32 = 24;
 
 impl Organization {
     /// Only active organizations whose vetting has not expired are ever shown to users.
@@ -200,6 +205,7 @@ pub(crate) mod fixtures {
             hours: None,
             women_led: false,
             accepts_referrals: true,
+            response_hours: DEFAULT_RESPONSE_HOURS,
             vetting: Vetting {
                 vetted_by: "Test".into(),
                 vetted_on: date("2026-01-01"),

@@ -1,7 +1,8 @@
 //! A referral of a help request to one organization, and the rules of its life, after
 //! Primero/GBVIMS+: pending → accepted | declined; accepted → closed with an outcome;
-//! pending or accepted → withdrawn by the requester. Declined, closed and withdrawn are
-//! final. A second Accept is a no-op, not an error; every other move is refused.
+//! pending or accepted → withdrawn by the requester; pending → expired when the organization
+//! did not answer in its response time (Poruch then offers the request to the next one).
+//! Declined, expired, closed and withdrawn are final. A second Accept is a no-op, not an error; every other move is refused.
 
 use super::{Organization, Service};
 
@@ -55,6 +56,37 @@ impl HelpKind {
     }
 }
 
+/// Why an organization declined a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeclineReason {
+    NotOurProfile,
+    NoCapacity,
+    OutsideRegion,
+    Other,
+}
+
+impl DeclineReason {
+    pub const ALL: [DeclineReason; 4] = [
+        DeclineReason::NotOurProfile,
+        DeclineReason::NoCapacity,
+        DeclineReason::OutsideRegion,
+        DeclineReason::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DeclineReason::NotOurProfile => "not-our-profile",
+            DeclineReason::NoCapacity => "no-capacity",
+            DeclineReason::OutsideRegion => "outside-region",
+            DeclineReason::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DeclineReason> {
+        DeclineReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 /// How an accepted referral ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
@@ -65,6 +97,30 @@ pub enum Outcome {
     Other,
 }
 
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Helped,
+        Outcome::ReferredElsewhere,
+        Outcome::CouldNotContact,
+        Outcome::NoLongerNeeded,
+        Outcome::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Helped => "helped",
+            Outcome::ReferredElsewhere => "referred-elsewhere",
+            Outcome::CouldNotContact => "could-not-contact",
+            Outcome::NoLongerNeeded => "no-longer-needed",
+            Outcome::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReferralStatus {
     Pending,
@@ -72,6 +128,8 @@ pub enum ReferralStatus {
     Declined,
     Closed(Outcome),
     Withdrawn,
+    /// Not answered within the organization's response time.
+    Expired,
 }
 
 impl ReferralStatus {
@@ -88,6 +146,8 @@ pub enum Action {
     Decline,
     Close(Outcome),
     Withdraw,
+    /// The response time passed (done by Poruch, never by a person).
+    Expire,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +173,7 @@ pub fn apply(from: ReferralStatus, action: Action) -> Result<Transition, Illegal
         (S::Pending, Action::Decline) => S::Declined,
         (S::Accepted, Action::Close(outcome)) => S::Closed(outcome),
         (S::Pending | S::Accepted, Action::Withdraw) => S::Withdrawn,
+        (S::Pending, Action::Expire) => S::Expired,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(Transition::Changed(to))
@@ -149,12 +210,19 @@ mod tests {
     fn illegal_moves_are_refused() {
         assert!(apply(S::Pending, Action::Close(Outcome::Helped)).is_err());
         assert!(apply(S::Accepted, Action::Decline).is_err());
-        for terminal in [S::Declined, S::Closed(Outcome::Other), S::Withdrawn] {
+        assert!(apply(S::Accepted, Action::Expire).is_err());
+        for terminal in [
+            S::Declined,
+            S::Closed(Outcome::Other),
+            S::Withdrawn,
+            S::Expired,
+        ] {
             for action in [
                 Action::Accept,
                 Action::Decline,
                 Action::Close(Outcome::Helped),
                 Action::Withdraw,
+                Action::Expire,
             ] {
                 assert!(
                     apply(terminal, action).is_err(),
@@ -195,6 +263,7 @@ mod tests {
             Just(Action::Accept),
             Just(Action::Decline),
             Just(Action::Withdraw),
+            Just(Action::Expire),
             Just(Action::Close(Outcome::Helped)),
             Just(Action::Close(Outcome::CouldNotContact)),
         ]
@@ -214,7 +283,7 @@ mod tests {
                         // Closed only from accepted; accepted and declined only from pending.
                         match next {
                             S::Closed(_) => prop_assert_eq!(status, S::Accepted),
-                            S::Accepted | S::Declined => prop_assert_eq!(status, S::Pending),
+                            S::Accepted | S::Declined | S::Expired => prop_assert_eq!(status, S::Pending),
                             S::Withdrawn => prop_assert!(status.is_open()),
                             S::Pending => prop_assert!(false, "nothing returns to pending"),
                         }

@@ -38,6 +38,28 @@ pub struct Referral {
     pub respond_by: i64,
 }
 
+/// Reads a contact the requester typed: a phone number (9 to 15 digits, with the usual
+/// `+ ( ) -` and spaces) or a Telegram username (`@name`, `t.me/name`). Anything else is
+/// `None`, and the bot asks again rather than passing on something that cannot be used.
+pub fn parse_contact(text: &str) -> Option<ContactChoice> {
+    let text = text.trim();
+    let username = text
+        .strip_prefix("https://t.me/")
+        .or_else(|| text.strip_prefix("t.me/"))
+        .or_else(|| text.strip_prefix('@'));
+    if let Some(name) = username {
+        let ok = (5..=32).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        return ok.then(|| ContactChoice::Telegram(format!("@{name}")));
+    }
+    let allowed = |c: char| c.is_ascii_digit() || " +-()".contains(c);
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let plus_only_first = text.rfind('+').is_none_or(|i| i == 0);
+    (text.chars().all(allowed) && (9..=15).contains(&digits) && plus_only_first)
+        .then(|| ContactChoice::Phone(text.split_whitespace().collect::<Vec<_>>().join(" ")))
+}
+
 /// Letters and digits that cannot be mistaken for each other (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
 const CODE_ALPHABET: &[u8] = b"34679ACDEFGHJKMNPQRTUVWXY";
 
@@ -72,7 +94,43 @@ mod tests {
         assert!(!is_reference_code("R-7K3"));
     }
 
+    #[test]
+    fn contacts_are_phone_numbers_or_usernames() {
+        assert_eq!(
+            parse_contact(" +380 67  123 45 67 "),
+            Some(ContactChoice::Phone("+380 67 123 45 67".into()))
+        );
+        assert_eq!(
+            parse_contact("(067) 123-45-67"),
+            Some(ContactChoice::Phone("(067) 123-45-67".into()))
+        );
+        assert_eq!(
+            parse_contact("@olena_k"),
+            Some(ContactChoice::Telegram("@olena_k".into()))
+        );
+        assert_eq!(
+            parse_contact("https://t.me/olena_k"),
+            Some(ContactChoice::Telegram("@olena_k".into()))
+        );
+        for bad in [
+            "",
+            "call me",
+            "12345",
+            "@abc",
+            "@ім'я",
+            "+380+67 123 45 67",
+            "1234567890123456",
+        ] {
+            assert_eq!(parse_contact(bad), None, "{bad:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn parsing_a_contact_never_panics(text in "\\PC{0,60}") {
+            let _ = parse_contact(&text);
+        }
+
         #[test]
         fn every_code_is_well_formed(random in any::<[u8; 4]>()) {
             prop_assert!(is_reference_code(&reference_code(random)));

@@ -30,6 +30,10 @@ impl From<TextRecord> for Localized {
     }
 }
 
+fn default_response_hours() -> u32 {
+    crate::domain::organization::DEFAULT_RESPONSE_HOURS
+}
+
 /// An organization as stored in `orgid_org`, version 1.
 #[derive(Serialize, Deserialize)]
 pub struct OrgRecord {
@@ -50,6 +54,8 @@ pub struct OrgRecord {
     hours: Option<TextRecord>,
     women_led: bool,
     accepts_referrals: bool,
+    #[serde(default = "default_response_hours")]
+    response_hours: u32,
     vetted_by: String,
     vetted_on: NaiveDate,
     expires_on: NaiveDate,
@@ -78,6 +84,7 @@ impl From<&Organization> for OrgRecord {
             hours: o.hours.as_ref().map(Into::into),
             women_led: o.women_led,
             accepts_referrals: o.accepts_referrals,
+            response_hours: o.response_hours,
             vetted_by: o.vetting.vetted_by.clone(),
             vetted_on: o.vetting.vetted_on,
             expires_on: o.vetting.expires_on,
@@ -120,6 +127,7 @@ impl From<OrgRecord> for Organization {
             hours: r.hours.map(Into::into),
             women_led: r.women_led,
             accepts_referrals: r.accepts_referrals,
+            response_hours: r.response_hours,
             vetting: Vetting {
                 vetted_by: r.vetted_by,
                 vetted_on: r.vetted_on,

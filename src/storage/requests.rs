@@ -18,16 +18,8 @@ fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
         ReferralStatus::Accepted => ("accepted", None),
         ReferralStatus::Declined => ("declined", None),
         ReferralStatus::Withdrawn => ("withdrawn", None),
-        ReferralStatus::Closed(outcome) => (
-            "closed",
-            Some(match outcome {
-                Outcome::Helped => "helped",
-                Outcome::ReferredElsewhere => "referred-elsewhere",
-                Outcome::CouldNotContact => "could-not-contact",
-                Outcome::NoLongerNeeded => "no-longer-needed",
-                Outcome::Other => "other",
-            }),
-        ),
+        ReferralStatus::Expired => ("expired", None),
+        ReferralStatus::Closed(outcome) => ("closed", Some(outcome.code())),
     }
 }
 
@@ -41,14 +33,14 @@ fn status_of(record: &ReferralRecord) -> Result<ReferralStatus, StoreError> {
         "accepted" => ReferralStatus::Accepted,
         "declined" => ReferralStatus::Declined,
         "withdrawn" => ReferralStatus::Withdrawn,
-        "closed" => ReferralStatus::Closed(match record.outcome.as_deref() {
-            Some("helped") => Outcome::Helped,
-            Some("referred-elsewhere") => Outcome::ReferredElsewhere,
-            Some("could-not-contact") => Outcome::CouldNotContact,
-            Some("no-longer-needed") => Outcome::NoLongerNeeded,
-            Some("other") => Outcome::Other,
-            _ => return Err(bad()),
-        }),
+        "expired" => ReferralStatus::Expired,
+        "closed" => ReferralStatus::Closed(
+            record
+                .outcome
+                .as_deref()
+                .and_then(Outcome::from_code)
+                .ok_or_else(bad)?,
+        ),
         _ => return Err(bad()),
     })
 }
