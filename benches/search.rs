@@ -97,6 +97,7 @@ fn directory(rng: &mut Lcg) -> Vec<Organization> {
                 hours: None,
                 women_led: rng.next(2) == 0,
                 accepts_referrals: true,
+                response_hours: 24,
                 vetting: Vetting {
                     vetted_by: "Bench".into(),
                     vetted_on: day("2026-01-01"),

@@ -752,7 +752,7 @@ async fn forget_asks_first_then_deletes_everything_and_tells_the_organization() 
             respond_by: 1,
         };
         w.store
-            .submit_request(&code, &request, Some(&referral), &[], 0)
+            .submit_request(&code, &request, Some(&referral), &[], 0, None)
             .unwrap();
         let invite = w
             .store

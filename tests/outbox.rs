@@ -18,6 +18,7 @@ fn message(chat: i64, text: &str) -> OutboxMessage {
         html: format!("<b>{text}</b>"),
         keyboard_json: None,
         protect_content: true,
+        copy_from: None,
     }
 }
 

@@ -292,6 +292,7 @@ async fn forget(
                 html,
                 keyboard_json: None,
                 protect_content: true,
+                copy_from: None,
             });
         }
     }

@@ -17,7 +17,8 @@ pub struct Forgotten {
 
 impl Store {
     /// Deletes a person's settings, dialogue state, requests (with their referrals and index
-    /// entries) and staff membership. The caller flushes before confirming.
+    /// entries), staff membership, buttons issued to them, messages still queued for them and
+    /// the mark that their chat was unreachable. The caller flushes before confirming.
     pub fn forget_person(
         &self,
         user_id: i64,
@@ -48,6 +49,13 @@ impl Store {
         let membership = self.userblind_orgid.get(user)?;
         forgotten.recent_messages = self.recent_messages(chat_id, now_ms)?;
         let message_keys = self.message_keys(chat_id)?;
+        let token_keys = self.token_keys_of(user_id)?;
+        let queued: Vec<u64> = self
+            .due(i64::MAX, usize::MAX)?
+            .into_iter()
+            .filter(|p| p.message.chat_id == chat_id)
+            .map(|p| p.id)
+            .collect();
         (
             &self.userblind_settings,
             &self.chatblind_dialogue,
@@ -58,9 +66,32 @@ impl Store {
             &self.userblind_orgid,
             &self.orgid_staff,
             &self.chatblind_sentat_msgid,
+            &self.token_action,
+            &self.seq_outbox,
+            &self.chatblind_unreachableat,
         )
             .transaction(
-                |(settings, dialogue, requests, referrals, open, mine, member, staff, sent)| {
+                |(
+                    settings,
+                    dialogue,
+                    requests,
+                    referrals,
+                    open,
+                    mine,
+                    member,
+                    staff,
+                    sent,
+                    tokens,
+                    queue,
+                    unreachable,
+                )| {
+                    for key in &token_keys {
+                        tokens.remove(key.as_slice())?;
+                    }
+                    for id in &queued {
+                        queue.remove(&id.to_be_bytes())?;
+                    }
+                    unreachable.remove(&chat)?;
                     for key in &message_keys {
                         sent.remove(key.as_slice())?;
                     }
@@ -120,7 +151,7 @@ mod tests {
             offered_at: 0,
             respond_by: 1,
         };
-        store.submit_request(&code, &request, Some(&referral), &[], 0)?;
+        store.submit_request(&code, &request, Some(&referral), &[], 0, None)?;
         let invite = store.create_invite("org-b", 0)?;
         store.accept_invite(&invite, user, chat, 1)?.ok();
 

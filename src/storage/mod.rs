@@ -17,21 +17,32 @@
 //! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
 //! - `invite_org`, `orgid_staff`, `userblind_orgid`: staff and invitations (see staff.rs)
 //! - `chatblind_sentat_msgid`: messages of the last 48 hours per chat (see sent.rs)
-//! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date
+//! - `token_action`:      opaque callback ids (see tokens.rs)
+//! - `orgid_pausedat`, `chatblind_unreachableat`: who can be reached (see availability.rs)
+//! - `botid_updateid_seenat`: update ids already handled (see updates.rs)
+//! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date;
+//!   b"counter/<name>" → u64 big-endian (routing rotation, security events, unplaced requests)
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
 
+mod availability;
 pub mod crypto;
 mod forget;
 mod outbox;
 mod records;
+mod referrals;
 mod requests;
+mod retention;
 mod sent;
 mod staff;
+mod tokens;
+mod updates;
 
 pub use forget::Forgotten;
 pub use outbox::{OutboxMessage, Pending};
+pub use referrals::ReferralChange;
 pub use staff::{INVITE_VALID_SECONDS, InvalidInvite};
+pub use tokens::{TOKEN_VALID_SECONDS, TokenRefusal};
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +101,8 @@ pub enum StoreError {
     Crypto(#[from] crypto::CryptoError),
     #[error("no such request or referral")]
     NotFound,
+    #[error("the record changed meanwhile")]
+    Stale,
     #[error(transparent)]
     Illegal(#[from] crate::domain::referral::IllegalTransition),
 }
@@ -142,6 +155,10 @@ pub struct Store {
     orgid_staff: sled::Tree,
     userblind_orgid: sled::Tree,
     chatblind_sentat_msgid: sled::Tree,
+    token_action: sled::Tree,
+    orgid_pausedat: sled::Tree,
+    chatblind_unreachableat: sled::Tree,
+    botid_updateid_seenat: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
 }
@@ -234,6 +251,10 @@ impl Store {
             orgid_staff: db.open_tree("orgid_staff")?,
             userblind_orgid: db.open_tree("userblind_orgid")?,
             chatblind_sentat_msgid: db.open_tree("chatblind_sentat_msgid")?,
+            token_action: db.open_tree("token_action")?,
+            orgid_pausedat: db.open_tree("orgid_pausedat")?,
+            chatblind_unreachableat: db.open_tree("chatblind_unreachableat")?,
+            botid_updateid_seenat: db.open_tree("botid_updateid_seenat")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             db,
@@ -300,6 +321,35 @@ impl Store {
             .await
             .map_err(|e| StoreError::Backend(format!("flush task failed: {e}")))??;
         Ok(())
+    }
+
+    // --- counters ---
+
+    /// Adds one to a named counter and returns the new value.
+    pub fn bump_counter(&self, name: &str) -> Result<u64, StoreError> {
+        let key = format!("counter/{name}");
+        let next = self.meta.update_and_fetch(key.as_bytes(), |old| {
+            let n = old
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .unwrap_or(0);
+            Some((n + 1).to_be_bytes().to_vec())
+        })?;
+        Ok(next
+            .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0))
+    }
+
+    /// A named counter's value (0 if never bumped).
+    pub fn counter(&self, name: &str) -> Result<u64, StoreError> {
+        let key = format!("counter/{name}");
+        Ok(self
+            .meta
+            .get(key.as_bytes())?
+            .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0))
     }
 
     // --- the directory ---

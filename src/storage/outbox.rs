@@ -21,6 +21,10 @@ pub struct OutboxMessage {
     pub html: String,
     pub keyboard_json: Option<String>,
     pub protect_content: bool,
+    /// A message to copy (chat id, message id) instead of sending `html`, which then becomes
+    /// its caption: a photo or document the requester relays.
+    #[serde(default)]
+    pub copy_from: Option<(i64, i32)>,
 }
 
 /// A message waiting in the outbox.
@@ -162,6 +166,7 @@ mod tests {
             html: text.into(),
             keyboard_json: None,
             protect_content: true,
+            copy_from: None,
         }
     }
 

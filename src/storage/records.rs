@@ -172,9 +172,15 @@ pub struct PrivateRecord {
 #[derive(Serialize, Deserialize)]
 pub struct ReferralRecord {
     pub org: String,
-    /// pending, accepted, declined, closed, withdrawn.
+    /// pending, accepted, declined, expired, closed, withdrawn.
     pub status: String,
     pub outcome: Option<String>,
     pub offered_at: i64,
     pub respond_by: i64,
+    /// Why it was declined (a `DeclineReason` code).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Unix seconds of the last change, for retention.
+    #[serde(default)]
+    pub updated_at: i64,
 }

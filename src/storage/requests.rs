@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::ConflictableTransactionError;
 
 use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
 use super::{OutboxMessage, SEP, Store, StoreError, corrupt, index_key};
@@ -12,7 +12,7 @@ use crate::domain::referral::{Action, Outcome, ReferralStatus, Transition, apply
 use crate::domain::request::reference_code;
 use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral};
 
-fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
+pub(super) fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
     match status {
         ReferralStatus::Pending => ("pending", None),
         ReferralStatus::Accepted => ("accepted", None),
@@ -23,7 +23,7 @@ fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
     }
 }
 
-fn status_of(record: &ReferralRecord) -> Result<ReferralStatus, StoreError> {
+pub(super) fn status_of(record: &ReferralRecord) -> Result<ReferralStatus, StoreError> {
     let bad = || StoreError::Corrupt {
         tree: "refcode_referral",
         reason: format!("status {:?}", record.status),
@@ -45,7 +45,7 @@ fn status_of(record: &ReferralRecord) -> Result<ReferralStatus, StoreError> {
     })
 }
 
-fn referral_record(r: &Referral) -> ReferralRecord {
+pub(super) fn referral_record(r: &Referral) -> ReferralRecord {
     let (status, outcome) = status_code(r.status);
     ReferralRecord {
         org: r.org.clone(),
@@ -53,10 +53,12 @@ fn referral_record(r: &Referral) -> ReferralRecord {
         outcome: outcome.map(str::to_string),
         offered_at: r.offered_at,
         respond_by: r.respond_by,
+        reason: None,
+        updated_at: r.offered_at,
     }
 }
 
-fn referral_key(code: &str, attempt: u16) -> Vec<u8> {
+pub(super) fn referral_key(code: &str, attempt: u16) -> Vec<u8> {
     let mut key = index_key(code, "");
     key.extend_from_slice(&attempt.to_be_bytes());
     key
@@ -85,7 +87,7 @@ impl Store {
         format!("refcode_request/{code}").into_bytes()
     }
 
-    fn chat_key(&self, chat: i64, code: &str) -> Vec<u8> {
+    pub(super) fn chat_key(&self, chat: i64, code: &str) -> Vec<u8> {
         let mut key = self.sealer.blind(&chat.to_be_bytes()).to_vec();
         key.extend_from_slice(code.as_bytes());
         key
@@ -106,7 +108,9 @@ impl Store {
 
     /// Stores a new request, its first referral (if an organization was chosen) and the
     /// notifications it causes — in one transaction. The caller flushes before giving the
-    /// requester the code.
+    /// requester the code. With `consume_dialogue_of`, that chat's dialogue state (the draft
+    /// being sent) must exist and is deleted in the same transaction: a second press of Send
+    /// finds no draft and stores nothing (`StoreError::Stale`).
     pub fn submit_request(
         &self,
         code: &str,
@@ -114,6 +118,7 @@ impl Store {
         first: Option<&Referral>,
         notify: &[OutboxMessage],
         now_ms: i64,
+        consume_dialogue_of: Option<i64>,
     ) -> Result<(), StoreError> {
         let outbox = self.outbox_records(notify, now_ms)?;
         let private = PrivateRecord {
@@ -134,30 +139,39 @@ impl Store {
             .map(|r| serde_json::to_vec(&referral_record(r)).map_err(corrupt("refcode_referral")))
             .transpose()?;
         let chat_key = self.chat_key(request.requester_chat, code);
+        let draft_key = consume_dialogue_of.map(|chat| self.sealer.blind(&chat.to_be_bytes()));
         (
             &self.refcode_request,
             &self.refcode_referral,
             &self.orgid_refcode,
             &self.chatblind_refcode,
             &self.seq_outbox,
+            &self.chatblind_dialogue,
         )
-            .transaction(|(requests, referrals, open, mine, queue)| -> TxResult<()> {
-                if requests.get(code.as_bytes())?.is_some() {
-                    return Err(ConflictableTransactionError::Abort(StoreError::Backend(
-                        "reference code already used".into(),
-                    )));
-                }
-                requests.insert(code.as_bytes(), record.as_slice())?;
-                mine.insert(chat_key.as_slice(), &[])?;
-                if let (Some(bytes), Some(first)) = (&referral, first) {
-                    referrals.insert(referral_key(code, 0), bytes.as_slice())?;
-                    open.insert(index_key(&first.org, code), &[])?;
-                }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
-                Ok(())
-            })
+            .transaction(
+                |(requests, referrals, open, mine, queue, dialogue)| -> TxResult<()> {
+                    if let Some(key) = &draft_key
+                        && dialogue.remove(key)?.is_none()
+                    {
+                        return Err(ConflictableTransactionError::Abort(StoreError::Stale));
+                    }
+                    if requests.get(code.as_bytes())?.is_some() {
+                        return Err(ConflictableTransactionError::Abort(StoreError::Backend(
+                            "reference code already used".into(),
+                        )));
+                    }
+                    requests.insert(code.as_bytes(), record.as_slice())?;
+                    mine.insert(chat_key.as_slice(), &[])?;
+                    if let (Some(bytes), Some(first)) = (&referral, first) {
+                        referrals.insert(referral_key(code, 0), bytes.as_slice())?;
+                        open.insert(index_key(&first.org, code), &[])?;
+                    }
+                    for (id, bytes) in &outbox {
+                        queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                    }
+                    Ok(())
+                },
+            )
             .map_err(StoreError::from)
     }
 
@@ -209,6 +223,19 @@ impl Store {
             .collect()
     }
 
+    /// When each referral of a request last changed (unix seconds), for retention.
+    pub(super) fn referral_change_times(&self, code: &str) -> Result<Vec<i64>, StoreError> {
+        self.refcode_referral
+            .scan_prefix(index_key(code, ""))
+            .values()
+            .map(|v| {
+                let record: ReferralRecord =
+                    serde_json::from_slice(&v?).map_err(corrupt("refcode_referral"))?;
+                Ok(record.updated_at.max(record.offered_at))
+            })
+            .collect()
+    }
+
     /// The reference codes of one requester's requests.
     pub fn requests_of(&self, chat: i64) -> Result<Vec<String>, StoreError> {
         let prefix = self.sealer.blind(&chat.to_be_bytes());
@@ -246,39 +273,26 @@ impl Store {
         org: &str,
         action: Action,
     ) -> Result<Transition, StoreError> {
-        let (attempt, _) = self
+        let (attempt, referral) = self
             .referrals(code)?
             .into_iter()
             .rev()
             .find(|(_, r)| r.org == org)
             .ok_or(StoreError::NotFound)?;
-        let key = referral_key(code, attempt);
-        (&self.refcode_referral, &self.orgid_refcode)
-            .transaction(|(referrals, open)| -> TxResult<Transition> {
-                let bytes = referrals
-                    .get(&key)?
-                    .ok_or(ConflictableTransactionError::Abort(StoreError::NotFound))?;
-                let mut record: ReferralRecord = serde_json::from_slice(&bytes).map_err(|e| {
-                    ConflictableTransactionError::Abort(corrupt("refcode_referral")(e))
-                })?;
-                let status = status_of(&record).map_err(ConflictableTransactionError::Abort)?;
-                let transition = apply(status, action)
-                    .map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
-                if let Transition::Changed(next) = transition {
-                    let (code_str, outcome) = status_code(next);
-                    record.status = code_str.to_string();
-                    record.outcome = outcome.map(str::to_string);
-                    let bytes = serde_json::to_vec(&record).map_err(|e| {
-                        ConflictableTransactionError::Abort(corrupt("refcode_referral")(e))
-                    })?;
-                    referrals.insert(key.as_slice(), bytes)?;
-                    if !next.is_open() {
-                        open.remove(index_key(org, code))?;
-                    }
-                }
-                Ok(transition)
-            })
-            .map_err(|e: TransactionError<StoreError>| e.into())
+        let transition = apply(referral.status, action)?;
+        if let Transition::Changed(to) = transition {
+            self.change_referral(&super::ReferralChange {
+                code,
+                attempt,
+                expected: referral.status,
+                to,
+                reason: None,
+                next: None,
+                notify: &[],
+                now: referral.offered_at,
+            })?;
+        }
+        Ok(transition)
     }
 }
 
@@ -322,8 +336,16 @@ mod tests {
             html: "R-code".into(),
             keyboard_json: None,
             protect_content: true,
+            copy_from: None,
         };
-        store.submit_request(&code, &request(), Some(&referral("org-a")), &[note], 0)?;
+        store.submit_request(
+            &code,
+            &request(),
+            Some(&referral("org-a")),
+            &[note],
+            0,
+            None,
+        )?;
         assert_eq!(store.help_request(&code)?, Some(request()));
         assert_eq!(
             store.due(0, 10)?.len(),
@@ -337,7 +359,7 @@ mod tests {
         assert_eq!(store.open_referrals_of("org-a")?, vec![code.clone()]);
         assert!(
             store
-                .submit_request(&code, &request(), None, &[], 0)
+                .submit_request(&code, &request(), None, &[], 0, None)
                 .is_err(),
             "a code is used once"
         );
@@ -353,7 +375,7 @@ mod tests {
     fn the_lifecycle_is_enforced_in_the_store() -> TestResult {
         let store = Store::temporary()?;
         let code = store.new_reference_code()?;
-        store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0)?;
+        store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0, None)?;
         assert_eq!(
             store.act_on_referral(&code, "org-a", Action::Accept)?,
             Transition::Changed(ReferralStatus::Accepted)
@@ -388,7 +410,7 @@ mod tests {
         {
             let store = Store::open(dir.path())?;
             let code = store.new_reference_code()?;
-            store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0)?;
+            store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0, None)?;
             store.flush_blocking()?;
         }
         // The scan must see the request itself, or finding nothing would prove nothing.

@@ -1,0 +1,230 @@
+//! Changing a referral and everything that follows from it — the next organization's
+//! referral, the notices to send — in one transaction, so that nobody is told of a change
+//! that was not stored, and no change is stored without its notices.
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use super::records::ReferralRecord;
+use super::requests::{referral_key, referral_record, status_code, status_of};
+use super::{OutboxMessage, Store, StoreError, corrupt, index_key};
+use crate::domain::{DeclineReason, Referral, ReferralStatus};
+
+/// A change of a request's latest referral.
+#[derive(Debug, Clone)]
+pub struct ReferralChange<'a> {
+    pub code: &'a str,
+    /// The attempt being changed: it must still be the latest, in status `expected`.
+    pub attempt: u16,
+    pub expected: ReferralStatus,
+    pub to: ReferralStatus,
+    pub reason: Option<DeclineReason>,
+    /// The organization the request is offered to next, if it goes on.
+    pub next: Option<&'a Referral>,
+    pub notify: &'a [OutboxMessage],
+    /// Unix seconds.
+    pub now: i64,
+}
+
+type TxError = ConflictableTransactionError<StoreError>;
+
+fn abort(e: StoreError) -> TxError {
+    ConflictableTransactionError::Abort(e)
+}
+
+impl Store {
+    /// The latest referral of a request, with its attempt number.
+    pub fn latest_referral(&self, code: &str) -> Result<Option<(u16, Referral)>, StoreError> {
+        Ok(self.referrals(code)?.into_iter().next_back())
+    }
+
+    /// Applies a change. `StoreError::Stale` if the referral moved on meanwhile (another
+    /// staff member acted, the requester withdrew): nothing is written then.
+    pub fn change_referral(&self, change: &ReferralChange<'_>) -> Result<(), StoreError> {
+        let outbox = self.outbox_records(change.notify, change.now * 1000)?;
+        let key = referral_key(change.code, change.attempt);
+        let next_key = referral_key(change.code, change.attempt + 1);
+        let next = change
+            .next
+            .map(|r| serde_json::to_vec(&referral_record(r)).map_err(corrupt("refcode_referral")))
+            .transpose()?;
+        (
+            &self.refcode_referral,
+            &self.orgid_refcode,
+            &self.seq_outbox,
+        )
+            .transaction(|(referrals, open, queue)| {
+                let bytes = referrals.get(&key)?.ok_or(abort(StoreError::NotFound))?;
+                if referrals.get(&next_key)?.is_some() {
+                    return Err(abort(StoreError::Stale));
+                }
+                let mut record: ReferralRecord = serde_json::from_slice(&bytes)
+                    .map_err(|e| abort(corrupt("refcode_referral")(e)))?;
+                if status_of(&record).map_err(abort)? != change.expected {
+                    return Err(abort(StoreError::Stale));
+                }
+                let (status, outcome) = status_code(change.to);
+                record.status = status.to_string();
+                record.outcome = outcome.map(str::to_string);
+                record.reason = change.reason.map(|r| r.code().to_string());
+                record.updated_at = change.now;
+                let bytes = serde_json::to_vec(&record)
+                    .map_err(|e| abort(corrupt("refcode_referral")(e)))?;
+                referrals.insert(key.as_slice(), bytes)?;
+                if !change.to.is_open() {
+                    open.remove(index_key(&record.org, change.code))?;
+                }
+                if let (Some(bytes), Some(next)) = (&next, change.next) {
+                    referrals.insert(next_key.as_slice(), bytes.as_slice())?;
+                    open.insert(index_key(&next.org, change.code), &[])?;
+                }
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(())
+            })
+            .map_err(|e: TransactionError<StoreError>| e.into())
+    }
+
+    /// Pending referrals whose response time has passed: (reference code, attempt, referral).
+    pub fn overdue_referrals(&self, now: i64) -> Result<Vec<(String, u16, Referral)>, StoreError> {
+        let mut codes: Vec<String> = Vec::new();
+        for key in self.orgid_refcode.iter().keys() {
+            let key = key?;
+            if let Some(end) = key.iter().position(|&b| b == super::SEP) {
+                codes.push(String::from_utf8_lossy(&key[end + 1..]).into_owned());
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        let mut overdue = Vec::new();
+        for code in codes {
+            if let Some((attempt, referral)) = self.latest_referral(&code)?
+                && referral.status == ReferralStatus::Pending
+                && referral.respond_by <= now
+            {
+                overdue.push((code, attempt, referral));
+            }
+        }
+        Ok(overdue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ContactChoice, HelpKind, HelpRequest};
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn request() -> HelpRequest {
+        HelpRequest {
+            topic: "crsv".into(),
+            region: "UA-12".into(),
+            kind: HelpKind::Legal,
+            description: None,
+            contact: ContactChoice::ThroughBot,
+            requester_chat: 5,
+            created_at: 100,
+        }
+    }
+
+    fn pending(org: &str, at: i64) -> Referral {
+        Referral {
+            org: org.into(),
+            status: ReferralStatus::Pending,
+            offered_at: at,
+            respond_by: at + 86_400,
+        }
+    }
+
+    fn note() -> OutboxMessage {
+        OutboxMessage {
+            chat_id: 9,
+            html: "x".into(),
+            keyboard_json: None,
+            protect_content: true,
+            copy_from: None,
+        }
+    }
+
+    #[test]
+    fn a_decline_moves_the_request_on_with_its_notices_at_once() -> TestResult {
+        let store = Store::temporary()?;
+        store.submit_request("R-AAAA", &request(), Some(&pending("a", 100)), &[], 0, None)?;
+        let next = pending("b", 200);
+        store.change_referral(&ReferralChange {
+            code: "R-AAAA",
+            attempt: 0,
+            expected: ReferralStatus::Pending,
+            to: ReferralStatus::Declined,
+            reason: Some(DeclineReason::NoCapacity),
+            next: Some(&next),
+            notify: &[note(), note()],
+            now: 200,
+        })?;
+        let all = store.referrals("R-AAAA")?;
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].1.status, ReferralStatus::Declined);
+        assert_eq!(all[1], (1, next));
+        assert_eq!(store.open_referrals_of("a")?, Vec::<String>::new());
+        assert_eq!(store.open_referrals_of("b")?, vec!["R-AAAA".to_string()]);
+        assert_eq!(store.due(i64::MAX, 10)?.len(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn a_change_on_a_moved_referral_is_stale_and_writes_nothing() -> TestResult {
+        let store = Store::temporary()?;
+        store.submit_request("R-AAAA", &request(), Some(&pending("a", 100)), &[], 0, None)?;
+        let accept = ReferralChange {
+            code: "R-AAAA",
+            attempt: 0,
+            expected: ReferralStatus::Pending,
+            to: ReferralStatus::Accepted,
+            reason: None,
+            next: None,
+            notify: &[],
+            now: 150,
+        };
+        store.change_referral(&accept)?;
+        let late_decline = ReferralChange {
+            to: ReferralStatus::Declined,
+            notify: &[note()],
+            ..accept.clone()
+        };
+        assert!(matches!(
+            store.change_referral(&late_decline),
+            Err(StoreError::Stale)
+        ));
+        assert_eq!(
+            store.outbox_len(),
+            0,
+            "no notice of a change that did not happen"
+        );
+        assert_eq!(
+            store.latest_referral("R-AAAA")?.map(|(_, r)| r.status),
+            Some(ReferralStatus::Accepted)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn only_pending_referrals_past_their_time_are_overdue() -> TestResult {
+        let store = Store::temporary()?;
+        store.submit_request("R-AAAA", &request(), Some(&pending("a", 100)), &[], 0, None)?;
+        store.submit_request(
+            "R-CCCC",
+            &request(),
+            Some(&pending("a", 100_000)),
+            &[],
+            0,
+            None,
+        )?;
+        assert!(store.overdue_referrals(100 + 86_399)?.is_empty());
+        let overdue = store.overdue_referrals(100 + 86_400)?;
+        assert_eq!(overdue.len(), 1);
+        assert_eq!((overdue[0].0.as_str(), overdue[0].1), ("R-AAAA", 0));
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+//! Retention: finished requests (closed, withdrawn, declined or expired everywhere) are
+//! deleted with their referrals once they have been finished for the retention period.
+
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+use super::records::RequestRecord;
+use super::{Store, StoreError, corrupt, index_key};
+
+impl Store {
+    /// Deletes every request whose referrals are all final and whose last change is older
+    /// than `cutoff` (unix seconds). Returns how many were deleted. The caller flushes.
+    pub fn purge_finished_requests(&self, cutoff: i64) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        let codes: Vec<String> = self
+            .refcode_request
+            .iter()
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
+            .collect::<Result<_, StoreError>>()?;
+        for code in codes {
+            let Some(bytes) = self.refcode_request.get(code.as_bytes())? else {
+                continue;
+            };
+            let record: RequestRecord =
+                serde_json::from_slice(&bytes).map_err(corrupt("refcode_request"))?;
+            let referrals = self.referrals(&code)?;
+            if referrals.iter().any(|(_, r)| r.status.is_open()) {
+                continue;
+            }
+            let last_change = self
+                .referral_change_times(&code)?
+                .into_iter()
+                .chain([record.created_at])
+                .max()
+                .unwrap_or(record.created_at);
+            if last_change >= cutoff {
+                continue;
+            }
+            let Some(request) = self.help_request(&code)? else {
+                continue;
+            };
+            let referral_keys: Vec<Vec<u8>> = self
+                .refcode_referral
+                .scan_prefix(index_key(&code, ""))
+                .keys()
+                .map(|k| Ok(k?.to_vec()))
+                .collect::<Result<_, StoreError>>()?;
+            let chat_key = self.chat_key(request.requester_chat, &code);
+            (
+                &self.refcode_request,
+                &self.refcode_referral,
+                &self.chatblind_refcode,
+            )
+                .transaction(|(requests, referrals, mine)| {
+                    requests.remove(code.as_bytes())?;
+                    for key in &referral_keys {
+                        referrals.remove(key.as_slice())?;
+                    }
+                    mine.remove(chat_key.as_slice())?;
+                    Ok::<(), ConflictableTransactionError<StoreError>>(())
+                })?;
+            purged += 1;
+        }
+        Ok(purged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{
+        Action, ContactChoice, HelpKind, HelpRequest, Outcome, Referral, ReferralStatus,
+    };
+    use crate::storage::Store;
+
+    #[test]
+    fn finished_requests_go_after_the_retention_period_and_open_ones_stay()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let store = Store::temporary()?;
+        let request = HelpRequest {
+            topic: "crsv".into(),
+            region: "UA-12".into(),
+            kind: HelpKind::Legal,
+            description: Some("text".into()),
+            contact: ContactChoice::ThroughBot,
+            requester_chat: 5,
+            created_at: 100,
+        };
+        let referral = Referral {
+            org: "a".into(),
+            status: ReferralStatus::Pending,
+            offered_at: 100,
+            respond_by: 200,
+        };
+        store.submit_request("R-AAAA", &request, Some(&referral), &[], 0, None)?;
+        store.submit_request("R-CCCC", &request, Some(&referral), &[], 0, None)?;
+        store.submit_request("R-DDDD", &request, None, &[], 0, None)?;
+        store.act_on_referral("R-AAAA", "a", Action::Accept)?;
+        store.act_on_referral("R-AAAA", "a", Action::Close(Outcome::Helped))?;
+        assert_eq!(store.purge_finished_requests(100)?, 0, "not yet old enough");
+        assert_eq!(store.purge_finished_requests(101)?, 2);
+        assert_eq!(store.help_request("R-AAAA")?, None);
+        assert!(store.referrals("R-AAAA")?.is_empty());
+        assert_eq!(
+            store.help_request("R-DDDD")?,
+            None,
+            "placed nowhere: finished"
+        );
+        assert!(store.help_request("R-CCCC")?.is_some(), "still pending");
+        assert_eq!(store.requests_of(5)?, vec!["R-CCCC".to_string()]);
+        Ok(())
+    }
+}

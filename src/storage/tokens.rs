@@ -1,0 +1,189 @@
+//! Opaque callback ids. A button that acts on a request or referral carries only a random
+//! token; the store maps it to the action and to the one person it was issued to. A token
+//! that is unknown (forged), issued to someone else (replayed) or expired (stale) is refused.
+//!
+//! Tree `token_action`: token (10 random bytes) → `TokenRecord` (JSON); the action is sealed,
+//! so the tree does not tie a person's blinded id to a reference code in plain sight.
+
+use serde::{Deserialize, Serialize};
+
+use super::crypto::Sealer;
+use super::{Store, StoreError, corrupt};
+
+/// How long a button keeps working: as long as a finished request is kept.
+pub const TOKEN_VALID_SECONDS: i64 = 30 * 24 * 3600;
+const TOKEN_BYTES: usize = 10;
+
+#[derive(Serialize, Deserialize)]
+struct TokenRecord {
+    user: [u8; 16],
+    expires_at: i64,
+    action: Vec<u8>,
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRefusal {
+    /// No such token: forged, or deleted.
+    Unknown,
+    /// Issued to another person: replayed.
+    OtherUser,
+    /// Too old: stale.
+    Expired,
+}
+
+impl TokenRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenRefusal::Unknown => "forged",
+            TokenRefusal::OtherUser => "replayed",
+            TokenRefusal::Expired => "stale",
+        }
+    }
+}
+
+fn place(token: &[u8]) -> Vec<u8> {
+    let mut place = b"token_action/".to_vec();
+    place.extend_from_slice(token);
+    place
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() != TOKEN_BYTES * 2 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+impl Store {
+    /// A new token (20 hex characters) for `action`, usable only by `user_id`.
+    pub fn issue_token(&self, user_id: i64, action: &str, now: i64) -> Result<String, StoreError> {
+        let mut token = Vec::with_capacity(TOKEN_BYTES);
+        while token.len() < TOKEN_BYTES {
+            token.extend(Sealer::random4());
+        }
+        token.truncate(TOKEN_BYTES);
+        let record = TokenRecord {
+            user: self.sealer.blind(&user_id.to_be_bytes()),
+            expires_at: now + TOKEN_VALID_SECONDS,
+            action: self.sealer.seal(action.as_bytes(), &place(&token))?,
+        };
+        self.token_action.insert(
+            token.as_slice(),
+            serde_json::to_vec(&record).map_err(corrupt("token_action"))?,
+        )?;
+        Ok(to_hex(&token))
+    }
+
+    /// The action behind a token, if `user_id` may use it now.
+    pub fn redeem_token(
+        &self,
+        token: &str,
+        user_id: i64,
+        now: i64,
+    ) -> Result<Result<String, TokenRefusal>, StoreError> {
+        let Some(key) = from_hex(token) else {
+            return Ok(Err(TokenRefusal::Unknown));
+        };
+        let Some(bytes) = self.token_action.get(&key)? else {
+            return Ok(Err(TokenRefusal::Unknown));
+        };
+        let record: TokenRecord =
+            serde_json::from_slice(&bytes).map_err(corrupt("token_action"))?;
+        if record.user != self.sealer.blind(&user_id.to_be_bytes()) {
+            return Ok(Err(TokenRefusal::OtherUser));
+        }
+        if record.expires_at < now {
+            return Ok(Err(TokenRefusal::Expired));
+        }
+        let action = self.sealer.open(&record.action, &place(&key))?;
+        Ok(Ok(String::from_utf8_lossy(&action).into_owned()))
+    }
+
+    /// Deletes expired tokens. Returns how many.
+    pub fn purge_tokens(&self, now: i64) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        for item in self.token_action.iter() {
+            let (key, bytes) = item?;
+            let record: TokenRecord =
+                serde_json::from_slice(&bytes).map_err(corrupt("token_action"))?;
+            if record.expires_at < now {
+                self.token_action.remove(key)?;
+                purged += 1;
+            }
+        }
+        Ok(purged)
+    }
+
+    /// The keys of every token issued to a user (for `/forget`).
+    pub(super) fn token_keys_of(&self, user_id: i64) -> Result<Vec<Vec<u8>>, StoreError> {
+        let blind = self.sealer.blind(&user_id.to_be_bytes());
+        let mut keys = Vec::new();
+        for item in self.token_action.iter() {
+            let (key, bytes) = item?;
+            let record: TokenRecord =
+                serde_json::from_slice(&bytes).map_err(corrupt("token_action"))?;
+            if record.user == blind {
+                keys.push(key.to_vec());
+            }
+        }
+        Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_works_only_for_its_person_and_only_in_time() -> Result<(), StoreError> {
+        let store = Store::temporary()?;
+        let token = store.issue_token(7, "acc:R-7K3Q", 1_000)?;
+        assert_eq!(token.len(), 20);
+        assert_eq!(
+            store.redeem_token(&token, 7, 1_000)?,
+            Ok("acc:R-7K3Q".into())
+        );
+        assert_eq!(
+            store.redeem_token(&token, 7, 1_001)?,
+            Ok("acc:R-7K3Q".into()),
+            "a token can be pressed again; the action itself decides what a repeat means"
+        );
+        assert_eq!(
+            store.redeem_token(&token, 8, 1_000)?,
+            Err(TokenRefusal::OtherUser)
+        );
+        assert_eq!(
+            store.redeem_token(&token, 7, 1_000 + TOKEN_VALID_SECONDS + 1)?,
+            Err(TokenRefusal::Expired)
+        );
+        for forged in ["", "zz", "00000000000000000000", &token[..19], "ё"] {
+            assert_eq!(
+                store.redeem_token(forged, 7, 1_000)?,
+                Err(TokenRefusal::Unknown)
+            );
+        }
+        assert_eq!(store.purge_tokens(1_000 + TOKEN_VALID_SECONDS + 1)?, 1);
+        assert_eq!(
+            store.redeem_token(&token, 7, 1_000)?,
+            Err(TokenRefusal::Unknown)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_differ_every_time() -> Result<(), StoreError> {
+        let store = Store::temporary()?;
+        let a = store.issue_token(7, "x", 0)?;
+        let b = store.issue_token(7, "x", 0)?;
+        assert_ne!(a, b);
+        Ok(())
+    }
+}

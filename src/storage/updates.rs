@@ -1,0 +1,75 @@
+//! Duplicate updates. Telegram may deliver an update again (after a crash before its offset
+//! was confirmed); each update id is recorded before it is handled, so a repeat has no effect.
+//! The record is written before the update's effects, so whenever an effect was flushed, so
+//! was the record.
+//!
+//! Tree `botid_updateid_seenat`: bot id (u64 big-endian), update id (u32 big-endian) → unix ms.
+//! Update ids are per bot, so a new token (another bot) starts afresh.
+
+use super::{Store, StoreError};
+
+/// How long an update id is remembered: Telegram keeps undelivered updates for 24 hours.
+pub const SEEN_UPDATE_MS: i64 = 24 * 3600 * 1000;
+
+fn key(bot: u64, update: u32) -> [u8; 12] {
+    let mut key = [0u8; 12];
+    key[..8].copy_from_slice(&bot.to_be_bytes());
+    key[8..].copy_from_slice(&update.to_be_bytes());
+    key
+}
+
+impl Store {
+    /// Records an update id; `false` if it was seen before (a duplicate to ignore).
+    pub fn first_time_update(
+        &self,
+        bot: u64,
+        update: u32,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let swapped = self.botid_updateid_seenat.compare_and_swap(
+            key(bot, update),
+            None as Option<&[u8]>,
+            Some(&now_ms.to_be_bytes()[..]),
+        )?;
+        Ok(swapped.is_ok())
+    }
+
+    /// Forgets update ids older than a day. Returns how many.
+    pub fn purge_seen_updates(&self, now_ms: i64) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        for item in self.botid_updateid_seenat.iter() {
+            let (key, at) = item?;
+            let at: [u8; 8] = at.as_ref().try_into().unwrap_or([0; 8]);
+            if i64::from_be_bytes(at) < now_ms - SEEN_UPDATE_MS {
+                self.botid_updateid_seenat.remove(key)?;
+                purged += 1;
+            }
+        }
+        Ok(purged)
+    }
+
+    /// Forgets every update id. For tests that start a new mock bot (its ids start again).
+    pub fn clear_seen_updates(&self) -> Result<(), StoreError> {
+        self.botid_updateid_seenat.clear()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_counts_once_per_bot() -> Result<(), StoreError> {
+        let store = Store::temporary()?;
+        assert!(store.first_time_update(1, 42, 0)?);
+        assert!(!store.first_time_update(1, 42, 10)?);
+        assert!(
+            store.first_time_update(2, 42, 10)?,
+            "another bot's update 42"
+        );
+        assert_eq!(store.purge_seen_updates(SEEN_UPDATE_MS + 11)?, 2);
+        assert!(store.first_time_update(1, 42, SEEN_UPDATE_MS + 12)?);
+        Ok(())
+    }
+}
