@@ -58,3 +58,22 @@ pub fn admins() -> Result<std::collections::HashSet<i64>, String> {
         })
         .collect()
 }
+
+/// Days a finished request (closed, withdrawn, declined everywhere) is kept.
+pub const RETENTION_VAR: &str = "PORUCH_RETENTION_DAYS";
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+
+/// The retention period from `PORUCH_RETENTION_DAYS` (1 to 3650 days; default 30).
+pub fn retention_days() -> Result<u32, String> {
+    match std::env::var(RETENTION_VAR) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| {
+                format!("{RETENTION_VAR} must be a number of days from 1 to 3650, not {v:?}")
+            }),
+        _ => Ok(DEFAULT_RETENTION_DAYS),
+    }
+}

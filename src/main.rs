@@ -125,6 +125,13 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let retention_days = match config::retention_days() {
+        Ok(days) => days,
+        Err(e) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let i18n = I18n::load().context("loading the locales")?;
     let hotlines = datafile::hotlines()
         .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
@@ -153,6 +160,7 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         fixed_today: None,
         admins,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
+        retention_days,
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime

@@ -48,6 +48,7 @@ fn world() -> World {
         fixed_today: Some(today()),
         admins: std::collections::HashSet::from([ADMIN]),
         outbox_wake: Default::default(),
+        retention_days: 30,
     });
     let storage = dialogue_storage::erased(store.clone());
     World {
@@ -73,6 +74,9 @@ fn bot_with<T: teloxide_tests::IntoUpdate>(
     w: &World,
     update: T,
 ) -> MockBot<Box<dyn std::error::Error + Send + Sync>, teloxide_tests::mock_bot::DistributionKey> {
+    // Each mock bot numbers its updates from 42 again, as a new bot token would: forget the
+    // ids the last one used, or its updates would be dropped as duplicates.
+    w.store.clear_seen_updates().unwrap();
     let mut bot = MockBot::new(update, schema());
     bot.dependencies(deps![w.ctx.clone(), w.storage.clone()]);
     bot
@@ -566,6 +570,7 @@ async fn an_organization_that_lost_its_vetting_is_not_shown() {
         fixed_today: NaiveDate::from_ymd_opt(2027, 10, 2),
         admins: Default::default(),
         outbox_wake: Default::default(),
+        retention_days: 30,
     };
     ctx.fixed_today = NaiveDate::from_ymd_opt(2027, 10, 2);
     let mut bot = MockBot::new(press("uk", "1:o:demo-rivnist-dnipro"), schema());

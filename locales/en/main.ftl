@@ -51,25 +51,29 @@ language-set = Done: I will speak English now.
 privacy =
     <b>What I keep</b>
     • The language you chose — for as long as you use the bot.
-    • The step of a dialogue (for example, the topic you chose or the keywords of your last search), so you can continue after a restart — until you start a new search or send /cancel.
+    • The step of a dialogue (for example, the topic you chose), so you can continue after a restart — until you finish or send /cancel.
+    • Your help requests (/request): topic, region, kind of help, your description and contact choice, and the messages you exchange with the organization until they are delivered. The description, contact and messages are <b>encrypted</b>. A request is deleted 30 days after it is finished.
     • The numbers (not the text) of this chat's messages of the last 48 hours, so that /forget can delete them.
-    I do not keep the text of your messages. Server logs contain no message text, phone numbers or Telegram ids.
+    Server logs contain no message text, phone numbers or Telegram ids.
     To delete everything I keep about you, send /forget.
 
-    <b>Where</b>
-    On the server of the organization that runs the bot, in an embedded database. Nothing is passed to your command or unit.
+    <b>Who sees what</b>
+    Only the organization that takes your request sees it — never your name, username or Telegram account unless you give a contact yourself. Nothing is passed to your command or unit.
 
     <b>Important</b>
     Telegram chats with bots are <b>not end-to-end encrypted</b>: Telegram can technically see the conversation. If someone else may use your phone, delete this chat afterwards.
 help =
     <b>How to use</b>
     /find — find an organization by topic and region
+    /request — ask an organization for help, confidentially
+    /my — your requests: status, write, withdraw
     /urgent — urgent hotlines
     /language — change the language
     /privacy — what I keep
     /cancel — leave any step
     /forget — delete everything I keep about you
     Or just type what you are looking for, for example: “lawyer domestic violence Dnipro”.
+    For organization staff: /inbox — open requests, /pause and /resume — stop or restart new requests.
 cancelled = Cancelled. Nothing was kept.
 button-expired = This button has expired. Here is the menu.
 text-expected = I understand only text and buttons. Type what you are looking for, or choose from the menu.
@@ -116,3 +120,170 @@ audience-advisers = gender advisers
 audience-cadets = cadets
 audience-families = families
 audience-veterans = veterans
+btn-ask = 🤝 Ask for help confidentially
+btn-my = 📋 My requests
+btn-ask-org = 🤝 Ask this organization
+cmd-request = Ask an organization for help, confidentially
+cmd-my = My requests
+ask-intro =
+    <b>A confidential request</b>
+    I will pass it to one vetted organization. Nothing goes to your command or unit. Before anything is sent, you will see exactly what the organization will see. /cancel at any step — and nothing is stored.
+
+    Step 1 of 5. What is it about?
+ask-org-intro =
+    <b>A confidential request to “{ $org }”</b>
+    Nothing goes to your command or unit. Before anything is sent, you will see exactly what the organization will see. /cancel at any step — and nothing is stored.
+
+    Step 1 of 5. What is it about?
+ask-region = Step 2 of 5. Where do you need help? Choose a region or type a city. If you would rather not say, choose “All of Ukraine” — then only nationwide organizations can take it.
+btn-region-unsaid = 🇺🇦 All of Ukraine / rather not say
+ask-kind = Step 3 of 5. What kind of help do you need?
+kind-legal = Legal
+kind-psychological = Psychological
+kind-medical = Medical
+kind-documentation = Documenting a crime
+kind-shelter = Shelter
+kind-other = Other
+ask-description =
+    Step 4 of 5. In a few words, what happened or what do you need? At most 1,000 characters.
+    Do not write names or your unit unless you want the organization to know them. You can skip this step.
+btn-skip = Skip ›
+description-too-long =
+    That is { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }; at most 1,000 fit. Please shorten it, or skip this step.
+ask-contact =
+    Step 5 of 5. How should the organization reach you?
+    • <b>Only through this bot</b> — anonymously: they see neither your name nor your account. Recommended.
+    • Or give a phone number or a Telegram username yourself.
+btn-contact-bot = 🔒 Only through this bot (anonymous)
+btn-contact-share = 📞 Give a phone or username
+ask-contact-typing = Type a phone number (for example, +380 67 123 45 67) or a Telegram username (for example, @name). Only the organization that takes your request will see it.
+contact-not-recognised = That does not look like a phone number or a @username. Type it again, or choose to be reached only through this bot.
+consent =
+    <b>Please check.</b> The organization will see exactly this:
+
+    { $summary }
+
+    They will <b>not</b> see your name, your Telegram account or your unit. Nothing is sent to your command or unit. The request is stored encrypted and deleted 30 days after it is finished, or at once with /forget.
+
+    Send it?
+summary-org = Organization: { $org }
+summary-topic = Topic: { $topic }
+summary-region = Region: { $region }
+summary-kind = Help needed: { $kind }
+summary-description = Description: <i>{ $text }</i>
+summary-no-description = Description: none
+summary-contact-bot = Contact: only through this bot (anonymous)
+summary-contact-phone = Contact: phone { $value }
+summary-contact-telegram = Contact: Telegram { $value }
+btn-send = ✅ Send
+btn-cancel = ✖ Cancel
+request-sent =
+    Sent. Your reference code: <code>{ $code }</code>
+
+    It went to <b>{ $org }</b>. They have { $hours } to answer; if they do not, I will offer it to another organization and tell you. Their answer comes here.
+    /my — your requests: status, write, withdraw.
+request-no-org = I could not find an organization that can take this request now: none that works on this topic in this region with this kind of help is accepting requests. Nothing was stored. Please call one of the lines below — they are free and confidential.
+request-already-sent = This request has already been sent. Your requests — /my.
+admin-unplaced = A help request found no organization that could take it (its content is not kept). Such requests so far: { $count }.
+hours =
+    { $count ->
+        [one] { $count } hour
+       *[other] { $count } hours
+    }
+staff-new-referral =
+    <b>New request { $code }</b>
+    Topic: { $topic }
+    Region: { $region }
+    Help needed: { $kind }
+    Please answer by { $deadline } (UTC). Open it to see the details.
+btn-open = Open
+inbox-header = <b>Open requests of “{ $org }”</b>: { $count }
+inbox-empty = There are no open requests.
+inbox-paused = ⏸ New requests are paused. /resume to receive them again.
+inbox-item = { $code } · { $status }
+referral-detail =
+    <b>Request { $code }</b> — { $status }
+    Topic: { $topic }
+    Region: { $region }
+    Help needed: { $kind }
+    Received: { $received } (UTC)
+    { $description }
+    { $contact }
+status-pending = waiting for an answer
+status-accepted = accepted
+status-declined = declined
+status-expired = not answered in time
+status-closed = closed
+status-withdrawn = withdrawn
+status-unplaced = no organization could take it
+btn-accept = ✅ Accept
+btn-decline = ✖ Decline
+btn-reply = 💬 Reply
+btn-close = 🏁 Close
+btn-inbox = 📥 Inbox
+btn-pause = ⏸ Pause new requests
+btn-resume = ▶ Resume new requests
+decline-ask = Why do you decline { $code }? It will be offered to another organization; the requester is not told the reason.
+reason-not-our-profile = Not our profile
+reason-no-capacity = No capacity now
+reason-outside-region = Outside our region
+reason-other = Another reason
+close-ask = How did { $code } end?
+outcome-helped = Helped
+outcome-referred-elsewhere = Referred elsewhere
+outcome-could-not-contact = Could not contact
+outcome-no-longer-needed = No longer needed
+outcome-other = Other
+staff-accepted = You accepted { $code }. The requester was told and can write to you here. Reply with the button below.
+staff-already-accepted = { $code } is already accepted by your organization.
+staff-declined = You declined { $code }. It will be offered to another organization.
+staff-closed = { $code } is closed: { $outcome }.
+changed-meanwhile = This request changed meanwhile (the requester withdrew it, a colleague acted, or its time passed). Its current state is below.
+not-allowed = This is not available to you.
+reply-prompt = Type your message to the requester of { $code }. It is sent under your organization’s name; your own account is not shown. /cancel to stop.
+write-prompt =
+    Write your message to <b>{ $org }</b> (request { $code }). They see only the reference code — not your name or account.
+    You can also send a photo or a document, but <b>files can carry hidden details</b> (place, author, device). Photos sent as photos are cleaned by Telegram; documents are passed on as they are.
+    /cancel to stop.
+relay-to-requester =
+    💬 <b>{ $org }</b> · { $code }:
+    { $text }
+relay-to-staff =
+    💬 Request { $code }:
+    { $text }
+relay-file-caption = 📎 Request { $code }
+relay-sent = Passed on. Write more, or /cancel to stop.
+relay-closed = This conversation has ended: the request is no longer open for messages.
+relay-text-only = Only text can be passed on. Type your message, or /cancel.
+relay-unsupported = Only text, photos and documents can be passed on. /cancel to stop.
+pause-done = New requests to “{ $org }” are paused. Open ones stay in /inbox. /resume to receive new ones.
+resume-done = “{ $org }” receives new requests again.
+notice-accepted = <b>{ $org }</b> accepted your request { $code }. You can write to them here with the button below; their answers come here too.
+notice-rerouted = The organization could not take your request { $code }, or did not answer in time. It was passed to <b>{ $org }</b>.
+notice-unplaced = No organization could take your request { $code } now. Please use the urgent lines — /urgent. They are free and confidential.
+notice-closed = <b>{ $org }</b> closed your request { $code }: { $outcome }. If you still need help, send /request.
+notice-withdrawn = The requester withdrew request { $code }.
+notice-finished = The requester closed request { $code }: help is no longer needed.
+notice-expired = Request { $code } was not answered in time and was offered to another organization.
+my-header = <b>Your requests</b>: { $count }
+my-empty = You have no requests. /request — ask for help confidentially.
+my-item = { $code } · { $status }
+my-detail =
+    <b>Request { $code }</b>
+    Sent: { $date } (UTC)
+    Status: { $status }
+rstatus-pending = waiting for an answer from “{ $org }”
+rstatus-accepted = accepted by “{ $org }”
+rstatus-closed = closed by “{ $org }”
+rstatus-withdrawn = withdrawn by you
+rstatus-unplaced = no organization could take it
+btn-write = 💬 Write
+btn-withdraw = ↩ Withdraw
+btn-finish = 🏁 I got help — close
+withdraw-confirm = Withdraw request { $code }? The organization will be told it was withdrawn, and you will no longer be able to write to each other.
+btn-withdraw-yes = Yes, withdraw
+withdrawn-done = Request { $code } was withdrawn.
+finished-done = Request { $code } is closed. Thank you — take care.

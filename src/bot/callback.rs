@@ -31,6 +31,28 @@ pub enum Callback {
     Org(String),
     /// Confirms `/forget`.
     ForgetConfirmed,
+    /// Starts a help request ("Ask for help").
+    Ask,
+    /// Starts a help request to one organization ("Ask this organization").
+    AskOrg(String),
+    /// A step of the help request being written; checked against the dialogue state.
+    Draft(DraftInput),
+    /// An opaque id of an action on a request or referral, mapped by the store.
+    Token(String),
+}
+
+/// A button of the help-request dialogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftInput {
+    Topic(String),
+    /// A region code, or "national".
+    Region(String),
+    Kind(String),
+    SkipDescription,
+    ContactThroughBot,
+    ContactShare,
+    Send,
+    Cancel,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -75,6 +97,20 @@ impl Callback {
             Callback::TextPage(page) => format!("q:{page}"),
             Callback::Org(id) if plain(id) => format!("o:{id}"),
             Callback::ForgetConfirmed => "fg".to_string(),
+            Callback::Ask => "a".to_string(),
+            Callback::AskOrg(id) if plain(id) => format!("ao:{id}"),
+            Callback::Draft(input) => match input {
+                DraftInput::Topic(t) if plain(t) => format!("dt:{t}"),
+                DraftInput::Region(r) if plain(r) => format!("dr:{r}"),
+                DraftInput::Kind(k) if plain(k) => format!("dk:{k}"),
+                DraftInput::SkipDescription => "dd".to_string(),
+                DraftInput::ContactThroughBot => "dcb".to_string(),
+                DraftInput::ContactShare => "dcs".to_string(),
+                DraftInput::Send => "ds".to_string(),
+                DraftInput::Cancel => "dx".to_string(),
+                _ => return Err(CallbackError::Unknown),
+            },
+            Callback::Token(token) if plain(token) => format!("x:{token}"),
             _ => return Err(CallbackError::Unknown),
         };
         let data = format!("{VERSION}:{data}");
@@ -117,6 +153,17 @@ impl Callback {
             ("q", [page]) => Callback::TextPage(page.parse().map_err(|_| CallbackError::Unknown)?),
             ("o", [id]) if plain(id) => Callback::Org(id.to_string()),
             ("fg", []) => Callback::ForgetConfirmed,
+            ("a", []) => Callback::Ask,
+            ("ao", [id]) if plain(id) => Callback::AskOrg(id.to_string()),
+            ("dt", [t]) if plain(t) => Callback::Draft(DraftInput::Topic(t.to_string())),
+            ("dr", [r]) if plain(r) => Callback::Draft(DraftInput::Region(r.to_string())),
+            ("dk", [k]) if plain(k) => Callback::Draft(DraftInput::Kind(k.to_string())),
+            ("dd", []) => Callback::Draft(DraftInput::SkipDescription),
+            ("dcb", []) => Callback::Draft(DraftInput::ContactThroughBot),
+            ("dcs", []) => Callback::Draft(DraftInput::ContactShare),
+            ("ds", []) => Callback::Draft(DraftInput::Send),
+            ("dx", []) => Callback::Draft(DraftInput::Cancel),
+            ("x", [token]) if plain(token) => Callback::Token(token.to_string()),
             _ => return Err(CallbackError::Unknown),
         };
         Ok(callback)
@@ -156,6 +203,17 @@ mod tests {
             Callback::TextPage(7),
             Callback::Org("demo-rivnist-dnipro".into()),
             Callback::ForgetConfirmed,
+            Callback::Ask,
+            Callback::AskOrg("demo-rivnist-dnipro".into()),
+            Callback::Draft(DraftInput::Topic("crsv".into())),
+            Callback::Draft(DraftInput::Region("national".into())),
+            Callback::Draft(DraftInput::Kind("legal".into())),
+            Callback::Draft(DraftInput::SkipDescription),
+            Callback::Draft(DraftInput::ContactThroughBot),
+            Callback::Draft(DraftInput::ContactShare),
+            Callback::Draft(DraftInput::Send),
+            Callback::Draft(DraftInput::Cancel),
+            Callback::Token("0123456789abcdef0123".into()),
         ];
         for cb in all {
             let data = cb.encode().unwrap();

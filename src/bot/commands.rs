@@ -12,6 +12,10 @@ use crate::i18n::{I18n, Msg};
 pub enum Command {
     Start(String),
     Find,
+    /// Ask an organization for help, confidentially.
+    Request,
+    /// The requester's own requests.
+    My,
     Urgent,
     Language,
     Privacy,
@@ -23,12 +27,18 @@ pub enum Command {
     Invite(String),
     /// `/join CODE` (or the `join-CODE` start link) makes the user staff of an organization.
     Join(String),
+    /// Staff: the organization's open referrals.
+    Inbox,
+    /// Staff: no new referrals for the organization until `/resume`.
+    Pause,
+    Resume,
 }
 
 /// The command menu for `set_my_commands` in one language.
 pub fn menu(i18n: &I18n, lang: Lang) -> Vec<BotCommand> {
     let names = [
-        "start", "find", "urgent", "language", "privacy", "help", "cancel", "forget",
+        "start", "find", "request", "my", "urgent", "language", "privacy", "help", "cancel",
+        "forget",
     ];
     names
         .iter()

@@ -20,6 +20,8 @@ pub struct BotContext {
     pub admins: std::collections::HashSet<i64>,
     /// Wakes the outbox worker after something was queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Days a finished request is kept before it is deleted (`PORUCH_RETENTION_DAYS`).
+    pub retention_days: u32,
 }
 
 impl BotContext {
@@ -33,6 +35,52 @@ impl BotContext {
     pub fn remember_message(&self, chat: teloxide::types::ChatId, id: teloxide::types::MessageId) {
         if let Err(e) = self.store.remember_message(chat.0, id.0, self.now() * 1000) {
             tracing::warn!(error = %e, "cannot remember a message for /forget");
+        }
+    }
+
+    /// The language of someone the bot writes to on its own (a notice): the one they chose,
+    /// else Ukrainian. A private chat's id is its user's id.
+    pub fn lang_of_chat(&self, chat: i64) -> Lang {
+        self.store
+            .user_language(chat)
+            .ok()
+            .flatten()
+            .unwrap_or(Lang::Uk)
+    }
+
+    /// An organization's name in a language (its id if it left the directory).
+    pub fn org_name(&self, org: &str, lang: Lang) -> String {
+        self.index
+            .find(org)
+            .map(|o| o.name.get(lang).to_string())
+            .unwrap_or_else(|| org.to_string())
+    }
+
+    /// Counts a refused button (forged, replayed, stale, not this person's) and logs its kind
+    /// — never who pressed it or what it pointed at.
+    pub fn security_event(&self, kind: &'static str) {
+        let total = self
+            .store
+            .bump_counter("security_events")
+            .unwrap_or_default();
+        tracing::warn!(kind, total, "security event: a button was refused");
+    }
+
+    /// Whether an update is seen for the first time (Telegram may deliver one again after a
+    /// crash). A store that cannot answer lets the update through: every action is also
+    /// guarded by its own state checks.
+    pub fn first_time(&self, bot: u64, update: u32) -> bool {
+        match self.store.first_time_update(bot, update, self.now() * 1000) {
+            Ok(first) => {
+                if !first {
+                    tracing::info!("a duplicate update was ignored");
+                }
+                first
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check for a duplicate update");
+                true
+            }
         }
     }
 

@@ -11,8 +11,12 @@ use teloxide::prelude::*;
 use teloxide::types::{LinkPreviewOptions, Me, MessageId, ParseMode};
 
 use super::callback::Callback;
+use super::referrals::{self, Pressed};
 use super::render::{self, Screen};
-use super::{BotContext, BotError, Command, HandlerResult, PoruchDialogue, State, html};
+use super::state::{Draft, Step};
+use super::{
+    BotContext, BotError, Command, HandlerResult, PoruchDialogue, State, html, relay, requesting,
+};
 use crate::domain::{Lang, RegionChoice};
 use crate::i18n::{Arg, Msg};
 
@@ -45,7 +49,21 @@ pub async fn send(
     chat: ChatId,
     screen: Screen,
 ) -> Result<(), teloxide::RequestError> {
-    for id in send_unrecorded(bot, chat, screen).await? {
+    for id in send_unrecorded(bot, chat, screen, false).await? {
+        ctx.remember_message(chat, id);
+    }
+    Ok(())
+}
+
+/// Sends a screen that shows a request's details: Telegram will not let it be forwarded or
+/// saved.
+pub async fn send_protected(
+    bot: &Bot,
+    ctx: &BotContext,
+    chat: ChatId,
+    screen: Screen,
+) -> Result<(), teloxide::RequestError> {
+    for id in send_unrecorded(bot, chat, screen, true).await? {
         ctx.remember_message(chat, id);
     }
     Ok(())
@@ -56,6 +74,7 @@ async fn send_unrecorded(
     bot: &Bot,
     chat: ChatId,
     screen: Screen,
+    protect: bool,
 ) -> Result<Vec<MessageId>, teloxide::RequestError> {
     let mut ids = Vec::new();
     let parts = html::split(&screen.text);
@@ -64,6 +83,7 @@ async fn send_unrecorded(
         let mut request = bot
             .send_message(chat, part)
             .parse_mode(ParseMode::Html)
+            .protect_content(protect)
             .link_preview_options(no_preview());
         if i == last
             && let Some(keyboard) = &screen.keyboard
@@ -187,6 +207,14 @@ pub async fn command(
                 dialogue.exit().await?;
                 render::topics(i18n, lang, ctx.index.taxonomy())
             }
+            Command::Request => requesting::start(&ctx, &dialogue, lang, None)
+                .await?
+                .unwrap_or_else(|| hint(&ctx, lang, Msg::ButtonExpired)),
+            Command::My => referrals::my_requests(&ctx, user_id(&msg), lang)?,
+            Command::Inbox => referrals::inbox(&ctx, user_id(&msg), lang)?,
+            Command::Pause | Command::Resume => {
+                referrals::set_paused(&ctx, user_id(&msg), lang, cmd == Command::Pause).await?
+            }
             Command::Urgent => render::hotlines(i18n, lang, &ctx.hotlines),
             Command::Language => render::language(i18n, lang),
             Command::Privacy => render::info(i18n, lang, i18n.text(lang, Msg::Privacy)),
@@ -195,6 +223,71 @@ pub async fn command(
                 dialogue.exit().await?;
                 hint(&ctx, lang, Msg::Cancelled)
             }
+        };
+        send(&bot, &ctx, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// The sender's Telegram id (0, nobody's, for the rare message without a sender).
+fn user_id(msg: &Message) -> i64 {
+    msg.from.as_ref().map_or(0, |u| u.id.0 as i64)
+}
+
+/// A message while a help request is being written.
+pub async fn request_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    (step, draft): (Step, Draft),
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let screen = requesting::on_message(&ctx, &dialogue, &msg, lang, step, draft).await?;
+        send(&bot, &ctx, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// A message while the requester writes to the organization.
+pub async fn writing_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    code: String,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let screen = match msg.text() {
+            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
+            _ => relay::from_requester(&ctx, &dialogue, &msg, lang, &code).await?,
+        };
+        send(&bot, &ctx, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// A message while a staff member replies to a requester.
+pub async fn replying_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    code: String,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let screen = match msg.text() {
+            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
+            _ => relay::from_staff(&ctx, &dialogue, &msg, lang, &code).await?,
         };
         send(&bot, &ctx, msg.chat.id, screen).await?;
         Ok(())
@@ -312,7 +405,7 @@ async fn forget(
     }
     // The confirmation is not remembered: nothing about the person is kept after this.
     let done = render::info(&ctx.i18n, lang, ctx.i18n.text(lang, Msg::ForgetDone));
-    send_unrecorded(bot, chat, done).await?;
+    send_unrecorded(bot, chat, done, false).await?;
     Ok(())
 }
 
@@ -485,7 +578,7 @@ async fn valid_callback(
                     RegionChoice::Region(code) => taxonomy.region(code).is_some(),
                 }
         }
-        Callback::Org(id) => ctx.index.visible(id, ctx.today()).is_some(),
+        Callback::Org(id) | Callback::AskOrg(id) => ctx.index.visible(id, ctx.today()).is_some(),
         Callback::TextPage(_) => {
             matches!(dialogue.get().await, Ok(Some(State::TextResults { .. })))
         }
@@ -504,7 +597,7 @@ pub async fn callback(
     let chat = q.chat_id().unwrap_or(ChatId(q.from.id.0 as i64));
     let message = q.message.as_ref().map(|m| m.id());
     let Some(callback) = valid_callback(&ctx, &dialogue, q.data.as_deref()).await else {
-        tracing::info!("stale or unknown button pressed");
+        ctx.security_event("undecodable");
         bot.answer_callback_query(q.id.clone())
             .text(ctx.i18n.text(lang, Msg::ButtonExpired))
             .await?;
@@ -583,6 +676,41 @@ pub async fn callback(
                 edit_or_send(&bot, &ctx, chat, message, screen).await?
             }
             Callback::ForgetConfirmed => forget(&bot, &ctx, lang, q.from.id.0 as i64, chat).await?,
+            Callback::Ask | Callback::AskOrg(_) => {
+                let org = match callback {
+                    Callback::AskOrg(id) => Some(id),
+                    _ => None,
+                };
+                let screen = requesting::start(&ctx, &dialogue, lang, org)
+                    .await?
+                    .unwrap_or_else(|| hint(&ctx, lang, Msg::ButtonExpired));
+                send(&bot, &ctx, chat, screen).await?
+            }
+            Callback::Draft(input) => {
+                let screen = match requesting::on_button(&ctx, &dialogue, chat, lang, input).await?
+                {
+                    Some(screen) => screen,
+                    None => {
+                        ctx.security_event("stale");
+                        hint(&ctx, lang, Msg::ButtonExpired)
+                    }
+                };
+                send(&bot, &ctx, chat, screen).await?
+            }
+            Callback::Token(token) => {
+                let user = q.from.id.0 as i64;
+                match referrals::press(&ctx, &dialogue, user, lang, &token).await? {
+                    Pressed::Show {
+                        screen,
+                        protect: true,
+                    } => send_protected(&bot, &ctx, chat, screen).await?,
+                    Pressed::Show { screen, .. } => send(&bot, &ctx, chat, screen).await?,
+                    Pressed::Refused(kind) => {
+                        ctx.security_event(kind);
+                        send(&bot, &ctx, chat, hint(&ctx, lang, Msg::NotAllowed)).await?
+                    }
+                }
+            }
             Callback::Org(id) => {
                 let screen = match ctx.index.visible(&id, ctx.today()) {
                     Some(org) => render::card(i18n, lang, taxonomy, org),

@@ -1,6 +1,7 @@
 //! The Telegram layer: a thin translation between Telegram updates and the domain. The
 //! handler tree lives in `schema()` so tests can drive it with teloxide_tests.
 
+pub mod actions;
 pub mod callback;
 pub mod commands;
 pub mod context;
@@ -8,8 +9,13 @@ pub mod dialogue_storage;
 pub mod handlers;
 pub mod html;
 pub mod outbox_worker;
+pub mod referrals;
+pub mod relay;
 pub mod render;
+pub mod render_request;
+pub mod requesting;
 pub mod state;
+pub mod workflow;
 
 use std::sync::Arc;
 
@@ -49,6 +55,11 @@ pub fn schema() -> UpdateHandler<BotError> {
                 .endpoint(handlers::command),
         )
         .branch(dptree::case![State::ChoosingRegion { topic }].endpoint(handlers::region_text))
+        .branch(
+            dptree::case![State::Requesting { step, draft }].endpoint(handlers::request_message),
+        )
+        .branch(dptree::case![State::Writing { code }].endpoint(handlers::writing_message))
+        .branch(dptree::case![State::Replying { code }].endpoint(handlers::replying_message))
         .endpoint(handlers::free_text);
 
     let callbacks = Update::filter_callback_query().endpoint(handlers::callback);
@@ -57,10 +68,20 @@ pub fn schema() -> UpdateHandler<BotError> {
     // the very people a user wants to keep it from.
     dptree::entry()
         .filter(|update: Update| update.chat().is_none_or(|c| c.is_private()))
+        // Telegram may deliver an update twice (after a crash): the second has no effect.
+        .filter(
+            |update: Update, ctx: Arc<BotContext>, me: teloxide::types::Me| {
+                ctx.first_time(me.id.0, update.id.0)
+            },
+        )
         // The person's own messages are remembered too: /forget deletes them from the chat.
         .inspect(|update: Update, ctx: Arc<BotContext>| {
             if let teloxide::types::UpdateKind::Message(m) = &update.kind {
                 ctx.remember_message(m.chat.id, m.id);
+                // Whoever writes can be reached again, even if they once blocked the bot.
+                if let Err(e) = ctx.store.mark_reachable(m.chat.id.0) {
+                    tracing::warn!(error = %e, "cannot update a chat's reachability");
+                }
             }
         })
         .branch(urgent)
@@ -99,6 +120,7 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
         ctx.outbox_wake.clone(),
     ));
     let ctx = Arc::new(ctx);
+    let timers = tokio::spawn(workflow::run_timers(ctx.clone()));
     tracing::info!("bot started");
     Dispatcher::builder(bot, schema())
         .dependencies(dptree::deps![ctx, storage])
@@ -109,6 +131,7 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
         .dispatch()
         .await;
     worker.abort();
+    timers.abort();
     tracing::info!("bot stopped");
     Ok(())
 }

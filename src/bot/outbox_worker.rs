@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, ParseMode};
+use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode};
 use teloxide::{ApiError, RequestError};
 use tokio::sync::Notify;
 
@@ -20,8 +20,10 @@ pub enum Verdict {
     Delivered,
     /// Try again after this many milliseconds.
     Retry(i64),
-    /// Telegram will never accept it (the user blocked the bot, the chat is gone, or the
-    /// message itself is refused): drop it.
+    /// The person blocked the bot or the chat is gone (403): drop it and mark the chat
+    /// unreachable, so nothing more is queued for it until the person writes again.
+    Unreachable,
+    /// Telegram refuses the message itself: drop it.
     Undeliverable,
 }
 
@@ -42,7 +44,7 @@ pub fn classify(result: &Result<(), RequestError>, attempts: u32) -> Verdict {
             | ApiError::BotKickedFromSupergroup
             | ApiError::CantInitiateConversation
             | ApiError::CantTalkWithBots,
-        )) => Verdict::Undeliverable,
+        )) => Verdict::Unreachable,
         // A request Telegram refuses as malformed would be refused again.
         Err(RequestError::Api(_)) | Err(RequestError::MigrateToChatId(_)) => Verdict::Undeliverable,
         Err(_) => Verdict::Retry(backoff_ms(attempts)),
@@ -51,15 +53,27 @@ pub fn classify(result: &Result<(), RequestError>, attempts: u32) -> Verdict {
 
 async fn send(bot: &Throttle<Bot>, pending: &Pending) -> Result<(), RequestError> {
     let m = &pending.message;
+    let keyboard = m
+        .keyboard_json
+        .as_deref()
+        .and_then(|k| serde_json::from_str::<InlineKeyboardMarkup>(k).ok());
+    if let Some((from_chat, message)) = m.copy_from {
+        // A copy, not a forward: it carries no link to the sender's account.
+        let mut request = bot
+            .copy_message(ChatId(m.chat_id), ChatId(from_chat), MessageId(message))
+            .caption(m.html.clone())
+            .parse_mode(ParseMode::Html)
+            .protect_content(m.protect_content);
+        if let Some(keyboard) = keyboard {
+            request = request.reply_markup(keyboard);
+        }
+        return request.await.map(|_| ());
+    }
     let mut request = bot
         .send_message(ChatId(m.chat_id), m.html.clone())
         .parse_mode(ParseMode::Html)
         .protect_content(m.protect_content);
-    if let Some(keyboard) = m
-        .keyboard_json
-        .as_deref()
-        .and_then(|k| serde_json::from_str::<InlineKeyboardMarkup>(k).ok())
-    {
+    if let Some(keyboard) = keyboard {
         request = request.reply_markup(keyboard);
     }
     request.await.map(|_| ())
@@ -79,11 +93,14 @@ pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, St
                 store.outbox_done(pending.id)?;
                 finished += 1;
             }
+            Verdict::Unreachable => {
+                tracing::warn!(message = pending.id, "recipient unreachable; dropped");
+                store.mark_unreachable(pending.message.chat_id, now_ms() / 1000)?;
+                store.outbox_done(pending.id)?;
+                finished += 1;
+            }
             Verdict::Undeliverable => {
-                tracing::warn!(
-                    message = pending.id,
-                    "recipient unreachable or message refused; dropped"
-                );
+                tracing::warn!(message = pending.id, "message refused by Telegram; dropped");
                 store.outbox_done(pending.id)?;
                 finished += 1;
             }
@@ -143,10 +160,14 @@ mod tests {
         );
         assert_eq!(
             classify(&Err(RequestError::Api(ApiError::BotBlocked)), 0),
-            Verdict::Undeliverable
+            Verdict::Unreachable
         );
         assert_eq!(
             classify(&Err(RequestError::Api(ApiError::ChatNotFound)), 3),
+            Verdict::Unreachable
+        );
+        assert_eq!(
+            classify(&Err(RequestError::Api(ApiError::MessageTextIsEmpty)), 0),
             Verdict::Undeliverable
         );
         let io = RequestError::Io(std::sync::Arc::new(std::io::Error::other("reset")));

@@ -18,14 +18,14 @@ pub struct Screen {
     pub keyboard: Option<InlineKeyboardMarkup>,
 }
 
-fn button(label: String, cb: &Callback) -> Option<InlineKeyboardButton> {
+pub(super) fn button(label: String, cb: &Callback) -> Option<InlineKeyboardButton> {
     // A button whose data cannot be encoded is left out rather than sent and refused.
     cb.encode()
         .ok()
         .map(|data| InlineKeyboardButton::callback(label, data))
 }
 
-fn rows(rows: Vec<Vec<Option<InlineKeyboardButton>>>) -> InlineKeyboardMarkup {
+pub(super) fn rows(rows: Vec<Vec<Option<InlineKeyboardButton>>>) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(
         rows.into_iter()
             .map(|r| r.into_iter().flatten().collect::<Vec<_>>())
@@ -34,7 +34,7 @@ fn rows(rows: Vec<Vec<Option<InlineKeyboardButton>>>) -> InlineKeyboardMarkup {
 }
 
 /// The row at the bottom of every screen: urgent help is always one tap away.
-fn footer(i18n: &I18n, lang: Lang) -> Vec<Option<InlineKeyboardButton>> {
+pub(super) fn footer(i18n: &I18n, lang: Lang) -> Vec<Option<InlineKeyboardButton>> {
     vec![
         button(i18n.text(lang, Msg::BtnMenu), &Callback::Menu),
         button(i18n.text(lang, Msg::BtnUrgent), &Callback::Urgent),
@@ -44,6 +44,7 @@ fn footer(i18n: &I18n, lang: Lang) -> Vec<Option<InlineKeyboardButton>> {
 pub fn menu_keyboard(i18n: &I18n, lang: Lang) -> InlineKeyboardMarkup {
     rows(vec![
         vec![button(i18n.text(lang, Msg::BtnFind), &Callback::Find)],
+        vec![button(i18n.text(lang, Msg::BtnAsk), &Callback::Ask)],
         vec![button(i18n.text(lang, Msg::BtnUrgent), &Callback::Urgent)],
         vec![
             button(i18n.text(lang, Msg::BtnLanguage), &Callback::Language),
@@ -365,9 +366,17 @@ pub fn card(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: &Organization) ->
     if org.demo {
         lines.push(i18n.text(lang, Msg::CardDemo));
     }
+    let mut grid = Vec::new();
+    if org.accepts_referrals {
+        grid.push(vec![button(
+            i18n.text(lang, Msg::BtnAskOrg),
+            &Callback::AskOrg(org.id.clone()),
+        )]);
+    }
+    grid.push(footer(i18n, lang));
     Screen {
         text: lines.join("\n"),
-        keyboard: Some(rows(vec![footer(i18n, lang)])),
+        keyboard: Some(rows(grid)),
     }
 }
 

@@ -96,13 +96,128 @@ messages! {
     AudienceCadets => "audience-cadets",
     AudienceFamilies => "audience-families",
     AudienceVeterans => "audience-veterans",
+    BtnAsk => "btn-ask",
+    BtnMy => "btn-my",
+    BtnAskOrg => "btn-ask-org",
+    CmdRequest => "cmd-request",
+    CmdMy => "cmd-my",
+    AskIntro => "ask-intro",
+    AskOrgIntro => "ask-org-intro",
+    AskRegion => "ask-region",
+    BtnRegionUnsaid => "btn-region-unsaid",
+    AskKind => "ask-kind",
+    KindLegal => "kind-legal",
+    KindPsychological => "kind-psychological",
+    KindMedical => "kind-medical",
+    KindDocumentation => "kind-documentation",
+    KindShelter => "kind-shelter",
+    KindOther => "kind-other",
+    AskDescription => "ask-description",
+    BtnSkip => "btn-skip",
+    DescriptionTooLong => "description-too-long",
+    AskContact => "ask-contact",
+    BtnContactBot => "btn-contact-bot",
+    BtnContactShare => "btn-contact-share",
+    AskContactTyping => "ask-contact-typing",
+    ContactNotRecognised => "contact-not-recognised",
+    Consent => "consent",
+    SummaryOrg => "summary-org",
+    SummaryTopic => "summary-topic",
+    SummaryRegion => "summary-region",
+    SummaryKind => "summary-kind",
+    SummaryDescription => "summary-description",
+    SummaryNoDescription => "summary-no-description",
+    SummaryContactBot => "summary-contact-bot",
+    SummaryContactPhone => "summary-contact-phone",
+    SummaryContactTelegram => "summary-contact-telegram",
+    BtnSend => "btn-send",
+    BtnCancel => "btn-cancel",
+    RequestSent => "request-sent",
+    RequestNoOrg => "request-no-org",
+    RequestAlreadySent => "request-already-sent",
+    AdminUnplaced => "admin-unplaced",
+    Hours => "hours",
+    StaffNewReferral => "staff-new-referral",
+    BtnOpen => "btn-open",
+    InboxHeader => "inbox-header",
+    InboxEmpty => "inbox-empty",
+    InboxPaused => "inbox-paused",
+    InboxItem => "inbox-item",
+    ReferralDetail => "referral-detail",
+    StatusPending => "status-pending",
+    StatusAccepted => "status-accepted",
+    StatusDeclined => "status-declined",
+    StatusExpired => "status-expired",
+    StatusClosed => "status-closed",
+    StatusWithdrawn => "status-withdrawn",
+    StatusUnplaced => "status-unplaced",
+    BtnAccept => "btn-accept",
+    BtnDecline => "btn-decline",
+    BtnReply => "btn-reply",
+    BtnClose => "btn-close",
+    BtnInbox => "btn-inbox",
+    BtnPause => "btn-pause",
+    BtnResume => "btn-resume",
+    DeclineAsk => "decline-ask",
+    ReasonNotOurProfile => "reason-not-our-profile",
+    ReasonNoCapacity => "reason-no-capacity",
+    ReasonOutsideRegion => "reason-outside-region",
+    ReasonOther => "reason-other",
+    CloseAsk => "close-ask",
+    OutcomeHelped => "outcome-helped",
+    OutcomeReferredElsewhere => "outcome-referred-elsewhere",
+    OutcomeCouldNotContact => "outcome-could-not-contact",
+    OutcomeNoLongerNeeded => "outcome-no-longer-needed",
+    OutcomeOther => "outcome-other",
+    StaffAccepted => "staff-accepted",
+    StaffAlreadyAccepted => "staff-already-accepted",
+    StaffDeclined => "staff-declined",
+    StaffClosed => "staff-closed",
+    ChangedMeanwhile => "changed-meanwhile",
+    NotAllowed => "not-allowed",
+    ReplyPrompt => "reply-prompt",
+    WritePrompt => "write-prompt",
+    RelayToRequester => "relay-to-requester",
+    RelayToStaff => "relay-to-staff",
+    RelayFileCaption => "relay-file-caption",
+    RelaySent => "relay-sent",
+    RelayClosed => "relay-closed",
+    RelayTextOnly => "relay-text-only",
+    RelayUnsupported => "relay-unsupported",
+    PauseDone => "pause-done",
+    ResumeDone => "resume-done",
+    NoticeAccepted => "notice-accepted",
+    NoticeRerouted => "notice-rerouted",
+    NoticeUnplaced => "notice-unplaced",
+    NoticeClosed => "notice-closed",
+    NoticeWithdrawn => "notice-withdrawn",
+    NoticeFinished => "notice-finished",
+    NoticeExpired => "notice-expired",
+    MyHeader => "my-header",
+    MyEmpty => "my-empty",
+    MyItem => "my-item",
+    MyDetail => "my-detail",
+    RstatusPending => "rstatus-pending",
+    RstatusAccepted => "rstatus-accepted",
+    RstatusClosed => "rstatus-closed",
+    RstatusWithdrawn => "rstatus-withdrawn",
+    RstatusUnplaced => "rstatus-unplaced",
+    BtnWrite => "btn-write",
+    BtnWithdraw => "btn-withdraw",
+    BtnFinish => "btn-finish",
+    WithdrawConfirm => "withdraw-confirm",
+    BtnWithdrawYes => "btn-withdraw-yes",
+    WithdrawnDone => "withdrawn-done",
+    FinishedDone => "finished-done",
 }
 
 impl Msg {
     /// The descriptions registered with `set_my_commands`, in menu order.
-    pub const COMMAND_DESCRIPTIONS: [Msg; 8] = [
+    pub const COMMAND_DESCRIPTIONS: [Msg; 10] = [
         Msg::CmdStart,
         Msg::CmdFind,
+        Msg::CmdRequest,
+        Msg::CmdMy,
         Msg::CmdUrgent,
         Msg::CmdLanguage,
         Msg::CmdPrivacy,
@@ -127,6 +242,52 @@ impl Msg {
             S::Shelter => Msg::ServiceShelter,
             S::Advocacy => Msg::ServiceAdvocacy,
             S::PeerSupport => Msg::ServicePeerSupport,
+        }
+    }
+
+    pub fn kind(kind: crate::domain::HelpKind) -> Msg {
+        use crate::domain::HelpKind as K;
+        match kind {
+            K::Legal => Msg::KindLegal,
+            K::Psychological => Msg::KindPsychological,
+            K::Medical => Msg::KindMedical,
+            K::Documentation => Msg::KindDocumentation,
+            K::Shelter => Msg::KindShelter,
+            K::Other => Msg::KindOther,
+        }
+    }
+
+    pub fn outcome(outcome: crate::domain::Outcome) -> Msg {
+        use crate::domain::Outcome as O;
+        match outcome {
+            O::Helped => Msg::OutcomeHelped,
+            O::ReferredElsewhere => Msg::OutcomeReferredElsewhere,
+            O::CouldNotContact => Msg::OutcomeCouldNotContact,
+            O::NoLongerNeeded => Msg::OutcomeNoLongerNeeded,
+            O::Other => Msg::OutcomeOther,
+        }
+    }
+
+    pub fn reason(reason: crate::domain::DeclineReason) -> Msg {
+        use crate::domain::DeclineReason as R;
+        match reason {
+            R::NotOurProfile => Msg::ReasonNotOurProfile,
+            R::NoCapacity => Msg::ReasonNoCapacity,
+            R::OutsideRegion => Msg::ReasonOutsideRegion,
+            R::Other => Msg::ReasonOther,
+        }
+    }
+
+    /// A referral's status as its organization's staff see it.
+    pub fn status(status: crate::domain::ReferralStatus) -> Msg {
+        use crate::domain::ReferralStatus as S;
+        match status {
+            S::Pending => Msg::StatusPending,
+            S::Accepted => Msg::StatusAccepted,
+            S::Declined => Msg::StatusDeclined,
+            S::Expired => Msg::StatusExpired,
+            S::Closed(_) => Msg::StatusClosed,
+            S::Withdrawn => Msg::StatusWithdrawn,
         }
     }
 

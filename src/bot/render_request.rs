@@ -1,0 +1,240 @@
+//! The screens of the help-request dialogue: one per step, and the consent screen that shows
+//! exactly what the organization will see. Pure functions of the draft, the directory and
+//! the texts.
+
+use super::callback::{Callback, DraftInput};
+use super::html::escape;
+use super::render::{Screen, button, footer, rows};
+use super::state::{Draft, DraftContact};
+use crate::domain::{HelpKind, Lang, Organization, RegionScope, Taxonomy};
+use crate::i18n::{Arg, I18n, Msg};
+
+fn cancel_row(i18n: &I18n, lang: Lang) -> Vec<Option<teloxide::types::InlineKeyboardButton>> {
+    vec![button(
+        i18n.text(lang, Msg::BtnCancel),
+        &Callback::Draft(DraftInput::Cancel),
+    )]
+}
+
+/// Step 1: the topic — the organization's topics if she picked one.
+pub fn topic(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: Option<&Organization>) -> Screen {
+    let mut grid: Vec<_> = taxonomy
+        .topics
+        .iter()
+        .filter(|t| org.is_none_or(|o| o.has_topic(&t.code)))
+        .map(|t| {
+            vec![button(
+                t.name.get(lang).to_string(),
+                &Callback::Draft(DraftInput::Topic(t.code.clone())),
+            )]
+        })
+        .collect();
+    grid.push(cancel_row(i18n, lang));
+    let text = match org {
+        Some(o) => i18n.with(
+            lang,
+            Msg::AskOrgIntro,
+            &[("org", Arg::Str(&escape(o.name.get(lang))))],
+        ),
+        None => i18n.text(lang, Msg::AskIntro),
+    };
+    Screen {
+        text,
+        keyboard: Some(rows(grid)),
+    }
+}
+
+/// Step 2: the region — "rather not say" (nationwide organizations only) or a region the
+/// picked organization serves.
+pub fn region(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: Option<&Organization>) -> Screen {
+    let pick = |code: &str| Callback::Draft(DraftInput::Region(code.to_string()));
+    let mut grid = Vec::new();
+    if org.is_none_or(|o| o.regions.is_national()) {
+        grid.push(vec![button(
+            i18n.text(lang, Msg::BtnRegionUnsaid),
+            &pick("national"),
+        )]);
+    }
+    let mut regions: Vec<_> = taxonomy
+        .regions
+        .iter()
+        .filter(|r| {
+            org.is_none_or(|o| match &o.regions {
+                RegionScope::National => true,
+                RegionScope::Regions(codes) => codes.contains(&r.code),
+            })
+        })
+        .collect();
+    regions.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
+    for pair in regions.chunks(2) {
+        grid.push(
+            pair.iter()
+                .map(|r| {
+                    let label = r
+                        .name
+                        .get(lang)
+                        .replace(" область", "")
+                        .replace(" oblast", "");
+                    button(label, &pick(&r.code))
+                })
+                .collect(),
+        );
+    }
+    grid.push(cancel_row(i18n, lang));
+    Screen {
+        text: i18n.text(lang, Msg::AskRegion),
+        keyboard: Some(rows(grid)),
+    }
+}
+
+/// Step 3: the kind of help — what the picked organization offers.
+pub fn kind(i18n: &I18n, lang: Lang, org: Option<&Organization>) -> Screen {
+    let mut grid: Vec<_> = HelpKind::ALL
+        .into_iter()
+        .filter(|k| org.is_none_or(|o| k.offered_by(o)))
+        .map(|k| {
+            vec![button(
+                i18n.text(lang, Msg::kind(k)),
+                &Callback::Draft(DraftInput::Kind(k.code().to_string())),
+            )]
+        })
+        .collect();
+    grid.push(cancel_row(i18n, lang));
+    Screen {
+        text: i18n.text(lang, Msg::AskKind),
+        keyboard: Some(rows(grid)),
+    }
+}
+
+/// Step 4: the optional description.
+pub fn description(i18n: &I18n, lang: Lang) -> Screen {
+    Screen {
+        text: i18n.text(lang, Msg::AskDescription),
+        keyboard: Some(rows(vec![
+            vec![button(
+                i18n.text(lang, Msg::BtnSkip),
+                &Callback::Draft(DraftInput::SkipDescription),
+            )],
+            cancel_row(i18n, lang),
+        ])),
+    }
+}
+
+fn contact_buttons(i18n: &I18n, lang: Lang, share: bool) -> Screen {
+    let mut grid = vec![vec![button(
+        i18n.text(lang, Msg::BtnContactBot),
+        &Callback::Draft(DraftInput::ContactThroughBot),
+    )]];
+    if share {
+        grid.push(vec![button(
+            i18n.text(lang, Msg::BtnContactShare),
+            &Callback::Draft(DraftInput::ContactShare),
+        )]);
+    }
+    grid.push(cancel_row(i18n, lang));
+    Screen {
+        text: String::new(),
+        keyboard: Some(rows(grid)),
+    }
+}
+
+/// Step 5: how to be contacted. Through the bot, anonymously, comes first.
+pub fn contact(i18n: &I18n, lang: Lang) -> Screen {
+    Screen {
+        text: i18n.text(lang, Msg::AskContact),
+        ..contact_buttons(i18n, lang, true)
+    }
+}
+
+/// She chose to give a contact: type it (or go back to anonymous).
+pub fn contact_typing(i18n: &I18n, lang: Lang, msg: Msg) -> Screen {
+    Screen {
+        text: i18n.text(lang, msg),
+        ..contact_buttons(i18n, lang, false)
+    }
+}
+
+/// Exactly what the organization will see, line by line.
+pub fn summary(
+    i18n: &I18n,
+    lang: Lang,
+    taxonomy: &Taxonomy,
+    draft: &Draft,
+    org: Option<&Organization>,
+) -> String {
+    let mut lines = Vec::new();
+    if let Some(o) = org {
+        lines.push(i18n.with(
+            lang,
+            Msg::SummaryOrg,
+            &[("org", Arg::Str(&escape(o.name.get(lang))))],
+        ));
+    }
+    if let Some(t) = draft.topic.as_deref().and_then(|t| taxonomy.topic(t)) {
+        lines.push(i18n.with(
+            lang,
+            Msg::SummaryTopic,
+            &[("topic", Arg::Str(&escape(t.name.get(lang))))],
+        ));
+    }
+    let region = match draft.region.as_deref().and_then(|r| taxonomy.region(r)) {
+        Some(r) => r.name.get(lang).to_string(),
+        None => i18n.text(lang, Msg::Nationwide),
+    };
+    lines.push(i18n.with(
+        lang,
+        Msg::SummaryRegion,
+        &[("region", Arg::Str(&escape(&region)))],
+    ));
+    if let Some(k) = draft.kind.as_deref().and_then(HelpKind::from_code) {
+        lines.push(i18n.with(
+            lang,
+            Msg::SummaryKind,
+            &[("kind", Arg::Str(&i18n.text(lang, Msg::kind(k))))],
+        ));
+    }
+    lines.push(match &draft.description {
+        Some(text) => i18n.with(
+            lang,
+            Msg::SummaryDescription,
+            &[("text", Arg::Str(&escape(text)))],
+        ),
+        None => i18n.text(lang, Msg::SummaryNoDescription),
+    });
+    lines.push(match &draft.contact {
+        Some(DraftContact::Phone(p)) => i18n.with(
+            lang,
+            Msg::SummaryContactPhone,
+            &[("value", Arg::Str(&escape(p)))],
+        ),
+        Some(DraftContact::Telegram(t)) => i18n.with(
+            lang,
+            Msg::SummaryContactTelegram,
+            &[("value", Arg::Str(&escape(t)))],
+        ),
+        _ => i18n.text(lang, Msg::SummaryContactBot),
+    });
+    lines.join("\n")
+}
+
+/// The consent screen: what will be shared, that nothing goes to her command, and Send.
+pub fn consent(
+    i18n: &I18n,
+    lang: Lang,
+    taxonomy: &Taxonomy,
+    draft: &Draft,
+    org: Option<&Organization>,
+) -> Screen {
+    let summary = summary(i18n, lang, taxonomy, draft, org);
+    Screen {
+        text: i18n.with(lang, Msg::Consent, &[("summary", Arg::Str(&summary))]),
+        keyboard: Some(rows(vec![
+            vec![button(
+                i18n.text(lang, Msg::BtnSend),
+                &Callback::Draft(DraftInput::Send),
+            )],
+            cancel_row(i18n, lang),
+            footer(i18n, lang),
+        ])),
+    }
+}

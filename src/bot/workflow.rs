@@ -1,0 +1,625 @@
+//! What happens to help requests, between the handlers and the store: routing a new request,
+//! changing a referral and moving the request on, relaying messages, and the background tasks
+//! (response deadlines, retention). Each change is written together with the notices it causes
+//! in one transaction, flushed, and the outbox woken — only then may the caller tell anyone.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use super::actions::Act;
+use super::callback::Callback;
+use super::state::{Draft, DraftContact};
+use super::{BotContext, BotError, html};
+use crate::domain::referral::apply;
+use crate::domain::routing::{self, Load, Need};
+use crate::domain::{
+    Action, ContactChoice, DeclineReason, HelpKind, HelpRequest, Lang, Organization, Referral,
+    ReferralStatus, Transition,
+};
+use crate::i18n::{Arg, Msg};
+use crate::storage::{OutboxMessage, ReferralChange, StoreError};
+
+/// What became of a Send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    Sent {
+        code: String,
+        org: String,
+        hours: u32,
+    },
+    /// Nobody eligible: nothing was stored; admins were given a count.
+    NoOrganization,
+    /// The draft was already sent (a second press) or is incomplete.
+    AlreadySent,
+}
+
+/// Who changes a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Staff,
+    Requester,
+    /// The response time passed.
+    Deadline,
+}
+
+/// What became of an action on a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acted {
+    Changed(ReferralStatus),
+    /// Already in effect (a second Accept).
+    Unchanged,
+    /// Not allowed from the current status.
+    Illegal,
+    /// The referral moved on meanwhile; nothing was written.
+    Stale,
+}
+
+/// Whether a relayed message went out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relayed {
+    Sent,
+    /// The referral is no longer accepted (or the request is gone).
+    Closed,
+}
+
+/// What the requester relays.
+#[derive(Debug, Clone)]
+pub enum RelayContent {
+    Text(String),
+    /// A photo or document, copied (not forwarded: no link back to her account).
+    File {
+        chat: i64,
+        message: i32,
+    },
+}
+
+fn keyboard(buttons: Vec<InlineKeyboardButton>) -> Option<String> {
+    if buttons.is_empty() {
+        return None;
+    }
+    serde_json::to_string(&InlineKeyboardMarkup::new(
+        buttons.into_iter().map(|b| vec![b]),
+    ))
+    .ok()
+}
+
+/// A button carrying a fresh token for `act`, usable only by `user`.
+pub fn token_button(
+    ctx: &BotContext,
+    user: i64,
+    label: String,
+    act: &Act,
+) -> Result<Option<InlineKeyboardButton>, StoreError> {
+    let token = ctx.store.issue_token(user, &act.encode(), ctx.now())?;
+    Ok(Callback::Token(token)
+        .encode()
+        .ok()
+        .map(|data| InlineKeyboardButton::callback(label, data)))
+}
+
+/// Notices to one chat: the text split to Telegram's limit, the keyboard on the last part.
+fn notices(chat: i64, text: &str, buttons: Vec<InlineKeyboardButton>) -> Vec<OutboxMessage> {
+    let parts = html::split(text);
+    let last = parts.len().saturating_sub(1);
+    let keyboard = keyboard(buttons);
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, html)| OutboxMessage {
+            chat_id: chat,
+            html,
+            keyboard_json: if i == last { keyboard.clone() } else { None },
+            protect_content: true,
+            copy_from: None,
+        })
+        .collect()
+}
+
+fn topic_name(ctx: &BotContext, lang: Lang, topic: &str) -> String {
+    ctx.index
+        .taxonomy()
+        .topic(topic)
+        .map(|t| t.name.get(lang).to_string())
+        .unwrap_or_else(|| topic.to_string())
+}
+
+pub fn region_name(ctx: &BotContext, lang: Lang, region: &str) -> String {
+    ctx.index
+        .taxonomy()
+        .region(region)
+        .map(|r| r.name.get(lang).to_string())
+        .unwrap_or_else(|| ctx.i18n.text(lang, Msg::Nationwide))
+}
+
+pub fn format_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn load(ctx: &BotContext) -> Result<Load, StoreError> {
+    Ok(Load {
+        open: ctx.store.open_referral_counts()?,
+        paused: ctx.store.paused_orgs()?,
+    })
+}
+
+/// The organization a request goes to next: the one she picked if it can take it, else the
+/// routing choice; `None` if nobody eligible is left.
+fn next_org<'a>(
+    ctx: &'a BotContext,
+    need: &Need<'_>,
+    tried: &[String],
+    preferred: Option<&str>,
+) -> Result<Option<&'a Organization>, StoreError> {
+    let load = load(ctx)?;
+    let today = ctx.today();
+    if let Some(org) = preferred.and_then(|id| ctx.index.find(id))
+        && routing::eligible(org, need, &load, today)
+        && !tried.contains(&org.id)
+    {
+        return Ok(Some(org));
+    }
+    let rotation = ctx.store.bump_counter("rotation")?;
+    Ok(routing::choose(
+        ctx.index.organizations(),
+        need,
+        &load,
+        tried,
+        rotation,
+        today,
+    ))
+}
+
+fn new_referral(ctx: &BotContext, org: &Organization) -> Referral {
+    let now = ctx.now();
+    Referral {
+        org: org.id.clone(),
+        status: ReferralStatus::Pending,
+        offered_at: now,
+        respond_by: now + i64::from(org.response_hours) * 3600,
+    }
+}
+
+/// "New request" notices to every reachable staff member of the organization: only the code,
+/// topic, region and kind of help, and a button to open it.
+fn staff_new_referral(
+    ctx: &BotContext,
+    code: &str,
+    request: &HelpRequest,
+    referral: &Referral,
+) -> Result<Vec<OutboxMessage>, StoreError> {
+    let mut out = Vec::new();
+    for chat in ctx.store.staff_chats(&referral.org)? {
+        if ctx.store.is_unreachable(chat)? {
+            continue;
+        }
+        let lang = ctx.lang_of_chat(chat);
+        let text = ctx.i18n.with(
+            lang,
+            Msg::StaffNewReferral,
+            &[
+                ("code", Arg::Str(code)),
+                (
+                    "topic",
+                    Arg::Str(&html::escape(&topic_name(ctx, lang, &request.topic))),
+                ),
+                (
+                    "region",
+                    Arg::Str(&html::escape(&region_name(ctx, lang, &request.region))),
+                ),
+                (
+                    "kind",
+                    Arg::Str(&ctx.i18n.text(lang, Msg::kind(request.kind))),
+                ),
+                ("deadline", Arg::Str(&format_time(referral.respond_by))),
+            ],
+        );
+        let open = token_button(
+            ctx,
+            chat,
+            ctx.i18n.text(lang, Msg::BtnOpen),
+            &Act::OpenReferral(code.to_string()),
+        )?;
+        out.extend(notices(chat, &text, open.into_iter().collect()));
+    }
+    Ok(out)
+}
+
+/// A notice to every reachable staff member of an organization.
+fn staff_notice(
+    ctx: &BotContext,
+    org: &str,
+    msg: Msg,
+    code: &str,
+) -> Result<Vec<OutboxMessage>, StoreError> {
+    let mut out = Vec::new();
+    for chat in ctx.store.staff_chats(org)? {
+        if !ctx.store.is_unreachable(chat)? {
+            let lang = ctx.lang_of_chat(chat);
+            let text = ctx.i18n.with(lang, msg, &[("code", Arg::Str(code))]);
+            out.extend(notices(chat, &text, Vec::new()));
+        }
+    }
+    Ok(out)
+}
+
+/// The count of requests nobody could take, to every admin. Never any content.
+fn admin_unplaced(ctx: &BotContext) -> Result<Vec<OutboxMessage>, StoreError> {
+    let count = ctx.store.bump_counter("unplaced")?;
+    let mut out = Vec::new();
+    for &admin in &ctx.admins {
+        let lang = ctx.lang_of_chat(admin);
+        let text = ctx.i18n.with(
+            lang,
+            Msg::AdminUnplaced,
+            &[("count", Arg::Num(count as i64))],
+        );
+        out.extend(notices(admin, &text, Vec::new()));
+    }
+    Ok(out)
+}
+
+fn request_from(draft: &Draft, chat: i64, now: i64) -> Option<HelpRequest> {
+    Some(HelpRequest {
+        topic: draft.topic.clone()?,
+        region: draft.region.clone()?,
+        kind: HelpKind::from_code(draft.kind.as_deref()?)?,
+        description: draft.description.clone(),
+        contact: match draft.contact.clone()? {
+            DraftContact::ThroughBot => ContactChoice::ThroughBot,
+            DraftContact::Phone(p) => ContactChoice::Phone(p),
+            DraftContact::Telegram(t) => ContactChoice::Telegram(t),
+        },
+        requester_chat: chat,
+        created_at: now,
+    })
+}
+
+/// Sends a completed draft: routes it, stores the request, its referral and the staff notices
+/// in one transaction (consuming the draft), flushes, and wakes the outbox.
+pub async fn submit(ctx: &BotContext, chat: i64, draft: &Draft) -> Result<Submitted, BotError> {
+    let Some(request) = request_from(draft, chat, ctx.now()) else {
+        return Ok(Submitted::AlreadySent);
+    };
+    let need = Need {
+        topic: &request.topic,
+        region: &request.region,
+        kind: request.kind,
+    };
+    let Some(org) = next_org(ctx, &need, &[], draft.org.as_deref())? else {
+        ctx.store.enqueue(&admin_unplaced(ctx)?, ctx.now() * 1000)?;
+        ctx.store.remove_dialogue(chat)?;
+        ctx.store.flush().await?;
+        ctx.outbox_wake.notify_one();
+        tracing::info!("a help request found no eligible organization");
+        return Ok(Submitted::NoOrganization);
+    };
+    let code = ctx.store.new_reference_code()?;
+    let referral = new_referral(ctx, org);
+    let notify = staff_new_referral(ctx, &code, &request, &referral)?;
+    match ctx.store.submit_request(
+        &code,
+        &request,
+        Some(&referral),
+        &notify,
+        ctx.now() * 1000,
+        Some(chat),
+    ) {
+        Err(StoreError::Stale) => return Ok(Submitted::AlreadySent),
+        other => other?,
+    }
+    ctx.store.flush().await?;
+    ctx.outbox_wake.notify_one();
+    tracing::info!(staff_notices = notify.len(), "a help request was referred");
+    Ok(Submitted::Sent {
+        code,
+        org: org.id.clone(),
+        hours: org.response_hours,
+    })
+}
+
+/// Applies an action to a request's latest referral (attempt `attempt`, as read by the caller
+/// who checked who may do it), with everything that follows: the requester and staff notices,
+/// and when declined or expired, the next organization or — if none is left — the hotlines
+/// for her and a count for admins.
+pub async fn act(
+    ctx: &BotContext,
+    code: &str,
+    attempt: u16,
+    referral: &Referral,
+    action: Action,
+    reason: Option<DeclineReason>,
+    actor: Actor,
+) -> Result<Acted, BotError> {
+    let to = match apply(referral.status, action) {
+        Err(_) => return Ok(Acted::Illegal),
+        Ok(Transition::Unchanged) => return Ok(Acted::Unchanged),
+        Ok(Transition::Changed(to)) => to,
+    };
+    let Some(request) = ctx.store.help_request(code)? else {
+        return Ok(Acted::Stale);
+    };
+    let requester = request.requester_chat;
+    let her_lang = ctx.lang_of_chat(requester);
+    let org_name = |org: &str| html::escape(&ctx.org_name(org, her_lang));
+    let mut notify = Vec::new();
+    let mut next = None;
+    match to {
+        ReferralStatus::Accepted => {
+            let text = ctx.i18n.with(
+                her_lang,
+                Msg::NoticeAccepted,
+                &[
+                    ("org", Arg::Str(&org_name(&referral.org))),
+                    ("code", Arg::Str(code)),
+                ],
+            );
+            let write = token_button(
+                ctx,
+                requester,
+                ctx.i18n.text(her_lang, Msg::BtnWrite),
+                &Act::Write(code.to_string()),
+            )?;
+            notify.extend(notices(requester, &text, write.into_iter().collect()));
+        }
+        ReferralStatus::Declined | ReferralStatus::Expired => {
+            if to == ReferralStatus::Expired {
+                notify.extend(staff_notice(ctx, &referral.org, Msg::NoticeExpired, code)?);
+            }
+            let tried: Vec<String> = ctx
+                .store
+                .referrals(code)?
+                .into_iter()
+                .map(|(_, r)| r.org)
+                .collect();
+            let need = Need {
+                topic: &request.topic,
+                region: &request.region,
+                kind: request.kind,
+            };
+            match next_org(ctx, &need, &tried, None)? {
+                Some(org) => {
+                    let referral = new_referral(ctx, org);
+                    notify.extend(staff_new_referral(ctx, code, &request, &referral)?);
+                    let text = ctx.i18n.with(
+                        her_lang,
+                        Msg::NoticeRerouted,
+                        &[
+                            ("org", Arg::Str(&org_name(&org.id))),
+                            ("code", Arg::Str(code)),
+                        ],
+                    );
+                    notify.extend(notices(requester, &text, Vec::new()));
+                    next = Some(referral);
+                }
+                None => {
+                    let text =
+                        ctx.i18n
+                            .with(her_lang, Msg::NoticeUnplaced, &[("code", Arg::Str(code))]);
+                    notify.extend(notices(requester, &text, Vec::new()));
+                    notify.extend(admin_unplaced(ctx)?);
+                }
+            }
+        }
+        ReferralStatus::Closed(outcome) if actor == Actor::Staff => {
+            let text = ctx.i18n.with(
+                her_lang,
+                Msg::NoticeClosed,
+                &[
+                    ("org", Arg::Str(&org_name(&referral.org))),
+                    ("code", Arg::Str(code)),
+                    (
+                        "outcome",
+                        Arg::Str(&ctx.i18n.text(her_lang, Msg::outcome(outcome))),
+                    ),
+                ],
+            );
+            notify.extend(notices(requester, &text, Vec::new()));
+        }
+        ReferralStatus::Closed(_) => {
+            notify.extend(staff_notice(ctx, &referral.org, Msg::NoticeFinished, code)?);
+        }
+        ReferralStatus::Withdrawn => {
+            notify.extend(staff_notice(
+                ctx,
+                &referral.org,
+                Msg::NoticeWithdrawn,
+                code,
+            )?);
+        }
+        ReferralStatus::Pending => {}
+    }
+    let change = ReferralChange {
+        code,
+        attempt,
+        expected: referral.status,
+        to,
+        reason,
+        next: next.as_ref(),
+        notify: &notify,
+        now: ctx.now(),
+    };
+    match ctx.store.change_referral(&change) {
+        Err(StoreError::Stale | StoreError::NotFound) => return Ok(Acted::Stale),
+        other => other?,
+    }
+    ctx.store.flush().await?;
+    ctx.outbox_wake.notify_one();
+    tracing::info!(?actor, to = ?to, "a referral changed");
+    Ok(Acted::Changed(to))
+}
+
+/// The request and its latest referral, if that referral is accepted: the only time the two
+/// sides may write to each other.
+fn open_conversation(
+    ctx: &BotContext,
+    code: &str,
+) -> Result<Option<(HelpRequest, Referral)>, StoreError> {
+    let Some(request) = ctx.store.help_request(code)? else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .store
+        .latest_referral(code)?
+        .filter(|(_, r)| r.status == ReferralStatus::Accepted)
+        .map(|(_, r)| (request, r)))
+}
+
+/// Passes the requester's message to every staff member of the organization that accepted.
+pub async fn relay_to_org(
+    ctx: &BotContext,
+    code: &str,
+    requester_chat: i64,
+    content: RelayContent,
+) -> Result<Relayed, BotError> {
+    let Some((request, referral)) = open_conversation(ctx, code)? else {
+        return Ok(Relayed::Closed);
+    };
+    if request.requester_chat != requester_chat {
+        return Ok(Relayed::Closed);
+    }
+    let mut out = Vec::new();
+    for chat in ctx.store.staff_chats(&referral.org)? {
+        if ctx.store.is_unreachable(chat)? {
+            continue;
+        }
+        let lang = ctx.lang_of_chat(chat);
+        let reply = token_button(
+            ctx,
+            chat,
+            ctx.i18n.text(lang, Msg::BtnReply),
+            &Act::Reply(code.to_string()),
+        )?;
+        match &content {
+            RelayContent::Text(text) => {
+                let text = ctx.i18n.with(
+                    lang,
+                    Msg::RelayToStaff,
+                    &[
+                        ("code", Arg::Str(code)),
+                        ("text", Arg::Str(&html::escape(text))),
+                    ],
+                );
+                out.extend(notices(chat, &text, reply.into_iter().collect()));
+            }
+            RelayContent::File {
+                chat: from,
+                message,
+            } => {
+                let caption =
+                    ctx.i18n
+                        .with(lang, Msg::RelayFileCaption, &[("code", Arg::Str(code))]);
+                out.push(OutboxMessage {
+                    chat_id: chat,
+                    html: caption,
+                    keyboard_json: keyboard(reply.into_iter().collect()),
+                    protect_content: true,
+                    copy_from: Some((*from, *message)),
+                });
+            }
+        }
+    }
+    ctx.store.enqueue(&out, ctx.now() * 1000)?;
+    ctx.store.flush().await?;
+    ctx.outbox_wake.notify_one();
+    tracing::info!(
+        copies = out.len(),
+        "a message was relayed to an organization"
+    );
+    Ok(Relayed::Sent)
+}
+
+/// Passes a staff member's text to the requester, under the organization's name only.
+pub async fn relay_to_requester(
+    ctx: &BotContext,
+    code: &str,
+    staff_org: &str,
+    text: &str,
+) -> Result<Relayed, BotError> {
+    let Some((request, referral)) = open_conversation(ctx, code)? else {
+        return Ok(Relayed::Closed);
+    };
+    if referral.org != staff_org {
+        return Ok(Relayed::Closed);
+    }
+    let chat = request.requester_chat;
+    let lang = ctx.lang_of_chat(chat);
+    let body = ctx.i18n.with(
+        lang,
+        Msg::RelayToRequester,
+        &[
+            (
+                "org",
+                Arg::Str(&html::escape(&ctx.org_name(staff_org, lang))),
+            ),
+            ("code", Arg::Str(code)),
+            ("text", Arg::Str(&html::escape(text))),
+        ],
+    );
+    let write = token_button(
+        ctx,
+        chat,
+        ctx.i18n.text(lang, Msg::BtnWrite),
+        &Act::Write(code.to_string()),
+    )?;
+    let out = notices(chat, &body, write.into_iter().collect());
+    ctx.store.enqueue(&out, ctx.now() * 1000)?;
+    ctx.store.flush().await?;
+    ctx.outbox_wake.notify_one();
+    tracing::info!("a message was relayed to a requester");
+    Ok(Relayed::Sent)
+}
+
+/// Moves every overdue referral on. Returns how many.
+pub async fn expire_overdue(ctx: &BotContext) -> Result<usize, BotError> {
+    let mut moved = 0;
+    for (code, attempt, referral) in ctx.store.overdue_referrals(ctx.now())? {
+        if let Acted::Changed(_) = act(
+            ctx,
+            &code,
+            attempt,
+            &referral,
+            Action::Expire,
+            None,
+            Actor::Deadline,
+        )
+        .await?
+        {
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Deletes what is past its time: finished requests after the retention period, expired
+/// buttons, update ids older than a day. Returns how many requests were deleted.
+pub async fn purge_expired(ctx: &BotContext) -> Result<usize, BotError> {
+    let now = ctx.now();
+    let cutoff = now - i64::from(ctx.retention_days) * 24 * 3600;
+    let purged = ctx.store.purge_finished_requests(cutoff)?;
+    ctx.store.purge_tokens(now)?;
+    ctx.store.purge_seen_updates(now * 1000)?;
+    ctx.store.flush().await?;
+    Ok(purged)
+}
+
+/// The background task behind response deadlines (every minute) and retention (every hour).
+pub async fn run_timers(ctx: Arc<BotContext>) {
+    let mut minutes: u64 = 0;
+    loop {
+        if let Err(e) = expire_overdue(&ctx).await {
+            tracing::error!(error = %e, "moving overdue referrals on failed");
+        }
+        if minutes.is_multiple_of(60) {
+            match purge_expired(&ctx).await {
+                Ok(n) => tracing::info!(requests = n, "retention: finished requests deleted"),
+                Err(e) => tracing::error!(error = %e, "retention failed"),
+            }
+        }
+        minutes += 1;
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+}
