@@ -329,6 +329,10 @@ async fn join(ctx: &BotContext, lang: Lang, msg: &Message, code: &str) -> Result
     let joined =
         ctx.store
             .accept_invite(code.trim(), user.id.0 as i64, msg.chat.id.0, ctx.now())?;
+    if joined.is_ok() {
+        // New referrals reach staff in the language they joined in.
+        super::workflow::remember_language(ctx, user.id.0 as i64, lang)?;
+    }
     ctx.store.flush().await?;
     Ok(match joined {
         Ok(org_id) => {

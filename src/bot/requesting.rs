@@ -150,7 +150,7 @@ async fn send(
     draft: &Draft,
 ) -> Result<Screen, BotError> {
     let i18n = &ctx.i18n;
-    Ok(match workflow::submit(ctx, chat.0, draft).await? {
+    Ok(match workflow::submit(ctx, chat.0, lang, draft).await? {
         Submitted::Sent { code, org, hours } => {
             let text = i18n.with(
                 lang,

@@ -139,6 +139,15 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Keeps the language someone uses, if they never chose one, so that the notices the bot
+/// sends them later (from the outbox, without a message of theirs to go by) match it.
+pub fn remember_language(ctx: &BotContext, user: i64, lang: Lang) -> Result<(), StoreError> {
+    if ctx.store.user_language(user)?.is_none() {
+        ctx.store.set_user_language(user, lang)?;
+    }
+    Ok(())
+}
+
 fn load(ctx: &BotContext) -> Result<Load, StoreError> {
     Ok(Load {
         open: ctx.store.open_referral_counts()?,
@@ -280,10 +289,17 @@ fn request_from(draft: &Draft, chat: i64, now: i64) -> Option<HelpRequest> {
 
 /// Sends a completed draft: routes it, stores the request, its referral and the staff notices
 /// in one transaction (consuming the draft), flushes, and wakes the outbox.
-pub async fn submit(ctx: &BotContext, chat: i64, draft: &Draft) -> Result<Submitted, BotError> {
+pub async fn submit(
+    ctx: &BotContext,
+    chat: i64,
+    lang: Lang,
+    draft: &Draft,
+) -> Result<Submitted, BotError> {
     let Some(request) = request_from(draft, chat, ctx.now()) else {
         return Ok(Submitted::AlreadySent);
     };
+    // Notices about her request come in the language she wrote it in.
+    remember_language(ctx, chat, lang)?;
     let need = Need {
         topic: &request.topic,
         region: &request.region,

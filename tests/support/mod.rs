@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod fake_bot_api;
+pub mod handlers;
 pub mod telegram_rules;

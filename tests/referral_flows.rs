@@ -1,0 +1,874 @@
+//! Handler tests of confidential help requests, in both languages: the requester's dialogue,
+//! staff's inbox and decisions, re-routing, the anonymous relay, /my, pause and resume, and
+//! the refusals of forged, replayed and other people's buttons. Notices go through the outbox,
+//! which these tests read (and check against the Bot API rules) instead of a worker.
+
+mod support;
+
+use poruch::bot::workflow;
+use poruch::domain::{HelpKind, ReferralStatus};
+use poruch::storage::OutboxMessage;
+use support::handlers::*;
+use support::telegram_rules::Spec;
+use teloxide_tests::MockPrivateChat;
+
+/// The requester: the mock library's default user, in her own private chat.
+const HER: i64 = MockUser::ID as i64;
+/// Staff of demo-rivnist-dnipro (the only organization taking legal help on sexual
+/// harassment in Dnipropetrovsk oblast).
+const RIVNIST_STAFF: i64 = 4001;
+/// Staff of the two organizations taking psychological help on CRSV in Kharkiv oblast.
+const SVITANOK_STAFF: i64 = 4002;
+const PSY_LINIYA_STAFF: i64 = 4003;
+/// Staff of an unrelated organization.
+const OTHER_STAFF: i64 = 4004;
+
+/// Makes `staff` a member of `org` through the bot, in `lang`.
+async fn join(w: &World, org: &str, staff: i64, lang: &str) {
+    let code = w.store.create_invite(org, w.ctx.now()).unwrap();
+    let mut bot = bot_with(w, says(staff, lang, &format!("/join {code}")));
+    bot.dispatch().await;
+}
+
+fn person(id: i64, lang: &str) -> User {
+    MockUser::new().id(id as u64).language_code(lang).build()
+}
+
+/// A message from someone in their own private chat.
+fn says(id: i64, lang: &str, text: &str) -> MockMessageText {
+    MockMessageText::new()
+        .text(text)
+        .from(person(id, lang))
+        .chat(MockPrivateChat::new().id(id).build())
+}
+
+/// A button pressed by someone, on a message in their own private chat.
+fn presses(id: i64, lang: &str, data: &str) -> MockCallbackQuery {
+    MockCallbackQuery::new()
+        .data(data)
+        .from(person(id, lang))
+        .message(
+            MockMessageText::new()
+                .chat(MockPrivateChat::new().id(id).build())
+                .build(),
+        )
+}
+
+/// Takes every queued notice for a chat out of the outbox, checking each against the rules.
+fn take_queued(w: &World, chat: i64) -> Vec<OutboxMessage> {
+    let spec = Spec::load();
+    let mut out = Vec::new();
+    for pending in w.store.due(i64::MAX, usize::MAX).unwrap() {
+        if pending.message.chat_id != chat {
+            continue;
+        }
+        let m = &pending.message;
+        let mut body = json!({"chat_id": chat, "text": m.html, "parse_mode": "HTML", "protect_content": m.protect_content});
+        if let Some(k) = &m.keyboard_json {
+            body["reply_markup"] = serde_json::from_str(k).unwrap();
+        }
+        if m.copy_from.is_none() {
+            spec.check("sendMessage", &body)
+                .unwrap_or_else(|e| panic!("{e:?}: {}", m.html));
+        }
+        w.store.outbox_done(pending.id).unwrap();
+        out.push(pending.message);
+    }
+    out
+}
+
+/// The callback data of a queued notice's buttons.
+fn notice_buttons(m: &OutboxMessage) -> Vec<(String, String)> {
+    let Some(k) = &m.keyboard_json else {
+        return Vec::new();
+    };
+    let markup: teloxide::types::InlineKeyboardMarkup = serde_json::from_str(k).unwrap();
+    markup
+        .inline_keyboard
+        .into_iter()
+        .flatten()
+        .filter_map(|b| match b.kind {
+            InlineKeyboardButtonKind::CallbackData(d) => Some((b.text, d)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The data of the button whose label contains `label`.
+fn button_with(buttons: &[(String, String)], label: &str) -> String {
+    buttons
+        .iter()
+        .find(|(l, _)| l.contains(label))
+        .map(|(_, d)| d.clone())
+        .unwrap_or_else(|| panic!("no button {label:?} in {buttons:?}"))
+}
+
+fn code_in(text: &str) -> String {
+    let at = text
+        .find("R-")
+        .unwrap_or_else(|| panic!("no code in {text}"));
+    text[at..at + 6].to_string()
+}
+
+struct Texts {
+    topic: &'static str,
+    region_step: &'static str,
+    kind_step: &'static str,
+    description_step: &'static str,
+    contact_step: &'static str,
+    consent: &'static str,
+    nothing_to_command: &'static str,
+    sent: &'static str,
+    staff_notice: &'static str,
+}
+
+const UK: Texts = Texts {
+    topic: "Крок 1 з 5",
+    region_step: "Крок 2 з 5",
+    kind_step: "Крок 3 з 5",
+    description_step: "Крок 4 з 5",
+    contact_step: "Крок 5 з 5",
+    consent: "Організація побачить саме це",
+    nothing_to_command: "Вашому командуванню чи підрозділу нічого не надсилається",
+    sent: "Надіслано. Ваш код запиту: <code>R-",
+    staff_notice: "Новий запит",
+};
+
+const EN: Texts = Texts {
+    topic: "Step 1 of 5",
+    region_step: "Step 2 of 5",
+    kind_step: "Step 3 of 5",
+    description_step: "Step 4 of 5",
+    contact_step: "Step 5 of 5",
+    consent: "The organization will see exactly this",
+    nothing_to_command: "Nothing is sent to your command or unit",
+    sent: "Sent. Your reference code: <code>R-",
+    staff_notice: "New request",
+};
+
+const CANARY: &str = "CANARY-командир-7731 <script>";
+
+/// Walks the requester from /request to the consent screen (legal help on sexual harassment
+/// in Dnipropetrovsk oblast, described, anonymous), checking each step's screen.
+async fn walk_to_consent(
+    bot: &mut MockBot<
+        Box<dyn std::error::Error + Send + Sync>,
+        teloxide_tests::mock_bot::DistributionKey,
+    >,
+    lang: &str,
+    t: &Texts,
+) -> String {
+    bot.update(says(HER, lang, "/request"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains(t.topic), "{}", last_text(&r));
+    assert!(has_button(&r, "1:dt:sexual-harassment"));
+    assert!(has_button(&r, "1:dx"), "cancel is offered at every step");
+
+    bot.update(presses(HER, lang, "1:dt:sexual-harassment"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.answered_callback_queries.len(), 1);
+    assert!(last_text(&r).contains(t.region_step));
+    assert!(has_button(&r, "1:dr:national") && has_button(&r, "1:dr:UA-12"));
+
+    // A place can be typed, as in search.
+    bot.update(says(HER, lang, "Дніпро"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains(t.kind_step), "{}", last_text(&r));
+    assert!(has_button(&r, "1:dk:legal") && has_button(&r, "1:dk:shelter"));
+
+    bot.update(presses(HER, lang, "1:dk:legal"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains(t.description_step));
+    assert!(has_button(&r, "1:dd"), "the description can be skipped");
+
+    bot.update(says(HER, lang, CANARY));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains(t.contact_step));
+    assert!(has_button(&r, "1:dcb") && has_button(&r, "1:dcs"));
+
+    bot.update(presses(HER, lang, "1:dcb"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    let consent = last_text(&r);
+    assert!(consent.contains(t.consent), "{consent}");
+    assert!(consent.contains(t.nothing_to_command), "{consent}");
+    assert!(has_button(&r, "1:ds"));
+    consent
+}
+
+#[tokio::test]
+async fn a_requester_walks_every_step_and_gets_a_code_only_once_it_is_stored() {
+    for (lang, t) in [("uk", &UK), ("en", &EN)] {
+        let w = world();
+        join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
+        let mut bot = bot_with(&w, says(HER, lang, "/start"));
+        bot.dispatch().await;
+        let consent = walk_to_consent(&mut bot, lang, t).await;
+        // The consent screen shows exactly what the organization will see, escaped.
+        assert!(
+            consent.contains("CANARY-командир-7731 &lt;script&gt;"),
+            "{consent}"
+        );
+        assert!(
+            w.store.requests_of(HER).unwrap().is_empty(),
+            "nothing stored before Send"
+        );
+
+        bot.update(presses(HER, lang, "1:ds"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        let sent = last_text(&r);
+        assert!(sent.contains(t.sent), "{sent}");
+        let code = code_in(&sent);
+        assert_eq!(w.store.requests_of(HER).unwrap(), vec![code.clone()]);
+        let request = w.store.help_request(&code).unwrap().unwrap();
+        assert_eq!(request.description.as_deref(), Some(CANARY));
+        assert_eq!(request.kind, HelpKind::Legal);
+        assert_eq!(request.region, "UA-12");
+        bot.assert_state(State::Idle).await;
+
+        // Staff get only the code, topic, region and kind — and a button to open it.
+        let notices = take_queued(&w, RIVNIST_STAFF);
+        assert_eq!(notices.len(), 1);
+        assert!(notices[0].html.contains(t.staff_notice));
+        assert!(notices[0].html.contains(&code));
+        assert!(
+            !notices[0].html.contains("CANARY"),
+            "no description in a notice"
+        );
+        assert!(notices[0].protect_content);
+        let open = &notice_buttons(&notices[0])[0].1;
+        assert!(open.starts_with("1:x:") && open.len() <= 64, "{open}");
+
+        // Send pressed again: nothing more is stored or sent.
+        bot.update(presses(HER, lang, "1:ds"));
+        bot.dispatch().await;
+        assert_eq!(w.store.requests_of(HER).unwrap().len(), 1);
+        assert!(take_queued(&w, RIVNIST_STAFF).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn cancel_at_any_step_stores_nothing() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "uk").await;
+    let mut bot = bot_with(&w, says(HER, "uk", "/request"));
+    bot.dispatch().await;
+    bot.update(presses(HER, "uk", "1:dt:sexual-harassment"));
+    bot.dispatch().await;
+    bot.update(presses(HER, "uk", "1:dr:UA-12"));
+    bot.dispatch().await;
+    bot.update(presses(HER, "uk", "1:dk:legal"));
+    bot.dispatch().await;
+    bot.update(says(HER, "uk", "/cancel"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Скасовано"));
+    bot.assert_state(State::Idle).await;
+    assert!(w.store.requests_of(HER).unwrap().is_empty());
+
+    // The Cancel button at the consent screen, in English.
+    let consent = walk_to_consent(&mut bot, "en", &EN).await;
+    assert!(consent.contains("Send it?"));
+    bot.update(presses(HER, "en", "1:dx"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Cancelled. Nothing was kept."));
+    bot.assert_state(State::Idle).await;
+    assert!(w.store.requests_of(HER).unwrap().is_empty());
+    assert!(take_queued(&w, RIVNIST_STAFF).is_empty());
+}
+
+#[tokio::test]
+async fn a_description_over_1000_characters_is_refused_with_the_right_plural() {
+    for (lang, expect) in [
+        ("uk", "У вашому тексті 1001 символ,"),
+        ("en", "That is 1001 characters;"),
+    ] {
+        let w = world();
+        let mut bot = bot_with(&w, says(HER, lang, "/request"));
+        bot.set_state(State::Requesting {
+            step: poruch::bot::state::Step::Description,
+            draft: Default::default(),
+        })
+        .await;
+        bot.update(says(HER, lang, &"я".repeat(1001)));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(expect), "{}", last_text(&r));
+        assert!(has_button(&r, "1:dd"));
+        let state = bot.get_state::<State>().await;
+        assert!(
+            matches!(
+                state,
+                State::Requesting {
+                    step: poruch::bot::state::Step::Description,
+                    ..
+                }
+            ),
+            "{state:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_shared_contact_is_checked_and_shown_before_sending() {
+    let w = world();
+    let mut bot = bot_with(&w, says(HER, "en", "/request"));
+    bot.set_state(State::Requesting {
+        step: poruch::bot::state::Step::Contact,
+        draft: poruch::bot::state::Draft {
+            topic: Some("sexual-harassment".into()),
+            region: Some("UA-12".into()),
+            kind: Some("legal".into()),
+            ..Default::default()
+        },
+    })
+    .await;
+    bot.update(presses(HER, "en", "1:dcs"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Type a phone number"));
+    bot.update(says(HER, "en", "call me maybe"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("does not look like a phone number"));
+    bot.update(says(HER, "en", "+380 67 123 45 67"));
+    bot.dispatch().await;
+    let consent = last_text(&bot.get_responses());
+    assert!(
+        consent.contains("Contact: phone +380 67 123 45 67"),
+        "{consent}"
+    );
+    assert!(consent.contains("Description: none"), "{consent}");
+}
+
+#[tokio::test]
+async fn ask_this_organization_sends_the_request_to_it() {
+    let w = world();
+    join(&w, "demo-svitanok-kharkiv", SVITANOK_STAFF, "uk").await;
+    join(&w, "demo-psy-liniya", PSY_LINIYA_STAFF, "uk").await;
+    let mut bot = bot_with(&w, presses(HER, "uk", "1:o:demo-psy-liniya"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(
+        has_button(&r, "1:ao:demo-psy-liniya"),
+        "the card offers to ask it"
+    );
+
+    bot.update(presses(HER, "uk", "1:ao:demo-psy-liniya"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Конфіденційний запит до «Демо"));
+    assert!(has_button(&r, "1:dt:crsv"));
+    assert!(!has_button(&r, "1:dt:human-trafficking"), "only its topics");
+    for data in [
+        "1:dt:crsv",
+        "1:dr:UA-63",
+        "1:dk:psychological",
+        "1:dd",
+        "1:dcb",
+        "1:ds",
+    ] {
+        bot.update(presses(HER, "uk", data));
+        bot.dispatch().await;
+    }
+    let sent = last_text(&bot.get_responses());
+    let code = code_in(&sent);
+    let (_, referral) = w.store.latest_referral(&code).unwrap().unwrap();
+    assert_eq!(referral.org, "demo-psy-liniya");
+    assert_eq!(take_queued(&w, PSY_LINIYA_STAFF).len(), 1);
+    assert!(take_queued(&w, SVITANOK_STAFF).is_empty());
+}
+
+/// Sends a request through the dialogue and returns its code.
+async fn submitted(
+    bot: &mut MockBot<
+        Box<dyn std::error::Error + Send + Sync>,
+        teloxide_tests::mock_bot::DistributionKey,
+    >,
+    lang: &str,
+    steps: &[&str],
+) -> String {
+    bot.update(says(HER, lang, "/request"));
+    bot.dispatch().await;
+    for data in steps {
+        bot.update(presses(HER, lang, data));
+        bot.dispatch().await;
+    }
+    code_in(&last_text(&bot.get_responses()))
+}
+
+const RIVNIST_STEPS: &[&str] = &[
+    "1:dt:sexual-harassment",
+    "1:dr:UA-12",
+    "1:dk:legal",
+    "1:dd",
+    "1:dcb",
+    "1:ds",
+];
+const KHARKIV_STEPS: &[&str] = &[
+    "1:dt:crsv",
+    "1:dr:UA-63",
+    "1:dk:psychological",
+    "1:dd",
+    "1:dcb",
+    "1:ds",
+];
+
+#[tokio::test]
+async fn staff_accept_and_both_sides_write_through_the_bot_anonymously() {
+    for (lang, accepted, prompt, warning, from_org) in [
+        (
+            "uk",
+            "Ви прийняли",
+            "Напишіть повідомлення для",
+            "файли можуть містити приховані дані",
+            "Демо: «Рівність поруч»",
+        ),
+        (
+            "en",
+            "You accepted",
+            "Write your message to",
+            "files can carry hidden details",
+            "Demo: Equality Alongside",
+        ),
+    ] {
+        let w = world();
+        join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
+        let mut bot = bot_with(&w, says(HER, lang, "/start"));
+        bot.dispatch().await;
+        let code = submitted(&mut bot, lang, RIVNIST_STEPS).await;
+        let notice = take_queued(&w, RIVNIST_STAFF).remove(0);
+        let open = notice_buttons(&notice)[0].1.clone();
+
+        // Staff open it: the details, the contact choice, Accept and Decline.
+        bot.update(presses(RIVNIST_STAFF, lang, &open));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        let detail = last_text(&r);
+        assert!(detail.contains(&code), "{detail}");
+        assert!(
+            r.sent_messages_text
+                .last()
+                .unwrap()
+                .bot_request
+                .protect_content
+                == Some(true),
+            "request details cannot be forwarded"
+        );
+        let accept = button_with(
+            &buttons(&r),
+            if lang == "uk" {
+                "Прийняти"
+            } else {
+                "Accept"
+            },
+        );
+
+        bot.update(presses(RIVNIST_STAFF, lang, &accept));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(accepted), "{}", last_text(&r));
+        assert_eq!(
+            w.store.latest_referral(&code).unwrap().unwrap().1.status,
+            ReferralStatus::Accepted
+        );
+        let reply = buttons(&r)[0].1.clone();
+
+        // She is told, with a Write button that only she can use.
+        let told = take_queued(&w, HER);
+        assert_eq!(told.len(), 1);
+        assert!(
+            told[0].html.contains(&code) && told[0].html.contains(from_org),
+            "{}",
+            told[0].html
+        );
+        let write = notice_buttons(&told[0])[0].1.clone();
+        bot.update(presses(HER, lang, &write));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(prompt) && last_text(&r).contains(warning));
+
+        bot.update(says(HER, lang, "Мені потрібна консультація <b>"));
+        bot.dispatch().await;
+        let relayed = take_queued(&w, RIVNIST_STAFF);
+        assert_eq!(relayed.len(), 1);
+        let m = &relayed[0];
+        assert!(
+            m.html.contains(&code) && m.html.contains("консультація &lt;b&gt;"),
+            "{}",
+            m.html
+        );
+        assert!(!m.html.contains(&HER.to_string()), "never her id");
+        assert!(m.protect_content);
+
+        // A staff member replies under the organization's name.
+        bot.update(presses(RIVNIST_STAFF, lang, &reply));
+        bot.dispatch().await;
+        bot.update(says(RIVNIST_STAFF, lang, "Ми на зв'язку"));
+        bot.dispatch().await;
+        let answers = take_queued(&w, HER);
+        assert_eq!(answers.len(), 1);
+        assert!(
+            answers[0].html.contains(from_org) && answers[0].html.contains("Ми на зв'язку"),
+            "{}",
+            answers[0].html
+        );
+        assert!(
+            !answers[0].html.contains(&RIVNIST_STAFF.to_string()),
+            "never the staff member's account"
+        );
+
+        // A second Accept is a no-op: nothing more is sent to her.
+        bot.update(presses(RIVNIST_STAFF, lang, &accept));
+        bot.dispatch().await;
+        assert!(take_queued(&w, HER).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_declined_request_moves_on_and_when_nobody_is_left_she_gets_the_hotlines() {
+    let w = world();
+    join(&w, "demo-svitanok-kharkiv", SVITANOK_STAFF, "en").await;
+    join(&w, "demo-psy-liniya", PSY_LINIYA_STAFF, "en").await;
+    let mut bot = bot_with(&w, says(HER, "en", "/start"));
+    bot.dispatch().await;
+    let code = submitted(&mut bot, "en", KHARKIV_STEPS).await;
+    let first = w.store.latest_referral(&code).unwrap().unwrap().1.org;
+    let (first_staff, second_staff) = if first == "demo-svitanok-kharkiv" {
+        (SVITANOK_STAFF, PSY_LINIYA_STAFF)
+    } else {
+        (PSY_LINIYA_STAFF, SVITANOK_STAFF)
+    };
+
+    for (staff, last) in [(first_staff, false), (second_staff, true)] {
+        let notice = take_queued(&w, staff);
+        assert_eq!(notice.len(), 1, "the organization was offered the request");
+        bot.update(presses(staff, "en", &notice_buttons(&notice[0])[0].1));
+        bot.dispatch().await;
+        let decline = button_with(&buttons(&bot.get_responses()), "Decline");
+        bot.update(presses(staff, "en", &decline));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains("Why do you decline"));
+        let no_capacity = button_with(&buttons(&r), "No capacity");
+        bot.update(presses(staff, "en", &no_capacity));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains("You declined"));
+        let told = take_queued(&w, HER);
+        assert_eq!(told.len(), 1);
+        if last {
+            assert!(
+                told[0]
+                    .html
+                    .contains("No organization could take your request"),
+                "{}",
+                told[0].html
+            );
+            assert!(told[0].html.contains("/urgent"));
+            let admin = take_queued(&w, ADMIN);
+            assert_eq!(admin.len(), 1);
+            assert!(admin[0].html.ends_with(": 1."), "{}", admin[0].html);
+            assert!(
+                !admin[0].html.contains(&code),
+                "admins get a count, never content"
+            );
+        } else {
+            assert!(
+                told[0].html.contains("It was passed to"),
+                "{}",
+                told[0].html
+            );
+        }
+    }
+    let statuses: Vec<_> = w
+        .store
+        .referrals(&code)
+        .unwrap()
+        .into_iter()
+        .map(|(_, r)| r.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![ReferralStatus::Declined, ReferralStatus::Declined]
+    );
+}
+
+#[tokio::test]
+async fn forged_replayed_and_other_peoples_buttons_are_refused_and_counted() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "uk").await;
+    join(&w, "demo-shchyt-kyiv", OTHER_STAFF, "uk").await;
+    let mut bot = bot_with(&w, says(HER, "uk", "/start"));
+    bot.dispatch().await;
+    let code = submitted(&mut bot, "uk", RIVNIST_STEPS).await;
+    let open = notice_buttons(&take_queued(&w, RIVNIST_STAFF)[0])[0]
+        .1
+        .clone();
+    bot.update(presses(RIVNIST_STAFF, "uk", &open));
+    bot.dispatch().await;
+    let accept = button_with(&buttons(&bot.get_responses()), "Прийняти");
+    let before = w.store.counter("security_events").unwrap();
+
+    // Staff of another organization replays the button; so does the requester herself;
+    // someone forges a token.
+    for (who, data) in [
+        (OTHER_STAFF, accept.as_str()),
+        (HER, accept.as_str()),
+        (OTHER_STAFF, "1:x:00000000000000000000"),
+        (OTHER_STAFF, "1:x:zz"),
+    ] {
+        bot.update(presses(who, "uk", data));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert_eq!(
+            r.answered_callback_queries.len(),
+            1,
+            "every press is answered"
+        );
+        let reply = last_text(&r);
+        assert!(
+            reply.contains("Це вам недоступно") || reply.contains("застаріла"),
+            "{reply}"
+        );
+    }
+    assert_eq!(w.store.counter("security_events").unwrap(), before + 4);
+    assert_eq!(
+        w.store.latest_referral(&code).unwrap().unwrap().1.status,
+        ReferralStatus::Pending,
+        "nothing changed"
+    );
+    assert!(take_queued(&w, HER).is_empty());
+
+    // A staff member who left the organization can no longer use their old buttons.
+    let moved = w
+        .store
+        .create_invite("demo-shchyt-kyiv", w.ctx.now())
+        .unwrap();
+    w.store
+        .accept_invite(&moved, RIVNIST_STAFF, RIVNIST_STAFF, w.ctx.now())
+        .unwrap()
+        .unwrap();
+    bot.update(presses(RIVNIST_STAFF, "uk", &accept));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Це вам недоступно"));
+    assert_eq!(
+        w.store.latest_referral(&code).unwrap().unwrap().1.status,
+        ReferralStatus::Pending
+    );
+}
+
+#[tokio::test]
+async fn my_requests_show_status_and_withdrawing_tells_the_organization() {
+    for (lang, header, withdrawn, staff_told) in [
+        ("uk", "Ваші запити</b>: 1", "відкликано", "відкликала запит"),
+        (
+            "en",
+            "Your requests</b>: 1",
+            "was withdrawn",
+            "withdrew request",
+        ),
+    ] {
+        let w = world();
+        join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
+        let mut bot = bot_with(&w, says(HER, lang, "/my"));
+        bot.dispatch().await;
+        assert!(
+            last_text(&bot.get_responses()).contains("/request"),
+            "no requests yet"
+        );
+        let code = submitted(&mut bot, lang, RIVNIST_STEPS).await;
+        take_queued(&w, RIVNIST_STAFF);
+
+        bot.update(says(HER, lang, "/my"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(header), "{}", last_text(&r));
+        let open = button_with(&buttons(&r), &code);
+        bot.update(presses(HER, lang, &open));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(&code));
+        let withdraw = button_with(&buttons(&r), "↩");
+        bot.update(presses(HER, lang, &withdraw));
+        bot.dispatch().await;
+        let confirm = buttons(&bot.get_responses())[0].1.clone();
+        assert!(
+            w.store
+                .latest_referral(&code)
+                .unwrap()
+                .unwrap()
+                .1
+                .status
+                .is_open(),
+            "asked first"
+        );
+        bot.update(presses(HER, lang, &confirm));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(withdrawn));
+        assert_eq!(
+            w.store.latest_referral(&code).unwrap().unwrap().1.status,
+            ReferralStatus::Withdrawn
+        );
+        let told = take_queued(&w, RIVNIST_STAFF);
+        assert!(
+            told[0].html.contains(staff_told) && told[0].html.contains(&code),
+            "{}",
+            told[0].html
+        );
+
+        // The staff's old buttons now show that it changed; nothing can be accepted.
+        assert!(
+            w.store
+                .open_referrals_of("demo-rivnist-dnipro")
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn pausing_stops_new_requests_until_resumed() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
+    let mut bot = bot_with(&w, says(RIVNIST_STAFF, "en", "/pause"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("are paused"));
+    bot.update(says(RIVNIST_STAFF, "en", "/inbox"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("New requests are paused"));
+
+    bot.update(says(HER, "en", "/request"));
+    bot.dispatch().await;
+    for data in RIVNIST_STEPS {
+        bot.update(presses(HER, "en", data));
+        bot.dispatch().await;
+    }
+    let reply = last_text(&bot.get_responses());
+    assert!(reply.contains("could not find an organization"), "{reply}");
+    assert!(reply.contains("1547"), "the hotlines come with it: {reply}");
+    assert!(
+        w.store.requests_of(HER).unwrap().is_empty(),
+        "nothing stored"
+    );
+    assert_eq!(take_queued(&w, ADMIN).len(), 1, "admins get a count");
+
+    bot.update(says(RIVNIST_STAFF, "en", "/resume"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("receives new requests again"));
+    let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
+    assert!(w.store.help_request(&code).unwrap().is_some());
+}
+
+#[tokio::test]
+async fn staff_commands_are_unknown_to_everyone_else() {
+    let w = world();
+    let mut bot = bot_with(&w, says(HER, "uk", "/inbox"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Я не знаю такої команди"));
+    bot.update(says(HER, "uk", "/pause"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Я не знаю такої команди"));
+}
+
+#[tokio::test]
+async fn an_unanswered_request_goes_to_the_next_organization_after_its_response_time() {
+    let w = world();
+    join(&w, "demo-svitanok-kharkiv", SVITANOK_STAFF, "uk").await;
+    join(&w, "demo-psy-liniya", PSY_LINIYA_STAFF, "uk").await;
+    let mut bot = bot_with(&w, says(HER, "uk", "/start"));
+    bot.dispatch().await;
+    let code = submitted(&mut bot, "uk", KHARKIV_STEPS).await;
+    drop(bot);
+    take_queued(&w, SVITANOK_STAFF);
+    take_queued(&w, PSY_LINIYA_STAFF);
+
+    assert_eq!(
+        workflow::expire_overdue(&w.ctx).await.unwrap(),
+        0,
+        "not yet"
+    );
+    let later = poruch::bot::BotContext {
+        store: w.store.clone(),
+        index: w.ctx.index.clone(),
+        i18n: w.ctx.i18n.clone(),
+        hotlines: w.ctx.hotlines.clone(),
+        fixed_today: today().succ_opt(),
+        admins: w.ctx.admins.clone(),
+        outbox_wake: Default::default(),
+        retention_days: 30,
+    };
+    assert_eq!(workflow::expire_overdue(&later).await.unwrap(), 1);
+    let all = w.store.referrals(&code).unwrap();
+    assert_eq!(all[0].1.status, ReferralStatus::Expired);
+    assert_eq!(all[1].1.status, ReferralStatus::Pending);
+    assert_ne!(all[0].1.org, all[1].1.org);
+    let told = take_queued(&w, HER);
+    assert!(
+        told[0].html.contains("Його передано до"),
+        "{}",
+        told[0].html
+    );
+}
+
+#[tokio::test]
+async fn finished_requests_are_deleted_after_the_retention_period() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
+    let mut bot = bot_with(&w, says(HER, "en", "/start"));
+    bot.dispatch().await;
+    let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
+    drop(bot);
+    let (attempt, referral) = w.store.latest_referral(&code).unwrap().unwrap();
+    workflow::act(
+        &w.ctx,
+        &code,
+        attempt,
+        &referral,
+        poruch::domain::Action::Withdraw,
+        None,
+        workflow::Actor::Requester,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        workflow::purge_expired(&w.ctx).await.unwrap(),
+        0,
+        "kept for 30 days"
+    );
+    let month_later = poruch::bot::BotContext {
+        store: w.store.clone(),
+        index: w.ctx.index.clone(),
+        i18n: w.ctx.i18n.clone(),
+        hotlines: w.ctx.hotlines.clone(),
+        fixed_today: today().checked_add_days(chrono::Days::new(31)),
+        admins: w.ctx.admins.clone(),
+        outbox_wake: Default::default(),
+        retention_days: 30,
+    };
+    assert_eq!(workflow::purge_expired(&month_later).await.unwrap(), 1);
+    assert_eq!(w.store.help_request(&code).unwrap(), None);
+    assert!(w.store.requests_of(HER).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_duplicate_update_has_one_effect() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
+    let mut bot = bot_with(&w, says(HER, "en", "/request"));
+    bot.dispatch().await;
+    drop(bot);
+    // A second mock bot numbers its first update 42 again, like Telegram delivering update 42
+    // a second time; it must be ignored.
+    let mut again = MockBot::new(says(HER, "en", "/cancel"), schema());
+    again.dependencies(deps![w.ctx.clone(), w.storage.clone()]);
+    again.dispatch().await;
+    assert!(again.get_responses().sent_messages.is_empty(), "ignored");
+    let state = again.get_state::<State>().await;
+    assert!(
+        matches!(state, State::Requesting { .. }),
+        "unchanged: {state:?}"
+    );
+}
