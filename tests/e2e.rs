@@ -2,52 +2,14 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 use support::fake_bot_api::{Call, FakeBotApi, button, press, text_update, user};
-
-/// The bot process; killed (SIGKILL) when dropped.
-struct Bot(Child);
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_bot(api: &FakeBotApi, data_dir: &Path) -> Bot {
-    start_bot_logging(api, data_dir, "info", Stdio::null())
-}
-
-fn start_bot_logging(api: &FakeBotApi, data_dir: &Path, level: &str, log: Stdio) -> Bot {
-    let child = Command::new(env!("CARGO_BIN_EXE_poruch"))
-        .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN")
-        .env("TELOXIDE_API_URL", &api.url)
-        .env("PORUCH_DATA_DIR", data_dir)
-        .env("PORUCH_LOG", level)
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("the poruch binary starts");
-    Bot(child)
-}
+use support::process::{start_bot, start_bot_logging, started};
 
 fn text(call: &Call) -> &str {
     call.params["text"].as_str().unwrap_or_default()
-}
-
-async fn started(api: &FakeBotApi) {
-    api.wait_for(0, "the command menu in English", |c| {
-        c.method == "setMyCommands" && c.params["language_code"] == "en"
-    })
-    .await;
-    api.wait_for(0, "the webhook check before long polling", |c| {
-        c.method == "getWebhookInfo"
-    })
-    .await;
 }
 
 /// Presses a button and returns the bot's next send or edit.

@@ -3,4 +3,5 @@
 
 pub mod fake_bot_api;
 pub mod handlers;
+pub mod process;
 pub mod telegram_rules;

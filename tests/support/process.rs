@@ -1,0 +1,56 @@
+//! The built binary as a child process, against the fake Bot API server.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use super::fake_bot_api::FakeBotApi;
+
+/// The bot process; killed (SIGKILL) when dropped.
+pub struct Bot(pub Child);
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn start_bot(api: &FakeBotApi, data_dir: &Path) -> Bot {
+    start_bot_logging(api, data_dir, "info", Stdio::null())
+}
+
+pub fn start_bot_logging(api: &FakeBotApi, data_dir: &Path, level: &str, log: Stdio) -> Bot {
+    start_bot_with(api, data_dir, level, log, &[])
+}
+
+/// Starts the binary with extra environment variables (e.g. `PORUCH_ADMINS`).
+pub fn start_bot_with(
+    api: &FakeBotApi,
+    data_dir: &Path,
+    level: &str,
+    log: Stdio,
+    env: &[(&str, &str)],
+) -> Bot {
+    let child = Command::new(env!("CARGO_BIN_EXE_poruch"))
+        .envs(env.iter().copied())
+        .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN")
+        .env("TELOXIDE_API_URL", &api.url)
+        .env("PORUCH_DATA_DIR", data_dir)
+        .env("PORUCH_LOG", level)
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("the poruch binary starts");
+    Bot(child)
+}
+
+pub async fn started(api: &FakeBotApi) {
+    api.wait_for(0, "the command menu in English", |c| {
+        c.method == "setMyCommands" && c.params["language_code"] == "en"
+    })
+    .await;
+    api.wait_for(0, "the webhook check before long polling", |c| {
+        c.method == "getWebhookInfo"
+    })
+    .await;
+}
