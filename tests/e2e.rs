@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 use support::fake_bot_api::{Call, FakeBotApi, button, press, text_update, user};
-use support::process::{start_bot, start_bot_logging, started};
+use support::process::{start_bot, start_bot_logging, start_bot_with, started};
 
 fn text(call: &Call) -> &str {
     call.params["text"].as_str().unwrap_or_default()
@@ -265,5 +265,240 @@ async fn forget_deletes_the_recent_messages_from_the_chat() {
         api.refusals().is_empty(),
         "Telegram would refuse: {:#?}",
         api.refusals()
+    );
+}
+
+/// Presses a button by its data and waits for the bot's next message to that chat.
+async fn press_data(api: &FakeBotApi, from: &Value, id: &str, on: &Call, data: &str) -> Call {
+    let chat = from["id"].clone();
+    let n = api.calls().len();
+    api.push(press(from, id, &on.result, data));
+    api.wait_for(n, data, |c| {
+        c.method == "sendMessage" && c.params["chat_id"] == chat
+    })
+    .await
+}
+
+/// Sends a text and waits for the bot's next message to that chat.
+async fn say(api: &FakeBotApi, from: &Value, message_id: i64, words: &str) -> Call {
+    let chat = from["id"].clone();
+    let n = api.calls().len();
+    api.push(text_update(from, message_id, words));
+    api.wait_for(n, words, |c| {
+        c.method == "sendMessage" && c.params["chat_id"] == chat
+    })
+    .await
+}
+
+/// Waits for a message to `chat` containing `needle`, after the first `after` calls.
+async fn message_to(api: &FakeBotApi, after: usize, chat: i64, needle: &str) -> Call {
+    api.wait_for(after, needle, |c| {
+        c.method == "sendMessage" && c.params["chat_id"] == chat && text(c).contains(needle)
+    })
+    .await
+}
+
+/// Every file under a directory, with its bytes.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&path)
+                    .expect("readable dir")
+                    .filter_map(|e| e.ok().map(|e| e.path())),
+            );
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary() {
+    const ADMIN: i64 = 424_242;
+    const STAFF: i64 = 535_353;
+    const HER: i64 = 918_273_646;
+    const DESCRIPTION: &str = "CANARY-DESC мій командир";
+    const PHONE: &str = "+380 67 000 11 22";
+    const TO_ORG: &str = "CANARY-TO-ORG допоможіть";
+    const TO_HER: &str = "CANARY-TO-HER we can help";
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store");
+    let log_path = dir.path().join("bot.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let bot = start_bot_with(
+        &api,
+        &store,
+        "trace",
+        Stdio::from(log),
+        &[("PORUCH_ADMINS", &ADMIN.to_string())],
+    );
+    started(&api).await;
+
+    // A coordinator invites; the staff member joins (in English).
+    let admin = user(ADMIN, "en");
+    let invite = say(&api, &admin, 1, "/invite demo-rivnist-dnipro").await;
+    let code = text(&invite)
+        .split("<code>")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .unwrap_or_default()
+        .to_string();
+    let staff = user(STAFF, "en");
+    let joined = say(&api, &staff, 1, &format!("/join {code}")).await;
+    assert!(
+        text(&joined).contains("you are on the team"),
+        "{}",
+        text(&joined)
+    );
+
+    // She asks for help (in Ukrainian), shares a phone number, and sends.
+    let her = user(HER, "uk");
+    let welcome = say(&api, &her, 1, "/start").await;
+    let topics = press_data(&api, &her, "h1", &welcome, "1:a").await;
+    assert!(text(&topics).contains("Крок 1 з 5"), "{}", text(&topics));
+    let regions = press_data(&api, &her, "h2", &topics, "1:dt:sexual-harassment").await;
+    assert!(text(&regions).contains("Крок 2 з 5"));
+    let kinds = say(&api, &her, 2, "Дніпро").await;
+    assert!(text(&kinds).contains("Крок 3 з 5"), "{}", text(&kinds));
+    let describe = press_data(&api, &her, "h3", &kinds, "1:dk:legal").await;
+    let contact = say(&api, &her, 3, DESCRIPTION).await;
+    assert!(text(&contact).contains("Крок 5 з 5"));
+    let typing = press_data(&api, &her, "h4", &contact, "1:dcs").await;
+    let consent = say(&api, &her, 4, PHONE).await;
+    assert!(text(&consent).contains(PHONE) && text(&consent).contains(DESCRIPTION));
+    let n = api.calls().len();
+    let sent = press_data(&api, &her, "h5", &consent, "1:ds").await;
+    assert!(text(&sent).contains("Ваш код запиту"), "{}", text(&sent));
+    let at = text(&sent).find("R-").expect("a code");
+    let reference = text(&sent)[at..at + 6].to_string();
+    drop(describe);
+    drop(typing);
+
+    // The organization is told, opens it, accepts.
+    let notice = message_to(&api, n, STAFF, &reference).await;
+    assert!(
+        !text(&notice).contains("CANARY"),
+        "no description in the notice"
+    );
+    assert_eq!(notice.params["protect_content"], true);
+    let detail = tap(&api, &staff, "s1", &notice, "Open").await;
+    assert!(text(&detail).contains(DESCRIPTION) && text(&detail).contains(PHONE));
+    assert_eq!(detail.params["protect_content"], true);
+    let n = api.calls().len();
+    let accepted = tap(&api, &staff, "s2", &detail, "✅ Accept").await;
+    assert!(
+        text(&accepted).contains("You accepted"),
+        "{}",
+        text(&accepted)
+    );
+
+    // She is told and writes; they answer; neither sees the other's account.
+    let told = message_to(&api, n, HER, "прийняла ваш запит").await;
+    let prompt = tap(&api, &her, "h6", &told, "💬").await;
+    assert!(
+        text(&prompt).contains("приховані дані"),
+        "{}",
+        text(&prompt)
+    );
+    let n = api.calls().len();
+    say(&api, &her, 5, TO_ORG).await;
+    let relayed = message_to(&api, n, STAFF, TO_ORG).await;
+    assert!(text(&relayed).contains(&reference));
+    assert!(!text(&relayed).contains(&HER.to_string()));
+    assert_eq!(relayed.params["protect_content"], true);
+    let reply_prompt = tap(&api, &staff, "s3", &relayed, "💬 Reply").await;
+    assert!(text(&reply_prompt).contains("Type your message"));
+    let n = api.calls().len();
+    say(&api, &staff, 2, TO_HER).await;
+    let answer = message_to(&api, n, HER, TO_HER).await;
+    assert!(
+        text(&answer).contains("Рівність поруч"),
+        "{}",
+        text(&answer)
+    );
+    assert!(!text(&answer).contains(&STAFF.to_string()));
+    drop(bot);
+
+    assert!(api.refusals().is_empty(), "{:#?}", api.refusals());
+    // At rest: none of what she wrote, her phone or her id is in the data files in plain text;
+    // the request itself is (its topic), so finding nothing proves something.
+    let files = files_under(&store);
+    assert!(
+        files
+            .iter()
+            .any(|(_, b)| b.windows(17).any(|w| w == b"sexual-harassment")),
+        "the scan reads the store"
+    );
+    for (path, bytes) in &files {
+        for secret in [
+            DESCRIPTION.as_bytes(),
+            PHONE.as_bytes(),
+            TO_ORG.as_bytes(),
+            TO_HER.as_bytes(),
+            HER.to_string().as_bytes(),
+            &HER.to_be_bytes(),
+            STAFF.to_string().as_bytes(),
+        ] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret),
+                "{} holds {:?} in plain text",
+                path.display(),
+                String::from_utf8_lossy(secret)
+            );
+        }
+    }
+    // In the trace-level log: no text, no phone, no ids.
+    let log = std::fs::read_to_string(&log_path).expect("log written");
+    assert!(log.contains("a help request was referred"), "{log}");
+    for secret in [
+        "CANARY",
+        PHONE,
+        "000 11 22",
+        &HER.to_string(),
+        &STAFF.to_string(),
+        &ADMIN.to_string(),
+        "TEST-TOKEN",
+    ] {
+        assert!(!log.contains(secret), "the log contains {secret:?}");
+    }
+
+    // After a restart she deletes everything; the organization is told it was withdrawn.
+    let _bot = start_bot_with(
+        &api,
+        &store,
+        "info",
+        Stdio::null(),
+        &[("PORUCH_ADMINS", &ADMIN.to_string())],
+    );
+    let ask = say(&api, &her, 6, "/forget").await;
+    let n = api.calls().len();
+    let yes = button(&ask, "🗑").expect("the delete button");
+    api.push(press(&her, "h7", &ask.result, &yes));
+    message_to(&api, n, HER, "усе видалено").await;
+    let withdrawn = message_to(&api, n, STAFF, &reference).await;
+    assert!(
+        text(&withdrawn).contains("withdrawn"),
+        "{}",
+        text(&withdrawn)
+    );
+    drop(_bot);
+    let store = poruch::storage::Store::open_waiting(&store, std::time::Duration::from_secs(10))
+        .expect("the store opens");
+    assert_eq!(store.help_request(&reference).expect("readable"), None);
+    assert!(store.requests_of(HER).expect("readable").is_empty());
+    assert_eq!(store.user_language(HER).expect("readable"), None);
+    assert_eq!(store.dialogue(HER).expect("readable"), None);
+    assert!(
+        store
+            .due(i64::MAX, usize::MAX)
+            .expect("readable")
+            .iter()
+            .all(|p| p.message.chat_id != HER),
+        "nothing left queued for her"
     );
 }
