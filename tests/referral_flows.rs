@@ -872,3 +872,63 @@ async fn a_duplicate_update_has_one_effect() {
         "unchanged: {state:?}"
     );
 }
+
+#[tokio::test]
+async fn files_go_only_from_the_requester_as_copies_and_stickers_are_explained() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
+    let mut bot = bot_with(&w, says(HER, "en", "/start"));
+    bot.dispatch().await;
+    let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
+    let (attempt, referral) = w.store.latest_referral(&code).unwrap().unwrap();
+    workflow::act(
+        &w.ctx,
+        &code,
+        attempt,
+        &referral,
+        poruch::domain::Action::Accept,
+        None,
+        workflow::Actor::Staff,
+    )
+    .await
+    .unwrap();
+    take_queued(&w, RIVNIST_STAFF);
+    take_queued(&w, HER);
+
+    bot.set_state(State::Writing { code: code.clone() }).await;
+    bot.update(
+        MockMessagePhoto::new()
+            .from(person(HER, "en"))
+            .chat(MockPrivateChat::new().id(HER).build()),
+    );
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Passed on"));
+    let copies = take_queued(&w, RIVNIST_STAFF);
+    assert_eq!(copies.len(), 1);
+    let (from_chat, _) = copies[0].copy_from.expect("a copy, not a forward");
+    assert_eq!(from_chat, HER);
+    assert!(copies[0].html.contains(&code), "labeled with the code");
+    assert!(copies[0].protect_content);
+
+    bot.update(
+        MockMessageSticker::new()
+            .from(person(HER, "en"))
+            .chat(MockPrivateChat::new().id(HER).build()),
+    );
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Only text, photos and documents"));
+    assert!(take_queued(&w, RIVNIST_STAFF).is_empty());
+
+    // Staff can send only text.
+    drop(bot);
+    let mut bot = bot_with(
+        &w,
+        MockMessagePhoto::new()
+            .from(person(RIVNIST_STAFF, "en"))
+            .chat(MockPrivateChat::new().id(RIVNIST_STAFF).build()),
+    );
+    bot.set_state(State::Replying { code: code.clone() }).await;
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Only text can be passed on"));
+    assert!(take_queued(&w, HER).is_empty());
+}
