@@ -161,6 +161,15 @@ pub struct Store {
     botid_updateid_seenat: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
+    flushes: std::sync::Arc<GroupCommit>,
+}
+
+/// The state of shared flushes: tickets drawn by callers, and the last ticket made durable.
+#[derive(Default)]
+struct GroupCommit {
+    requested: std::sync::atomic::AtomicU64,
+    durable: std::sync::atomic::AtomicU64,
+    turn: tokio::sync::Mutex<()>,
 }
 
 /// Maps a record that does not (de)serialize to `StoreError::Corrupt` naming its tree.
@@ -257,6 +266,7 @@ impl Store {
             botid_updateid_seenat: db.open_tree("botid_updateid_seenat")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
+            flushes: Default::default(),
             db,
         };
         store.migrate()?;
@@ -314,12 +324,25 @@ impl Store {
     }
 
     /// Makes every write so far durable without blocking the async runtime. sled's own
-    /// `flush_async` deadlocks when awaited concurrently (sled issue 1308), so it is not used.
+    /// `flush_async` deadlocks when awaited concurrently (sled issue 1308), so `flush()` runs
+    /// on a blocking thread. Concurrent callers share flushes (group commit): a caller whose
+    /// writes were already covered by a flush that started after its request returns at once.
     pub async fn flush(&self) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        let group = &self.flushes;
+        // Every write this caller made happened before this ticket was drawn.
+        let ticket = group.requested.fetch_add(1, Ordering::SeqCst) + 1;
+        let _turn = group.turn.lock().await;
+        if group.durable.load(Ordering::SeqCst) >= ticket {
+            return Ok(());
+        }
+        // Tickets drawn so far belong to writes made before this flush starts.
+        let covered = group.requested.load(Ordering::SeqCst);
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || db.flush())
             .await
             .map_err(|e| StoreError::Backend(format!("flush task failed: {e}")))??;
+        group.durable.fetch_max(covered, Ordering::SeqCst);
         Ok(())
     }
 
@@ -606,6 +629,46 @@ mod tests {
             .collect();
         assert!(!names.contains(&b"userid_settings".to_vec()));
         assert!(!names.contains(&b"chatid_dialogue".to_vec()));
+        Ok(())
+    }
+
+    #[test]
+    fn concurrent_flushes_make_every_write_durable() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        {
+            let store = Store::open(dir.path())?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut tasks = Vec::new();
+                for user in 0..50i64 {
+                    let store = store.clone();
+                    tasks.push(tokio::spawn(async move {
+                        store.set_user_language(user, Lang::En)?;
+                        store.flush().await
+                    }));
+                }
+                for task in tasks {
+                    task.await
+                        .map_err(|e| StoreError::Backend(e.to_string()))??;
+                }
+                Ok::<(), StoreError>(())
+            })?;
+            assert!(
+                store
+                    .flushes
+                    .durable
+                    .load(std::sync::atomic::Ordering::SeqCst)
+                    >= 50,
+                "every ticket is covered"
+            );
+        }
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
+        for user in 0..50i64 {
+            assert_eq!(store.user_language(user)?, Some(Lang::En));
+        }
         Ok(())
     }
 

@@ -32,6 +32,8 @@ struct Inner {
     calls: Vec<Call>,
     /// Errors to answer to the next sends to a chat, as Telegram would (429, 403, ...).
     scripted: std::collections::HashMap<i64, std::collections::VecDeque<Value>>,
+    /// Chats whose accepted calls are also streamed to a watcher (for benchmarks).
+    watchers: std::collections::HashMap<i64, tokio::sync::mpsc::UnboundedSender<Call>>,
 }
 
 #[derive(Clone)]
@@ -63,6 +65,7 @@ impl FakeBotApi {
         let server = api.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
                 let server = server.clone();
                 tokio::spawn(async move { server.serve(stream).await });
             }
@@ -106,6 +109,13 @@ impl FakeBotApi {
             .entry(chat_id)
             .or_default()
             .push_back(error);
+    }
+
+    /// Streams every accepted call to `chat` from now on.
+    pub fn watch_chat(&self, chat: i64) -> tokio::sync::mpsc::UnboundedReceiver<Call> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.lock().watchers.insert(chat, tx);
+        rx
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -178,9 +188,13 @@ impl FakeBotApi {
                 "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
                 payload.len()
             );
+            // One write: a head and a body written apart meet Nagle's algorithm and the
+            // client's delayed ACK, and every answer would wait 40 ms.
             let stream = reader.get_mut();
-            if stream.write_all(head.as_bytes()).await.is_err()
-                || stream.write_all(payload.as_bytes()).await.is_err()
+            if stream
+                .write_all(format!("{head}{payload}").as_bytes())
+                .await
+                .is_err()
             {
                 return;
             }
@@ -239,12 +253,20 @@ impl FakeBotApi {
             );
         }
         let result = self.result_of(&method, &params);
-        self.lock().calls.push(Call {
+        let call = Call {
             method,
             params,
             refused: None,
             result: result.clone(),
-        });
+        };
+        let mut inner = self.lock();
+        if let Some(watcher) = call.params["chat_id"]
+            .as_i64()
+            .and_then(|chat| inner.watchers.get(&chat))
+        {
+            let _ = watcher.send(call.clone());
+        }
+        inner.calls.push(call);
         (200, json!({"ok": true, "result": result}))
     }
 
@@ -282,6 +304,11 @@ impl FakeBotApi {
                 "can_join_groups": false, "can_read_all_group_messages": false,
                 "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false
             }),
+            "copymessage" => {
+                let mut inner = self.lock();
+                inner.next_message_id += 1;
+                json!({"message_id": inner.next_message_id})
+            }
             "sendmessage" | "editmessagetext" => {
                 let chat_id = params["chat_id"].as_i64().unwrap_or(0);
                 let message_id = match params.get("message_id").and_then(Value::as_i64) {

@@ -294,6 +294,8 @@ fn check_commands(params: &Value) -> Result<(), Refusal> {
 }
 
 #[cfg(test)]
+// The bench binary that includes this file runs no #[test]: its imports go unused there.
+#[allow(unused_imports)]
 mod tests {
     use super::*;
     use serde_json::json;
