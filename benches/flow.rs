@@ -12,7 +12,8 @@
 //!
 //!     cargo bench --bench flow
 //!
-//! `BENCH_USERS` (default 50) and `BENCH_ROUNDS` (default 4) change the load.
+//! `BENCH_USERS` (default 50) and `BENCH_ROUNDS` (default 4) change the load; `BENCH_ONLY=poruch`
+//! skips the echo bot.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -374,8 +375,17 @@ fn main() {
     println!(
         "{users} simulated users, {rounds} rounds of 7 updates each, over HTTP to the fake Bot API"
     );
-    let echo = runtime.block_on(run_echo(users, rounds));
+    // BENCH_ONLY=poruch skips the echo bot (for profiling one side).
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let echo = if only == "poruch" {
+        None
+    } else {
+        Some(runtime.block_on(run_echo(users, rounds)))
+    };
     let poruch = runtime.block_on(run_poruch(users, rounds));
+    let Some(echo) = echo else {
+        return;
+    };
     println!(
         "ratio poruch/echo: {:.2} (updates/s); p99 {:.1} ms vs {:.1} ms",
         poruch.updates_per_s / echo.updates_per_s,
