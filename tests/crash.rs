@@ -167,6 +167,7 @@ async fn requests_survive_kill_9_at_random_moments() {
 
     let store = poruch::storage::Store::open_waiting(dir.path(), Duration::from_secs(10))
         .expect("the store opens after the last run");
+    let queued = store.due(i64::MAX, usize::MAX).expect("readable outbox");
     let mut duplicates = 0;
     for (code, requester) in &given {
         let request = store.help_request(code).expect("readable");
@@ -179,11 +180,18 @@ async fn requests_survive_kill_9_at_random_moments() {
             .iter()
             .filter(|c| text(c).contains(code.as_str()))
             .count();
+        // Telegram allows 20 messages a minute to one chat (Throttle keeps to it), so some
+        // notices are still waiting in the outbox when the test stops the bot: they count,
+        // being stored for delivery.
+        let waiting = queued
+            .iter()
+            .filter(|p| p.message.chat_id == STAFF && p.message.html.contains(code.as_str()))
+            .count();
         assert!(
-            told >= 1,
+            told + waiting >= 1,
             "the organization was never told of {code} (seed {seed})"
         );
-        duplicates += told - 1;
+        duplicates += (told + waiting).saturating_sub(1);
     }
     // The outbox delivers at least once: a kill between Telegram's answer and the outbox
     // forgetting the message resends that one message after the restart. The worker sends one

@@ -52,7 +52,7 @@ privacy =
     <b>What I keep</b>
     • The language you chose — for as long as you use the bot.
     • The step of a dialogue (for example, the topic you chose), so you can continue after a restart — until you finish or send /cancel.
-    • Your help requests (/request): topic, region, kind of help, your description and contact choice, and the messages you exchange with the organization until they are delivered. The description, contact and messages are <b>encrypted</b>. A request is deleted 30 days after it is finished.
+    • Your help requests (/request): topic, region, kind of help, your description and contact choice, and the messages you exchange with the organization until they are delivered. The description, contact and messages are <b>encrypted</b>. A request is deleted { $days } after it is finished.
     • The numbers (not the text) of this chat's messages of the last 48 hours, so that /forget can delete them.
     Server logs contain no message text, phone numbers or Telegram ids.
     To delete everything I keep about you, send /forget.
@@ -166,7 +166,7 @@ consent =
 
     { $summary }
 
-    They will <b>not</b> see your name, your Telegram account or your unit. Nothing is sent to your command or unit. The request is stored encrypted and deleted 30 days after it is finished, or at once with /forget.
+    They will <b>not</b> see your name, your Telegram account or your unit. Nothing is sent to your command or unit. The request is stored encrypted and deleted { $days } after it is finished, or at once with /forget.
 
     Send it?
 summary-org = Organization: { $org }
@@ -287,3 +287,8 @@ withdraw-confirm = Withdraw request { $code }? The organization will be told it 
 btn-withdraw-yes = Yes, withdraw
 withdrawn-done = Request { $code } was withdrawn.
 finished-done = Request { $code } is closed. Thank you — take care.
+days =
+    { $count ->
+        [one] { $count } day
+       *[other] { $count } days
+    }

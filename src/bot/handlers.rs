@@ -217,7 +217,7 @@ pub async fn command(
             }
             Command::Urgent => render::hotlines(i18n, lang, &ctx.hotlines),
             Command::Language => render::language(i18n, lang),
-            Command::Privacy => render::info(i18n, lang, i18n.text(lang, Msg::Privacy)),
+            Command::Privacy => render::info(i18n, lang, privacy_text(&ctx, lang)),
             Command::Help => render::info(i18n, lang, i18n.text(lang, Msg::Help)),
             Command::Cancel => {
                 dialogue.exit().await?;
@@ -229,6 +229,17 @@ pub async fn command(
     }
     .await;
     apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// What is kept, with the retention period this instance uses.
+fn privacy_text(ctx: &BotContext, lang: Lang) -> String {
+    let days = ctx.i18n.with(
+        lang,
+        Msg::Days,
+        &[("count", Arg::Num(ctx.retention_days.into()))],
+    );
+    ctx.i18n
+        .with(lang, Msg::Privacy, &[("days", Arg::Str(&days))])
 }
 
 /// The sender's Telegram id (0, nobody's, for the rare message without a sender).
@@ -633,7 +644,7 @@ pub async fn callback(
                     &bot,
                     &ctx,
                     chat,
-                    render::info(i18n, lang, i18n.text(lang, Msg::Privacy)),
+                    render::info(i18n, lang, privacy_text(&ctx, lang)),
                 )
                 .await?
             }

@@ -224,10 +224,20 @@ pub fn consent(
     taxonomy: &Taxonomy,
     draft: &Draft,
     org: Option<&Organization>,
+    retention_days: u32,
 ) -> Screen {
     let summary = summary(i18n, lang, taxonomy, draft, org);
+    let days = i18n.with(
+        lang,
+        Msg::Days,
+        &[("count", Arg::Num(retention_days.into()))],
+    );
     Screen {
-        text: i18n.with(lang, Msg::Consent, &[("summary", Arg::Str(&summary))]),
+        text: i18n.with(
+            lang,
+            Msg::Consent,
+            &[("summary", Arg::Str(&summary)), ("days", Arg::Str(&days))],
+        ),
         keyboard: Some(rows(vec![
             vec![button(
                 i18n.text(lang, Msg::BtnSend),

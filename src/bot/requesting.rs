@@ -31,7 +31,9 @@ pub fn screen(ctx: &BotContext, lang: Lang, step: Step, draft: &Draft) -> Screen
         Step::Description => render_request::description(i18n, lang),
         Step::Contact => render_request::contact(i18n, lang),
         Step::ContactTyping => render_request::contact_typing(i18n, lang, Msg::AskContactTyping),
-        Step::Consent => render_request::consent(i18n, lang, taxonomy, draft, org),
+        Step::Consent => {
+            render_request::consent(i18n, lang, taxonomy, draft, org, ctx.retention_days)
+        }
     }
 }
 

@@ -137,6 +137,7 @@ messages! {
     RequestAlreadySent => "request-already-sent",
     AdminUnplaced => "admin-unplaced",
     Hours => "hours",
+    Days => "days",
     StaffNewReferral => "staff-new-referral",
     BtnOpen => "btn-open",
     InboxHeader => "inbox-header",

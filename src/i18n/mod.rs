@@ -186,6 +186,21 @@ mod tests {
         assert_eq!(uk(0), "0 організацій");
         assert_eq!(i18n.organizations(Lang::En, 1), "1 organization");
         assert_eq!(i18n.organizations(Lang::En, 21), "21 organizations");
+        let count = |lang, msg, n: i64| i18n.with(lang, msg, &[("count", Arg::Num(n))]);
+        assert_eq!(count(Lang::Uk, Msg::Hours, 1), "1 годину");
+        assert_eq!(count(Lang::Uk, Msg::Hours, 24), "24 години");
+        assert_eq!(count(Lang::Uk, Msg::Hours, 48), "48 годин");
+        assert_eq!(count(Lang::Uk, Msg::Days, 1), "1 день");
+        assert_eq!(count(Lang::Uk, Msg::Days, 3), "3 дні");
+        assert_eq!(count(Lang::Uk, Msg::Days, 30), "30 днів");
+        assert_eq!(count(Lang::Uk, Msg::Days, 31), "31 день");
+        assert_eq!(count(Lang::En, Msg::Days, 1), "1 day");
+        assert_eq!(count(Lang::En, Msg::Hours, 24), "24 hours");
+        let long =
+            |lang, n: i64| i18n.with(lang, Msg::DescriptionTooLong, &[("length", Arg::Num(n))]);
+        assert!(long(Lang::Uk, 1001).contains("1001 символ,"));
+        assert!(long(Lang::Uk, 1002).contains("1002 символи,"));
+        assert!(long(Lang::Uk, 1005).contains("1005 символів,"));
         Ok(())
     }
 
