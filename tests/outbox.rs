@@ -65,6 +65,40 @@ async fn a_429_is_waited_out_and_a_403_drops_the_message() -> TestResult {
         1,
         "a blocked chat is not retried"
     );
+    assert!(store.is_unreachable(300)?, "and is marked unreachable");
+    assert!(!store.is_unreachable(100)?);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_held_back_by_telegrams_limit_does_not_hold_back_others() -> TestResult {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    // Telegram allows 20 messages a minute to one chat: the 21st waits a minute.
+    let busy: Vec<OutboxMessage> = (0..25).map(|i| message(500, &format!("n{i:02}"))).collect();
+    store.enqueue(&busy, 0)?;
+    store.enqueue(&[message(600, "queued last")], 0)?;
+    let bot = bot(&api)?;
+    let worker = {
+        let store = store.clone();
+        tokio::spawn(async move { deliver_due(&bot, &store).await })
+    };
+    api.wait_for(0, "the other chat's message", |c| {
+        c.method == "sendMessage" && c.params["chat_id"] == 600
+    })
+    .await;
+    worker.abort();
+    let texts: Vec<String> = api
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "sendMessage" && c.params["chat_id"] == 500)
+        .map(|c| c.params["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let mut sorted = texts.clone();
+    sorted.sort();
+    assert_eq!(texts, sorted, "one chat's messages keep their order");
+    assert!(texts.len() < 25, "the busy chat is still held back");
     Ok(())
 }
 

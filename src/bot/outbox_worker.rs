@@ -83,26 +83,31 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Delivers every message due now, once. Returns how many left the outbox.
-pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, StoreError> {
+/// Delivers the due messages of one chat in order. Stops at the first message that is not
+/// due or must be retried, so that a chat's messages never overtake each other.
+async fn deliver_chat(
+    bot: &Throttle<Bot>,
+    store: &Store,
+    messages: Vec<Pending>,
+    now: i64,
+) -> Result<usize, StoreError> {
     let mut finished = 0;
-    for pending in store.due(now_ms(), 100)? {
+    for pending in messages {
+        if pending.not_before_ms > now {
+            break;
+        }
         let result = send(bot, &pending).await;
-        match classify(&result, pending.attempts) {
-            Verdict::Delivered => {
-                store.outbox_done(pending.id)?;
-                finished += 1;
-            }
+        let verdict = classify(&result, pending.attempts);
+        match verdict {
+            Verdict::Delivered => store.outbox_done(pending.id)?,
             Verdict::Unreachable => {
                 tracing::warn!(message = pending.id, "recipient unreachable; dropped");
                 store.mark_unreachable(pending.message.chat_id, now_ms() / 1000)?;
                 store.outbox_done(pending.id)?;
-                finished += 1;
             }
             Verdict::Undeliverable => {
                 tracing::warn!(message = pending.id, "message refused by Telegram; dropped");
                 store.outbox_done(pending.id)?;
-                finished += 1;
             }
             Verdict::Retry(after) => {
                 tracing::info!(
@@ -114,6 +119,36 @@ pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, St
             }
         }
         store.flush().await?;
+        if let Verdict::Retry(_) = verdict {
+            break;
+        }
+        finished += 1;
+    }
+    Ok(finished)
+}
+
+/// Delivers every message due now, once; chats in parallel (so one chat held back by
+/// Telegram's per-chat limit does not hold back the others), each chat's messages in order.
+/// Returns how many left the outbox.
+pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, StoreError> {
+    use futures_util::StreamExt;
+    let now = now_ms();
+    let mut chats: Vec<(i64, Vec<Pending>)> = Vec::new();
+    for pending in store.due(i64::MAX, 1_000)? {
+        let chat = pending.message.chat_id;
+        match chats.iter_mut().find(|(c, _)| *c == chat) {
+            Some((_, messages)) => messages.push(pending),
+            None => chats.push((chat, vec![pending])),
+        }
+    }
+    let results: Vec<Result<usize, StoreError>> = futures_util::stream::iter(chats)
+        .map(|(_, messages)| deliver_chat(bot, store, messages, now))
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    let mut finished = 0;
+    for result in results {
+        finished += result?;
     }
     Ok(finished)
 }
