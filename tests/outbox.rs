@@ -124,3 +124,32 @@ async fn what_was_queued_before_a_restart_is_delivered_after_it() -> TestResult 
     assert_eq!(store.outbox_len(), 0);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_queued_later_is_not_stuck_behind_a_held_back_chat() -> TestResult {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let worker = tokio::spawn(poruch::bot::outbox_worker::run(
+        bot(&api)?,
+        store.clone(),
+        wake.clone(),
+    ));
+    let busy: Vec<OutboxMessage> = (0..25).map(|i| message(700, &format!("n{i:02}"))).collect();
+    store.enqueue(&busy, 0)?;
+    wake.notify_one();
+    api.wait_for(0, "the busy chat's first messages", |c| {
+        c.method == "sendMessage" && c.params["chat_id"] == 700
+    })
+    .await;
+    // A relayed message to someone else, queued while that chat is held back.
+    store.enqueue(&[message(800, "a reply to her")], 0)?;
+    wake.notify_one();
+    api.wait_for(0, "the later message to another chat", |c| {
+        c.method == "sendMessage" && c.params["chat_id"] == 800
+    })
+    .await;
+    worker.abort();
+    Ok(())
+}

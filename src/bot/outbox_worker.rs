@@ -127,25 +127,30 @@ async fn deliver_chat(
     Ok(finished)
 }
 
-/// Delivers every message due now, once; chats in parallel (so one chat held back by
-/// Telegram's per-chat limit does not hold back the others), each chat's messages in order.
-/// Returns how many left the outbox.
+/// The pending messages grouped by chat, each chat's in order, chats in order of their first.
+fn by_chat(pending: Vec<Pending>) -> Vec<(i64, Vec<Pending>)> {
+    let mut chats: Vec<(i64, Vec<Pending>)> = Vec::new();
+    for p in pending {
+        let chat = p.message.chat_id;
+        match chats.iter_mut().find(|(c, _)| *c == chat) {
+            Some((_, messages)) => messages.push(p),
+            None => chats.push((chat, vec![p])),
+        }
+    }
+    chats
+}
+
+/// Delivers every message due now, once, and waits until done; chats in parallel, each
+/// chat's messages in order. Returns how many left the outbox.
 pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, StoreError> {
     use futures_util::StreamExt;
     let now = now_ms();
-    let mut chats: Vec<(i64, Vec<Pending>)> = Vec::new();
-    for pending in store.due(i64::MAX, 1_000)? {
-        let chat = pending.message.chat_id;
-        match chats.iter_mut().find(|(c, _)| *c == chat) {
-            Some((_, messages)) => messages.push(pending),
-            None => chats.push((chat, vec![pending])),
-        }
-    }
-    let results: Vec<Result<usize, StoreError>> = futures_util::stream::iter(chats)
-        .map(|(_, messages)| deliver_chat(bot, store, messages, now))
-        .buffer_unordered(32)
-        .collect()
-        .await;
+    let results: Vec<Result<usize, StoreError>> =
+        futures_util::stream::iter(by_chat(store.due(i64::MAX, 1_000)?))
+            .map(|(_, messages)| deliver_chat(bot, store, messages, now))
+            .buffer_unordered(32)
+            .collect()
+            .await;
     let mut finished = 0;
     for result in results {
         finished += result?;
@@ -153,22 +158,71 @@ pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, St
     Ok(finished)
 }
 
-/// Runs delivery until the process ends: on a wake-up (something was queued), when the next
-/// retry is due, and at least every 30 seconds.
+/// What delivery tasks hold: the chats being delivered to and their messages' ids.
+#[derive(Default)]
+struct InFlight {
+    chats: std::collections::HashSet<i64>,
+    ids: std::collections::HashSet<u64>,
+}
+
+/// Runs delivery until the process ends. Each chat with due messages gets its own task, so a
+/// chat held back by Telegram's per-chat limit (20 messages a minute) never delays another;
+/// a chat already being delivered to is left to its task, which wakes the loop when it ends.
+/// The loop also wakes when something is queued, when a retry is due, and every 30 seconds.
 pub async fn run(bot: Throttle<Bot>, store: Store, wake: Arc<Notify>) {
+    let in_flight: Arc<std::sync::Mutex<InFlight>> = Default::default();
+    let held = |id: u64| {
+        in_flight
+            .lock()
+            .map(|f| f.ids.contains(&id))
+            .unwrap_or(true)
+    };
     loop {
-        if let Err(e) = deliver_due(&bot, &store).await {
-            tracing::error!(error = %e, "outbox delivery failed");
-        }
-        let wait = match store.next_due_ms() {
-            Ok(Some(due)) => Duration::from_millis((due - now_ms()).clamp(0, 30_000) as u64),
-            _ => Duration::from_secs(30),
+        // Messages a task holds are skipped without being opened.
+        let pending = match store.due_except(i64::MAX, 1_000, held) {
+            Ok(pending) => pending,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the outbox");
+                Vec::new()
+            }
         };
-        if wait.is_zero() {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            continue;
+        let now = now_ms();
+        let mut next_due: Option<i64> = None;
+        for (chat, messages) in by_chat(pending) {
+            let busy = in_flight
+                .lock()
+                .map(|f| f.chats.contains(&chat))
+                .unwrap_or(true);
+            let first_due = messages.first().map_or(i64::MAX, |m| m.not_before_ms);
+            if busy {
+                continue;
+            }
+            if first_due > now {
+                next_due = Some(next_due.map_or(first_due, |n| n.min(first_due)));
+                continue;
+            }
+            if let Ok(mut f) = in_flight.lock() {
+                f.chats.insert(chat);
+                f.ids.extend(messages.iter().map(|m| m.id));
+            }
+            let ids: Vec<u64> = messages.iter().map(|m| m.id).collect();
+            let (bot, store, in_flight, wake) =
+                (bot.clone(), store.clone(), in_flight.clone(), wake.clone());
+            tokio::spawn(async move {
+                if let Err(e) = deliver_chat(&bot, &store, messages, now).await {
+                    tracing::error!(error = %e, "outbox delivery failed");
+                }
+                if let Ok(mut f) = in_flight.lock() {
+                    f.chats.remove(&chat);
+                    for id in ids {
+                        f.ids.remove(&id);
+                    }
+                }
+                wake.notify_one();
+            });
         }
-        let _ = tokio::time::timeout(wait, wake.notified()).await;
+        let wait = next_due.map_or(30_000, |due| (due - now_ms()).clamp(20, 30_000));
+        let _ = tokio::time::timeout(Duration::from_millis(wait as u64), wake.notified()).await;
     }
 }
 

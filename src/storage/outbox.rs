@@ -98,6 +98,32 @@ impl Store {
         })
     }
 
+    /// Messages due at `now_ms`, oldest first, at most `limit`, leaving out (without opening
+    /// them) the ids `skip` names — those a delivery task already holds.
+    pub fn due_except(
+        &self,
+        now_ms: i64,
+        limit: usize,
+        skip: impl Fn(u64) -> bool,
+    ) -> Result<Vec<Pending>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.seq_outbox.iter() {
+            let (key, value) = item?;
+            let id = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes);
+            if id.is_ok_and(&skip) {
+                continue;
+            }
+            let record: OutboxRecord = serde_json::from_slice(&value).map_err(corrupt_outbox)?;
+            if record.not_before_ms <= now_ms {
+                out.push(self.read_pending(&key, &value)?);
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Messages due at `now_ms`, oldest first, at most `limit`.
     pub fn due(&self, now_ms: i64, limit: usize) -> Result<Vec<Pending>, StoreError> {
         let mut out = Vec::new();
