@@ -932,3 +932,111 @@ async fn files_go_only_from_the_requester_as_copies_and_stickers_are_explained()
     assert!(last_text(&bot.get_responses()).contains("Only text can be passed on"));
     assert!(take_queued(&w, HER).is_empty());
 }
+
+#[tokio::test]
+async fn staff_close_with_an_outcome_and_she_can_close_hers_too() {
+    for (lang, close_label, outcome_label, her_notice, finish_label, finished, staff_told) in [
+        (
+            "uk",
+            "Закрити",
+            "Допомогли",
+            "закрила ваш запит",
+            "Допомогу отримано",
+            "закрито",
+            "допомога більше не потрібна",
+        ),
+        (
+            "en",
+            "Close",
+            "Helped",
+            "closed your request",
+            "I got help",
+            "is closed",
+            "help is no longer needed",
+        ),
+    ] {
+        let w = world();
+        join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
+        let mut bot = bot_with(&w, says(HER, lang, "/start"));
+        bot.dispatch().await;
+        let accept_and_open = async |bot: &mut MockBot<_, _>, code: &str| {
+            let (attempt, referral) = w.store.latest_referral(code).unwrap().unwrap();
+            workflow::act(
+                &w.ctx,
+                code,
+                attempt,
+                &referral,
+                poruch::domain::Action::Accept,
+                None,
+                workflow::Actor::Staff,
+            )
+            .await
+            .unwrap();
+            take_queued(&w, HER);
+            let open = notice_buttons(&take_queued(&w, RIVNIST_STAFF)[0])[0]
+                .1
+                .clone();
+            bot.update(presses(RIVNIST_STAFF, lang, &open));
+            bot.dispatch().await;
+            buttons(&bot.get_responses())
+        };
+
+        // Staff close an accepted request with an outcome; she is told.
+        let first = submitted(&mut bot, lang, RIVNIST_STEPS).await;
+        let detail = accept_and_open(&mut bot, &first).await;
+        bot.update(presses(
+            RIVNIST_STAFF,
+            lang,
+            &button_with(&detail, close_label),
+        ));
+        bot.dispatch().await;
+        let outcomes = buttons(&bot.get_responses());
+        assert_eq!(
+            outcomes
+                .iter()
+                .filter(|(_, d)| d.starts_with("1:x:"))
+                .count(),
+            5,
+            "five outcomes"
+        );
+        bot.update(presses(
+            RIVNIST_STAFF,
+            lang,
+            &button_with(&outcomes, outcome_label),
+        ));
+        bot.dispatch().await;
+        assert_eq!(
+            w.store.latest_referral(&first).unwrap().unwrap().1.status,
+            ReferralStatus::Closed(poruch::domain::Outcome::Helped)
+        );
+        let told = take_queued(&w, HER);
+        assert!(
+            told[0].html.contains(her_notice) && told[0].html.contains(&first),
+            "{}",
+            told[0].html
+        );
+
+        // She closes an accepted request herself from /my; the organization is told.
+        let second = submitted(&mut bot, lang, RIVNIST_STEPS).await;
+        accept_and_open(&mut bot, &second).await;
+        bot.update(says(HER, lang, "/my"));
+        bot.dispatch().await;
+        let open = button_with(&buttons(&bot.get_responses()), &second);
+        bot.update(presses(HER, lang, &open));
+        bot.dispatch().await;
+        let finish = button_with(&buttons(&bot.get_responses()), finish_label);
+        bot.update(presses(HER, lang, &finish));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(finished));
+        assert!(matches!(
+            w.store.latest_referral(&second).unwrap().unwrap().1.status,
+            ReferralStatus::Closed(_)
+        ));
+        let staff = take_queued(&w, RIVNIST_STAFF);
+        assert!(
+            staff
+                .iter()
+                .any(|m| m.html.contains(staff_told) && m.html.contains(&second))
+        );
+    }
+}
