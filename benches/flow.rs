@@ -14,7 +14,7 @@
 //!     cargo bench --bench flow
 //!
 //! `BENCH_USERS` (default 50) and `BENCH_ROUNDS` (default 4) change the load; `BENCH_ONLY=poruch`
-//! skips the echo bot.
+//! skips the echo bot; `BENCH_ECHO_SCREEN=1` makes the echo bot's replies as large as Poruch's.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -128,7 +128,7 @@ async fn requester(api: FakeBotApi, id: i64, rounds: usize, measured: Arc<Mutex<
                 return;
             };
             if *data == "1:ds"
-                && (text(&reply).contains("<code>R-") || text(&reply) == *data)
+                && (text(&reply).contains("<code>R-") || text(&reply).starts_with(*data))
                 && let Ok(mut m) = measured.lock()
             {
                 m.completed += 1;
@@ -314,23 +314,54 @@ async fn run_poruch(users: usize, rounds: usize) -> Report {
     r
 }
 
+/// With `BENCH_ECHO_SCREEN=1` the echo bot's replies are as large as Poruch's screens (600
+/// characters and 30 buttons), to tell the cost of big messages from the cost of Poruch's work.
+fn echo_screen() -> Option<(String, teloxide::types::InlineKeyboardMarkup)> {
+    std::env::var("BENCH_ECHO_SCREEN").ok()?;
+    let rows = (0..15).map(|i| {
+        vec![
+            teloxide::types::InlineKeyboardButton::callback(
+                format!("Область {i}"),
+                format!("1:dr:UA-{i}"),
+            ),
+            teloxide::types::InlineKeyboardButton::callback(
+                format!("Region {i}"),
+                format!("1:dr:UA-{}", i + 50),
+            ),
+        ]
+    });
+    Some((
+        "Крок 2 з 5. ".repeat(50),
+        teloxide::types::InlineKeyboardMarkup::new(rows),
+    ))
+}
+
+/// The echo bot's reply: the text (or button data), as large as a Poruch screen if asked.
+async fn echo(bot: Bot, chat: ChatId, text: String) -> Result<(), teloxide::RequestError> {
+    match echo_screen() {
+        Some((big, keyboard)) => {
+            bot.send_message(chat, format!("{text} {big}"))
+                .reply_markup(keyboard)
+                .await?
+        }
+        None => bot.send_message(chat, text).await?,
+    };
+    Ok(())
+}
+
 async fn run_echo(users: usize, rounds: usize) -> Report {
     let api = FakeBotApi::start().await;
     let bot = telegram(&api);
     let handler = dptree::entry()
         .branch(
             Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
-                bot.send_message(msg.chat.id, msg.text().unwrap_or("…").to_string())
-                    .await?;
-                Ok::<(), teloxide::RequestError>(())
+                echo(bot, msg.chat.id, msg.text().unwrap_or("…").to_string()).await
             }),
         )
         .branch(Update::filter_callback_query().endpoint(
             |bot: Bot, q: CallbackQuery| async move {
                 bot.answer_callback_query(q.id.clone()).await?;
-                let chat = ChatId(q.from.id.0 as i64);
-                bot.send_message(chat, q.data.unwrap_or_default()).await?;
-                Ok::<(), teloxide::RequestError>(())
+                echo(bot, ChatId(q.from.id.0 as i64), q.data.unwrap_or_default()).await
             },
         ));
     tokio::spawn(async move {
