@@ -265,6 +265,38 @@ pub async fn request_message(
     apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
 }
 
+/// Who is writing in a relay conversation.
+#[derive(Clone, Copy)]
+enum Side {
+    Requester,
+    Staff,
+}
+
+/// A message in a relay conversation: passed on to the other side, or a hint for a command.
+async fn relay_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    code: String,
+    side: Side,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let screen = match (msg.text(), side) {
+            (Some(text), _) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
+            (_, Side::Requester) => {
+                relay::from_requester(&ctx, &dialogue, &msg, lang, &code).await?
+            }
+            (_, Side::Staff) => relay::from_staff(&ctx, &dialogue, &msg, lang, &code).await?,
+        };
+        send(&bot, &ctx, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
 /// A message while the requester writes to the organization.
 pub async fn writing_message(
     bot: Bot,
@@ -273,17 +305,7 @@ pub async fn writing_message(
     msg: Message,
     code: String,
 ) -> HandlerResult {
-    let lang = ctx.lang(msg.from.as_ref());
-    let result = async {
-        let screen = match msg.text() {
-            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
-            _ => relay::from_requester(&ctx, &dialogue, &msg, lang, &code).await?,
-        };
-        send(&bot, &ctx, msg.chat.id, screen).await?;
-        Ok(())
-    }
-    .await;
-    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+    relay_message(bot, ctx, dialogue, msg, code, Side::Requester).await
 }
 
 /// A message while a staff member replies to a requester.
@@ -294,17 +316,7 @@ pub async fn replying_message(
     msg: Message,
     code: String,
 ) -> HandlerResult {
-    let lang = ctx.lang(msg.from.as_ref());
-    let result = async {
-        let screen = match msg.text() {
-            Some(text) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
-            _ => relay::from_staff(&ctx, &dialogue, &msg, lang, &code).await?,
-        };
-        send(&bot, &ctx, msg.chat.id, screen).await?;
-        Ok(())
-    }
-    .await;
-    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+    relay_message(bot, ctx, dialogue, msg, code, Side::Staff).await
 }
 
 /// A coordinator's invitation for an organization's staff.

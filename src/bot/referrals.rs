@@ -157,21 +157,16 @@ async fn staff_act(
             acted(result, Msg::StaffAccepted)
         }
         Act::Decline(_) if referral.status == ReferralStatus::Pending => {
-            let mut buttons = Vec::new();
-            for reason in DeclineReason::ALL {
-                buttons.push(token_button(
-                    ctx,
-                    user,
-                    ctx.i18n.text(lang, Msg::reason(reason)),
-                    &Act::DeclineWith(code.clone(), reason),
-                )?);
-            }
-            Ok(show(Screen {
-                text: ctx
-                    .i18n
-                    .with(lang, Msg::DeclineAsk, &[("code", Arg::Str(&code))]),
-                keyboard: Some(keyboard(ctx, lang, buttons)),
-            }))
+            let choices =
+                DeclineReason::ALL.map(|r| (Msg::reason(r), Act::DeclineWith(code.clone(), r)));
+            Ok(show(choice_screen(
+                ctx,
+                user,
+                lang,
+                Msg::DeclineAsk,
+                &code,
+                choices,
+            )?))
         }
         Act::DeclineWith(_, reason) => {
             let result = workflow::act(
@@ -187,21 +182,15 @@ async fn staff_act(
             acted(result, Msg::StaffDeclined)
         }
         Act::Close(_) if referral.status == ReferralStatus::Accepted => {
-            let mut buttons = Vec::new();
-            for outcome in Outcome::ALL {
-                buttons.push(token_button(
-                    ctx,
-                    user,
-                    ctx.i18n.text(lang, Msg::outcome(outcome)),
-                    &Act::CloseWith(code.clone(), outcome),
-                )?);
-            }
-            Ok(show(Screen {
-                text: ctx
-                    .i18n
-                    .with(lang, Msg::CloseAsk, &[("code", Arg::Str(&code))]),
-                keyboard: Some(keyboard(ctx, lang, buttons)),
-            }))
+            let choices = Outcome::ALL.map(|o| (Msg::outcome(o), Act::CloseWith(code.clone(), o)));
+            Ok(show(choice_screen(
+                ctx,
+                user,
+                lang,
+                Msg::CloseAsk,
+                &code,
+                choices,
+            )?))
         }
         Act::CloseWith(_, outcome) => {
             let result = workflow::act(
@@ -238,6 +227,25 @@ async fn staff_act(
         }
         _ => changed_meanwhile(ctx, user, lang, &code),
     }
+}
+
+/// A question about a request with one token button per answer.
+fn choice_screen(
+    ctx: &BotContext,
+    user: i64,
+    lang: Lang,
+    question: Msg,
+    code: &str,
+    choices: impl IntoIterator<Item = (Msg, Act)>,
+) -> Result<Screen, BotError> {
+    let mut buttons = Vec::new();
+    for (label, act) in choices {
+        buttons.push(token_button(ctx, user, ctx.i18n.text(lang, label), &act)?);
+    }
+    Ok(Screen {
+        text: ctx.i18n.with(lang, question, &[("code", Arg::Str(code))]),
+        keyboard: Some(keyboard(ctx, lang, buttons)),
+    })
 }
 
 fn changed_meanwhile(

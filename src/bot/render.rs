@@ -93,6 +93,31 @@ pub fn topics(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy) -> Screen {
     }
 }
 
+/// Region buttons two to a row, sorted by name, without the word "oblast".
+pub(super) fn region_rows<'a>(
+    lang: Lang,
+    regions: impl Iterator<Item = &'a crate::domain::Region>,
+    callback: impl Fn(&str) -> Callback,
+) -> Vec<Vec<Option<InlineKeyboardButton>>> {
+    let mut sorted: Vec<_> = regions.collect();
+    sorted.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
+    sorted
+        .chunks(2)
+        .map(|pair| {
+            pair.iter()
+                .map(|r| {
+                    let label = r
+                        .name
+                        .get(lang)
+                        .replace(" область", "")
+                        .replace(" oblast", "");
+                    button(label, &callback(&r.code))
+                })
+                .collect()
+        })
+        .collect()
+}
+
 pub fn regions(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, topic: &str) -> Screen {
     let topic_name = taxonomy
         .topic(topic)
@@ -107,22 +132,9 @@ pub fn regions(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, topic: &str) -> Scr
         i18n.text(lang, Msg::BtnNationwide),
         &results(RegionChoice::Nationwide),
     )]];
-    let mut sorted: Vec<_> = taxonomy.regions.iter().collect();
-    sorted.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
-    for pair in sorted.chunks(2) {
-        grid.push(
-            pair.iter()
-                .map(|r| {
-                    let label = r
-                        .name
-                        .get(lang)
-                        .replace(" область", "")
-                        .replace(" oblast", "");
-                    button(label, &results(RegionChoice::Region(r.code.clone())))
-                })
-                .collect(),
-        );
-    }
+    grid.extend(region_rows(lang, taxonomy.regions.iter(), |code| {
+        results(RegionChoice::Region(code.to_string()))
+    }));
     grid.push(vec![button(
         i18n.text(lang, Msg::BtnTopics),
         &Callback::Find,

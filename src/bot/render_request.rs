@@ -4,7 +4,7 @@
 
 use super::callback::{Callback, DraftInput};
 use super::html::escape;
-use super::render::{Screen, button, footer, rows};
+use super::render::{Screen, button, footer, region_rows, rows};
 use super::state::{Draft, DraftContact};
 use crate::domain::{HelpKind, Lang, Organization, RegionScope, Taxonomy};
 use crate::i18n::{Arg, I18n, Msg};
@@ -55,31 +55,13 @@ pub fn region(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: Option<&Organiz
             &pick("national"),
         )]);
     }
-    let mut regions: Vec<_> = taxonomy
-        .regions
-        .iter()
-        .filter(|r| {
-            org.is_none_or(|o| match &o.regions {
-                RegionScope::National => true,
-                RegionScope::Regions(codes) => codes.contains(&r.code),
-            })
+    let served = taxonomy.regions.iter().filter(|r| {
+        org.is_none_or(|o| match &o.regions {
+            RegionScope::National => true,
+            RegionScope::Regions(codes) => codes.contains(&r.code),
         })
-        .collect();
-    regions.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
-    for pair in regions.chunks(2) {
-        grid.push(
-            pair.iter()
-                .map(|r| {
-                    let label = r
-                        .name
-                        .get(lang)
-                        .replace(" область", "")
-                        .replace(" oblast", "");
-                    button(label, &pick(&r.code))
-                })
-                .collect(),
-        );
-    }
+    });
+    grid.extend(region_rows(lang, served, pick));
     grid.push(cancel_row(i18n, lang));
     Screen {
         text: i18n.text(lang, Msg::AskRegion),

@@ -126,18 +126,7 @@ impl Store {
 
     /// Messages due at `now_ms`, oldest first, at most `limit`.
     pub fn due(&self, now_ms: i64, limit: usize) -> Result<Vec<Pending>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.seq_outbox.iter() {
-            let (key, value) = item?;
-            let record: OutboxRecord = serde_json::from_slice(&value).map_err(corrupt_outbox)?;
-            if record.not_before_ms <= now_ms {
-                out.push(self.read_pending(&key, &value)?);
-                if out.len() == limit {
-                    break;
-                }
-            }
-        }
-        Ok(out)
+        self.due_except(now_ms, limit, |_| false)
     }
 
     /// When the next message is due, if any is waiting.
