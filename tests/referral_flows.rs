@@ -635,6 +635,18 @@ async fn forged_replayed_and_other_peoples_buttons_are_refused_and_counted() {
         );
     }
     assert_eq!(w.store.counter("security_events").unwrap(), before + 4);
+    // Coordinators see the count, and nothing else of it.
+    bot.update(says(ADMIN, "en", "/stats"));
+    bot.dispatch().await;
+    let stats = last_text(&bot.get_responses());
+    assert!(
+        stats.contains(&format!("(security events), so far: {}", before + 4)),
+        "{stats}"
+    );
+    assert!(!stats.contains(&code), "{stats}");
+    bot.update(says(HER, "en", "/stats"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Я не знаю такої команди"));
     assert_eq!(
         w.store.latest_referral(&code).unwrap().unwrap().1.status,
         ReferralStatus::Pending,

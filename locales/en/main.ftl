@@ -292,3 +292,9 @@ days =
         [one] { $count } day
        *[other] { $count } days
     }
+admin-stats =
+    <b>Poruch now</b> (counts only, no content)
+    Open referrals: { $open }
+    Requests no organization could take, so far: { $unplaced }
+    Refused buttons (security events), so far: { $security }
+    Messages waiting to be delivered: { $outbox }

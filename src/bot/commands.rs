@@ -27,6 +27,8 @@ pub enum Command {
     Invite(String),
     /// `/join CODE` (or the `join-CODE` start link) makes the user staff of an organization.
     Join(String),
+    /// Coordinators only: counts without content (security events, unplaced requests, ...).
+    Stats,
     /// Staff: the organization's open referrals.
     Inbox,
     /// Staff: no new referrals for the organization until `/resume`.

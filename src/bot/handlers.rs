@@ -201,8 +201,9 @@ pub async fn command(
             Command::Invite(org_id) if ctx.is_admin(msg.from.as_ref()) => {
                 invite(&ctx, lang, &me, org_id.trim()).await?
             }
+            Command::Stats if ctx.is_admin(msg.from.as_ref()) => stats(&ctx, lang)?,
             // Not a coordinator: the command is not advertised, and answered as unknown.
-            Command::Invite(_) => hint(&ctx, lang, Msg::UnknownCommand),
+            Command::Invite(_) | Command::Stats => hint(&ctx, lang, Msg::UnknownCommand),
             Command::Find => {
                 dialogue.exit().await?;
                 render::topics(i18n, lang, ctx.index.taxonomy())
@@ -317,6 +318,26 @@ pub async fn replying_message(
     code: String,
 ) -> HandlerResult {
     relay_message(bot, ctx, dialogue, msg, code, Side::Staff).await
+}
+
+/// Counts for coordinators — never content: refused buttons, requests no organization could
+/// take, open referrals, messages waiting to be delivered.
+fn stats(ctx: &BotContext, lang: Lang) -> Result<Screen, BotError> {
+    let open: usize = ctx.store.open_referral_counts()?.values().sum();
+    let text = ctx.i18n.with(
+        lang,
+        Msg::AdminStats,
+        &[
+            (
+                "security",
+                Arg::Num(ctx.store.counter("security_events")? as i64),
+            ),
+            ("unplaced", Arg::Num(ctx.store.counter("unplaced")? as i64)),
+            ("open", Arg::Num(open as i64)),
+            ("outbox", Arg::Num(ctx.store.outbox_len() as i64)),
+        ],
+    );
+    Ok(render::info(&ctx.i18n, lang, text))
 }
 
 /// A coordinator's invitation for an organization's staff.

@@ -138,6 +138,7 @@ messages! {
     AdminUnplaced => "admin-unplaced",
     Hours => "hours",
     Days => "days",
+    AdminStats => "admin-stats",
     StaffNewReferral => "staff-new-referral",
     BtnOpen => "btn-open",
     InboxHeader => "inbox-header",
