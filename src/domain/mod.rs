@@ -10,6 +10,7 @@ pub mod routing;
 pub mod search;
 pub mod taxonomy;
 pub mod validate;
+pub mod when;
 
 pub use lang::{Lang, Localized};
 pub use organization::{
