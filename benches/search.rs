@@ -98,6 +98,7 @@ fn directory(rng: &mut Lcg) -> Vec<Organization> {
                 women_led: rng.next(2) == 0,
                 accepts_referrals: true,
                 response_hours: 24,
+                works_online: false,
                 vetting: Vetting {
                     vetted_by: "Bench".into(),
                     vetted_on: day("2026-01-01"),

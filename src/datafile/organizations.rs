@@ -76,6 +76,8 @@ struct RawOrganization {
     accepts_referrals: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     response_hours: Option<u32>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    online: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     hours: Option<RawText>,
     #[serde(default)]
@@ -346,6 +348,7 @@ fn convert(
         response_hours: raw
             .response_hours
             .unwrap_or(crate::domain::organization::DEFAULT_RESPONSE_HOURS),
+        works_online: raw.online,
         vetting: Vetting {
             vetted_by: v.vetted_by.trim().to_string(),
             vetted_on: vetted_on?,
@@ -471,6 +474,7 @@ pub fn export_organizations(orgs: &[Organization]) -> Result<String, toml::ser::
             response_hours: (o.response_hours
                 != crate::domain::organization::DEFAULT_RESPONSE_HOURS)
                 .then_some(o.response_hours),
+            online: o.works_online,
             hours: o.hours.as_ref().map(raw_text),
             contacts: RawContacts {
                 phone: o.contacts.phone.clone(),

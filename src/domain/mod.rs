@@ -1,6 +1,7 @@
 //! The domain: directory, taxonomy and search. Knows nothing of Telegram or of storage and
 //! does no I/O; everything here is plain data and pure functions.
 
+pub mod expert;
 pub mod lang;
 pub mod normalize;
 pub mod organization;

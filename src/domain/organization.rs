@@ -160,6 +160,8 @@ pub struct Organization {
     pub accepts_referrals: bool,
     /// Hours a referral may wait for an answer before it goes to the next organization.
     pub response_hours: u32,
+    /// Works online as well as in its regions (trainings, consultations by video).
+    pub works_online: bool,
     pub vetting: Vetting,
 }
 
@@ -206,6 +208,7 @@ pub(crate) mod fixtures {
             women_led: false,
             accepts_referrals: true,
             response_hours: DEFAULT_RESPONSE_HOURS,
+            works_online: false,
             vetting: Vetting {
                 vetted_by: "Test".into(),
                 vetted_on: date("2026-01-01"),

@@ -56,6 +56,8 @@ pub struct OrgRecord {
     accepts_referrals: bool,
     #[serde(default = "default_response_hours")]
     response_hours: u32,
+    #[serde(default)]
+    works_online: bool,
     vetted_by: String,
     vetted_on: NaiveDate,
     expires_on: NaiveDate,
@@ -85,6 +87,7 @@ impl From<&Organization> for OrgRecord {
             women_led: o.women_led,
             accepts_referrals: o.accepts_referrals,
             response_hours: o.response_hours,
+            works_online: o.works_online,
             vetted_by: o.vetting.vetted_by.clone(),
             vetted_on: o.vetting.vetted_on,
             expires_on: o.vetting.expires_on,
@@ -128,6 +131,7 @@ impl From<OrgRecord> for Organization {
             women_led: r.women_led,
             accepts_referrals: r.accepts_referrals,
             response_hours: r.response_hours,
+            works_online: r.works_online,
             vetting: Vetting {
                 vetted_by: r.vetted_by,
                 vetted_on: r.vetted_on,
