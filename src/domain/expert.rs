@@ -125,6 +125,19 @@ pub struct ExpertNeed {
     pub when: When,
 }
 
+/// An expert request. The requesting body and the contact are the requester's to share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpertRequest {
+    pub need: ExpertNeed,
+    /// The requesting body, if she chose to name it.
+    pub body: Option<String>,
+    pub contact: super::ContactChoice,
+    /// Never shown to an organization.
+    pub requester_chat: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
 /// Whether an organization may be offered the request: visible, not paused, offers the form
 /// of cooperation on the topic, and serves the region (or nationwide) — or, for an online
 /// event, works online or nationwide.

@@ -67,17 +67,35 @@ const CODE_ALPHABET: &[u8] = b"34679ACDEFGHJKMNPQRTUVWXY";
 /// OS and checks the code is unused). Not a sequence: nothing about other requests can be
 /// guessed from one code.
 pub fn reference_code(random: [u8; 4]) -> String {
+    code_with_prefix('R', random)
+}
+
+/// The same for an expert request: `E-7K3Q`.
+pub fn expert_code(random: [u8; 4]) -> String {
+    code_with_prefix('E', random)
+}
+
+fn code_with_prefix(prefix: char, random: [u8; 4]) -> String {
     let letters: String = random
         .iter()
         .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
         .collect();
-    format!("R-{letters}")
+    format!("{prefix}-{letters}")
 }
 
 /// Whether text has the shape of a reference code (as typed back by a person).
 pub fn is_reference_code(text: &str) -> bool {
+    has_code_shape(text, "R-")
+}
+
+/// Whether text has the shape of an expert request's code.
+pub fn is_expert_code(text: &str) -> bool {
+    has_code_shape(text, "E-")
+}
+
+fn has_code_shape(text: &str, prefix: &str) -> bool {
     text.len() == 6
-        && text.starts_with("R-")
+        && text.starts_with(prefix)
         && text[2..].bytes().all(|b| CODE_ALPHABET.contains(&b))
 }
 
@@ -92,6 +110,8 @@ mod tests {
         assert!(is_reference_code("R-7K3Q"));
         assert!(!is_reference_code("R-0O1I"));
         assert!(!is_reference_code("R-7K3"));
+        assert_eq!(expert_code([0, 1, 2, 3]), "E-3467");
+        assert!(is_expert_code("E-7K3Q") && !is_expert_code("R-7K3Q"));
     }
 
     #[test]

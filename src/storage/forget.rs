@@ -56,69 +56,84 @@ impl Store {
             .filter(|p| p.message.chat_id == chat_id)
             .map(|p| p.id)
             .collect();
-        (
-            &self.userblind_settings,
-            &self.chatblind_dialogue,
-            &self.refcode_request,
-            &self.refcode_referral,
-            &self.orgid_refcode,
-            &self.chatblind_refcode,
-            &self.userblind_orgid,
-            &self.orgid_staff,
-            &self.chatblind_sentat_msgid,
-            &self.token_action,
-            &self.seq_outbox,
-            &self.chatblind_unreachableat,
-        )
-            .transaction(
-                |(
-                    settings,
-                    dialogue,
-                    requests,
-                    referrals,
-                    open,
-                    mine,
-                    member,
-                    staff,
-                    sent,
-                    tokens,
-                    queue,
-                    unreachable,
-                )| {
-                    for key in &token_keys {
-                        tokens.remove(key.as_slice())?;
-                    }
-                    for id in &queued {
-                        queue.remove(&id.to_be_bytes())?;
-                    }
-                    unreachable.remove(&chat)?;
-                    for key in &message_keys {
-                        sent.remove(key.as_slice())?;
-                    }
-                    settings.remove(&user)?;
-                    dialogue.remove(&chat)?;
-                    for code in &codes {
-                        requests.remove(code.as_bytes())?;
-                        let mut key = chat.to_vec();
-                        key.extend_from_slice(code.as_bytes());
-                        mine.remove(key)?;
-                    }
-                    for key in &referral_keys {
-                        referrals.remove(key.as_slice())?;
-                    }
-                    for key in &open_keys {
-                        open.remove(key.as_slice())?;
-                    }
-                    if let Some(org) = &membership {
-                        let mut key = org.to_vec();
-                        key.push(SEP);
-                        key.extend_from_slice(&user);
-                        staff.remove(key)?;
-                        member.remove(&user)?;
-                    }
-                    Ok::<(), ConflictableTransactionError<StoreError>>(())
-                },
-            )?;
+        // Her expert requests, with every organization's answer and offer-list entry.
+        let expert_codes = self.expert_requests_of(chat_id)?;
+        let mut expert_keys: Vec<(usize, Vec<u8>)> = Vec::new();
+        for code in &expert_codes {
+            expert_keys.push((12, code.as_bytes().to_vec()));
+            let mut mine = chat.to_vec();
+            mine.extend_from_slice(code.as_bytes());
+            expert_keys.push((15, mine));
+            for key in self
+                .ecode_orgid_answer
+                .scan_prefix(index_key(code, ""))
+                .keys()
+            {
+                expert_keys.push((13, key?.to_vec()));
+            }
+            for key in self.orgid_ecode.iter().keys() {
+                let key = key?;
+                if key.ends_with(code.as_bytes()) {
+                    expert_keys.push((14, key.to_vec()));
+                }
+            }
+        }
+        // More trees than sled's tuple transactions take: a slice, by index.
+        let trees: [&sled::Tree; 16] = [
+            &self.userblind_settings,      // 0
+            &self.chatblind_dialogue,      // 1
+            &self.refcode_request,         // 2
+            &self.refcode_referral,        // 3
+            &self.orgid_refcode,           // 4
+            &self.chatblind_refcode,       // 5
+            &self.userblind_orgid,         // 6
+            &self.orgid_staff,             // 7
+            &self.chatblind_sentat_msgid,  // 8
+            &self.token_action,            // 9
+            &self.seq_outbox,              // 10
+            &self.chatblind_unreachableat, // 11
+            &self.ecode_expert,            // 12
+            &self.ecode_orgid_answer,      // 13
+            &self.orgid_ecode,             // 14
+            &self.chatblind_ecode,         // 15
+        ];
+        trees[..].transaction(|t| {
+            for key in &token_keys {
+                t[9].remove(key.as_slice())?;
+            }
+            for id in &queued {
+                t[10].remove(&id.to_be_bytes())?;
+            }
+            t[11].remove(&chat)?;
+            for key in &message_keys {
+                t[8].remove(key.as_slice())?;
+            }
+            t[0].remove(&user)?;
+            t[1].remove(&chat)?;
+            for code in &codes {
+                t[2].remove(code.as_bytes())?;
+                let mut key = chat.to_vec();
+                key.extend_from_slice(code.as_bytes());
+                t[5].remove(key)?;
+            }
+            for key in &referral_keys {
+                t[3].remove(key.as_slice())?;
+            }
+            for key in &open_keys {
+                t[4].remove(key.as_slice())?;
+            }
+            if let Some(org) = &membership {
+                let mut key = org.to_vec();
+                key.push(SEP);
+                key.extend_from_slice(&user);
+                t[7].remove(key)?;
+                t[6].remove(&user)?;
+            }
+            for (tree, key) in &expert_keys {
+                t[*tree].remove(key.as_slice())?;
+            }
+            Ok::<(), ConflictableTransactionError<StoreError>>(())
+        })?;
         Ok(forgotten)
     }
 }
@@ -156,6 +171,31 @@ mod tests {
         store.accept_invite(&invite, user, chat, 1)?.ok();
 
         store.remember_message(chat, 77, 1_000)?;
+        // An expert request of hers, answered by an organization.
+        let expert = crate::domain::expert::ExpertRequest {
+            need: crate::domain::expert::ExpertNeed {
+                kind: crate::domain::expert::NeedKind::Lecture,
+                topic: "crsv".into(),
+                audience: crate::domain::expert::ExpertAudience::Cadets,
+                size: 30,
+                format: crate::domain::expert::Format::Online,
+                when: crate::domain::when::When::Flexible,
+            },
+            body: Some("CANARY-BODY".into()),
+            contact: ContactChoice::ThroughBot,
+            requester_chat: chat,
+            created_at: 0,
+        };
+        let ecode = store.new_expert_code()?;
+        store.submit_expert(&ecode, &expert, &["org-c".into()], &[], 0)?;
+        store.answer_expert(
+            &ecode,
+            "org-c",
+            &crate::domain::expert::Answer::Offer,
+            Some("x"),
+            &[],
+            1,
+        )??;
         let forgotten = store.forget_person(user, chat, 2_000)?;
         assert_eq!(forgotten.recent_messages, vec![77]);
         assert!(store.recent_messages(chat, 2_000)?.is_empty());
@@ -173,14 +213,20 @@ mod tests {
         assert!(store.open_referral_counts()?.is_empty());
         assert_eq!(store.staff_org(user)?, None);
         assert!(store.staff_chats("org-b")?.is_empty());
+        assert_eq!(store.expert_request(&ecode)?, None);
+        assert!(store.expert_requests_of(chat)?.is_empty());
+        assert!(store.expert_requests_for("org-c")?.is_empty());
+        assert!(store.expert_answers(&ecode)?.is_empty());
         for tree in store.db.tree_names() {
             let tree = store.db.open_tree(&tree)?;
             for item in tree.iter() {
                 let (key, _) = item?;
-                assert!(
-                    !key.windows(code.len()).any(|w| w == code.as_bytes()),
-                    "a key still names the request"
-                );
+                for named in [code.as_bytes(), ecode.as_bytes()] {
+                    assert!(
+                        !key.windows(named.len()).any(|w| w == named),
+                        "a key still names a request"
+                    );
+                }
             }
         }
         Ok(())

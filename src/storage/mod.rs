@@ -20,6 +20,8 @@
 //! - `token_action`:      opaque callback ids (see tokens.rs)
 //! - `orgid_pausedat`, `chatblind_unreachableat`: who can be reached (see availability.rs)
 //! - `botid_updateid_seenat`: update ids already handled (see updates.rs)
+//! - `ecode_expert`, `ecode_orgid_answer`, `orgid_ecode`, `chatblind_ecode`: expert requests
+//!   and organizations' answers (see expert.rs)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date;
 //!   b"counter/<name>" → u64 big-endian (routing rotation, security events, unplaced requests)
 //!
@@ -27,6 +29,7 @@
 
 mod availability;
 pub mod crypto;
+mod expert;
 mod forget;
 mod outbox;
 mod records;
@@ -38,6 +41,7 @@ mod staff;
 mod tokens;
 mod updates;
 
+pub use expert::{ExpertChangeError, OrgAnswer};
 pub use forget::Forgotten;
 pub use outbox::{OutboxMessage, Pending};
 pub use referrals::ReferralChange;
@@ -159,6 +163,10 @@ pub struct Store {
     orgid_pausedat: sled::Tree,
     chatblind_unreachableat: sled::Tree,
     botid_updateid_seenat: sled::Tree,
+    ecode_expert: sled::Tree,
+    ecode_orgid_answer: sled::Tree,
+    orgid_ecode: sled::Tree,
+    chatblind_ecode: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
     flushes: std::sync::Arc<GroupCommit>,
@@ -264,6 +272,10 @@ impl Store {
             orgid_pausedat: db.open_tree("orgid_pausedat")?,
             chatblind_unreachableat: db.open_tree("chatblind_unreachableat")?,
             botid_updateid_seenat: db.open_tree("botid_updateid_seenat")?,
+            ecode_expert: db.open_tree("ecode_expert")?,
+            ecode_orgid_answer: db.open_tree("ecode_orgid_answer")?,
+            orgid_ecode: db.open_tree("orgid_ecode")?,
+            chatblind_ecode: db.open_tree("chatblind_ecode")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             flushes: Default::default(),

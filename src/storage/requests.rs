@@ -64,7 +64,7 @@ pub(super) fn referral_key(code: &str, attempt: u16) -> Vec<u8> {
     key
 }
 
-fn contact_code(contact: &ContactChoice) -> String {
+pub(super) fn contact_code(contact: &ContactChoice) -> String {
     match contact {
         ContactChoice::ThroughBot => "bot".into(),
         ContactChoice::Phone(p) => format!("phone:{p}"),
@@ -72,7 +72,7 @@ fn contact_code(contact: &ContactChoice) -> String {
     }
 }
 
-fn contact_of(code: &str) -> ContactChoice {
+pub(super) fn contact_of(code: &str) -> ContactChoice {
     match code.split_once(':') {
         Some(("phone", p)) => ContactChoice::Phone(p.to_string()),
         Some(("telegram", t)) => ContactChoice::Telegram(t.to_string()),

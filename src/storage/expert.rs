@@ -1,0 +1,557 @@
+//! Expert requests (issue 4) and the organizations' answers to them. Each change is one
+//! transaction with the notices it causes; the caller flushes before telling anyone.
+//!
+//! Trees:
+//! - `ecode_expert`:       code ("E-7K3Q") → `ExpertRecord` (JSON; body, contact and requester
+//!   chat sealed inside it)
+//! - `ecode_orgid_answer`: code, 0xFF, org id → `AnswerRecord` (JSON; the proposal sealed)
+//! - `orgid_ecode`:        org id, 0xFF, code → empty (open requests offered to the organization)
+//! - `chatblind_ecode`:    blinded chat id (16 bytes), code → empty (her expert requests)
+
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+use super::requests::{contact_code, contact_of};
+use super::{OutboxMessage, Store, StoreError, corrupt, index_key};
+use crate::domain::expert::{
+    Answer, ExpertAudience, ExpertNeed, ExpertRefusal, ExpertRequest, ExpertStatus, Format,
+    NeedKind, Picked, may_answer, pick,
+};
+use crate::domain::when::When;
+
+#[derive(Serialize, Deserialize)]
+struct ExpertRecord {
+    kind: String,
+    topic: String,
+    audience: String,
+    size: u32,
+    /// A region code, or empty for online.
+    region: String,
+    /// Both empty for "flexible"; ISO dates otherwise.
+    from: String,
+    to: String,
+    created_at: i64,
+    /// open, filled, withdrawn, expired.
+    status: String,
+    filled_org: Option<String>,
+    private: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ExpertPrivate {
+    chat: i64,
+    body: Option<String>,
+    contact: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnswerRecord {
+    /// offer or pass.
+    answer: String,
+    at: i64,
+    /// The proposal (what, when, cost), sealed; empty for a pass.
+    proposal: Vec<u8>,
+}
+
+/// An organization's answer as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgAnswer {
+    pub org: String,
+    pub answer: Answer,
+    pub proposal: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+type TxError = ConflictableTransactionError<StoreError>;
+
+fn abort(e: StoreError) -> TxError {
+    ConflictableTransactionError::Abort(e)
+}
+
+fn status_code(status: &ExpertStatus) -> (&'static str, Option<String>) {
+    match status {
+        ExpertStatus::Open => ("open", None),
+        ExpertStatus::Filled { org } => ("filled", Some(org.clone())),
+        ExpertStatus::Withdrawn => ("withdrawn", None),
+        ExpertStatus::Expired => ("expired", None),
+    }
+}
+
+fn status_of(record: &ExpertRecord) -> Result<ExpertStatus, StoreError> {
+    Ok(match (record.status.as_str(), &record.filled_org) {
+        ("open", _) => ExpertStatus::Open,
+        ("filled", Some(org)) => ExpertStatus::Filled { org: org.clone() },
+        ("withdrawn", _) => ExpertStatus::Withdrawn,
+        ("expired", _) => ExpertStatus::Expired,
+        _ => {
+            return Err(StoreError::Corrupt {
+                tree: "ecode_expert",
+                reason: format!("status {:?}", record.status),
+            });
+        }
+    })
+}
+
+fn record_place(code: &str) -> Vec<u8> {
+    format!("ecode_expert/{code}").into_bytes()
+}
+
+fn answer_place(key: &[u8]) -> Vec<u8> {
+    let mut place = b"ecode_orgid_answer/".to_vec();
+    place.extend_from_slice(key);
+    place
+}
+
+/// Why an answer or a pick was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ExpertChangeError {
+    #[error(transparent)]
+    Refused(#[from] ExpertRefusal),
+    #[error("no such expert request")]
+    NotFound,
+}
+
+impl Store {
+    /// An expert request's code no request has used.
+    pub fn new_expert_code(&self) -> Result<String, StoreError> {
+        for _ in 0..64 {
+            let code = crate::domain::request::expert_code(super::crypto::Sealer::random4());
+            if !self.ecode_expert.contains_key(code.as_bytes())? {
+                return Ok(code);
+            }
+        }
+        Err(StoreError::Backend(
+            "no free expert code after 64 draws".into(),
+        ))
+    }
+
+    /// Stores a new expert request, offered to `orgs`, with its notices — one transaction.
+    pub fn submit_expert(
+        &self,
+        code: &str,
+        request: &ExpertRequest,
+        orgs: &[String],
+        notify: &[OutboxMessage],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let outbox = self.outbox_records(notify, now_ms)?;
+        let private = ExpertPrivate {
+            chat: request.requester_chat,
+            body: request.body.clone(),
+            contact: contact_code(&request.contact),
+        };
+        let private = serde_json::to_vec(&private).map_err(corrupt("ecode_expert"))?;
+        let need = &request.need;
+        let (from, to) = match need.when {
+            When::Flexible => (String::new(), String::new()),
+            When::Between(a, b) => (a.to_string(), b.to_string()),
+        };
+        let record = ExpertRecord {
+            kind: need.kind.code().to_string(),
+            topic: need.topic.clone(),
+            audience: need.audience.code().to_string(),
+            size: need.size,
+            region: match &need.format {
+                Format::Online => String::new(),
+                Format::InPerson { region } => region.clone(),
+            },
+            from,
+            to,
+            created_at: request.created_at,
+            status: "open".into(),
+            filled_org: None,
+            private: self.sealer.seal(&private, &record_place(code))?,
+        };
+        let record = serde_json::to_vec(&record).map_err(corrupt("ecode_expert"))?;
+        let mut mine = self
+            .sealer
+            .blind(&request.requester_chat.to_be_bytes())
+            .to_vec();
+        mine.extend_from_slice(code.as_bytes());
+        (
+            &self.ecode_expert,
+            &self.orgid_ecode,
+            &self.chatblind_ecode,
+            &self.seq_outbox,
+        )
+            .transaction(|(requests, offered, her, queue)| {
+                if requests.get(code.as_bytes())?.is_some() {
+                    return Err(abort(StoreError::Backend(
+                        "expert code already used".into(),
+                    )));
+                }
+                requests.insert(code.as_bytes(), record.as_slice())?;
+                her.insert(mine.as_slice(), &[])?;
+                for org in orgs {
+                    offered.insert(index_key(org, code), &[])?;
+                }
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(())
+            })
+            .map_err(StoreError::from)
+    }
+
+    fn expert_record(&self, code: &str) -> Result<Option<ExpertRecord>, StoreError> {
+        self.ecode_expert
+            .get(code.as_bytes())?
+            .map(|b| serde_json::from_slice(&b).map_err(corrupt("ecode_expert")))
+            .transpose()
+    }
+
+    /// An expert request and its status.
+    pub fn expert_request(
+        &self,
+        code: &str,
+    ) -> Result<Option<(ExpertRequest, ExpertStatus)>, StoreError> {
+        let Some(record) = self.expert_record(code)? else {
+            return Ok(None);
+        };
+        let bad = |what: &str| StoreError::Corrupt {
+            tree: "ecode_expert",
+            reason: what.to_string(),
+        };
+        let private = self.sealer.open(&record.private, &record_place(code))?;
+        let private: ExpertPrivate =
+            serde_json::from_slice(&private).map_err(corrupt("ecode_expert"))?;
+        let date = |s: &str| s.parse::<chrono::NaiveDate>().map_err(|_| bad("date"));
+        let when = if record.from.is_empty() {
+            When::Flexible
+        } else {
+            When::Between(date(&record.from)?, date(&record.to)?)
+        };
+        let request = ExpertRequest {
+            need: ExpertNeed {
+                kind: NeedKind::from_code(&record.kind).ok_or_else(|| bad("kind"))?,
+                topic: record.topic.clone(),
+                audience: ExpertAudience::from_code(&record.audience)
+                    .ok_or_else(|| bad("audience"))?,
+                size: record.size,
+                format: if record.region.is_empty() {
+                    Format::Online
+                } else {
+                    Format::InPerson {
+                        region: record.region.clone(),
+                    }
+                },
+                when,
+            },
+            body: private.body,
+            contact: contact_of(&private.contact),
+            requester_chat: private.chat,
+            created_at: record.created_at,
+        };
+        Ok(Some((request, status_of(&record)?)))
+    }
+
+    /// Every organization's answer to a request, in organization id order.
+    pub fn expert_answers(&self, code: &str) -> Result<Vec<OrgAnswer>, StoreError> {
+        let prefix = index_key(code, "");
+        self.ecode_orgid_answer
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (key, value) = item?;
+                let record: AnswerRecord =
+                    serde_json::from_slice(&value).map_err(corrupt("ecode_orgid_answer"))?;
+                let proposal = if record.proposal.is_empty() {
+                    None
+                } else {
+                    let bytes = self.sealer.open(&record.proposal, &answer_place(&key))?;
+                    Some(String::from_utf8_lossy(&bytes).into_owned())
+                };
+                Ok(OrgAnswer {
+                    org: String::from_utf8_lossy(&key[prefix.len()..]).into_owned(),
+                    answer: if record.answer == "offer" {
+                        Answer::Offer
+                    } else {
+                        Answer::Pass
+                    },
+                    proposal,
+                    at: record.at,
+                })
+            })
+            .collect()
+    }
+
+    /// Records an organization's Offer (with its proposal) or Pass, with the notices it
+    /// causes; refused if the request is no longer open or the organization already answered.
+    pub fn answer_expert(
+        &self,
+        code: &str,
+        org: &str,
+        answer: &Answer,
+        proposal: Option<&str>,
+        notify: &[OutboxMessage],
+        now: i64,
+    ) -> Result<Result<(), ExpertChangeError>, StoreError> {
+        let key = index_key(code, org);
+        let sealed = match proposal {
+            Some(text) => self.sealer.seal(text.as_bytes(), &answer_place(&key))?,
+            None => Vec::new(),
+        };
+        let record = AnswerRecord {
+            answer: match answer {
+                Answer::Offer => "offer".into(),
+                Answer::Pass => "pass".into(),
+            },
+            at: now,
+            proposal: sealed,
+        };
+        let record = serde_json::to_vec(&record).map_err(corrupt("ecode_orgid_answer"))?;
+        let outbox = self.outbox_records(notify, now * 1000)?;
+        let result = (
+            &self.ecode_expert,
+            &self.ecode_orgid_answer,
+            &self.seq_outbox,
+        )
+            .transaction(|(requests, answers, queue)| {
+                let Some(bytes) = requests.get(code.as_bytes())? else {
+                    return Ok(Err(ExpertChangeError::NotFound));
+                };
+                let request: ExpertRecord = serde_json::from_slice(&bytes)
+                    .map_err(|e| abort(corrupt("ecode_expert")(e)))?;
+                let status = status_of(&request).map_err(abort)?;
+                let earlier = answers.get(key.as_slice())?.map(|_| Answer::Pass);
+                if let Err(refusal) = may_answer(&status, earlier.as_ref()) {
+                    return Ok(Err(refusal.into()));
+                }
+                answers.insert(key.as_slice(), record.as_slice())?;
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(Ok(()))
+            })?;
+        Ok(result)
+    }
+
+    /// The requester picks an organization's offer: the request is filled, and it leaves every
+    /// organization's list — with the notices, in one transaction. Picking the same offer
+    /// again changes nothing and sends nothing.
+    pub fn pick_expert_offer(
+        &self,
+        code: &str,
+        org: &str,
+        notify: &[OutboxMessage],
+        now_ms: i64,
+    ) -> Result<Result<Picked, ExpertChangeError>, StoreError> {
+        let answer_key = index_key(code, org);
+        let offered: Vec<Vec<u8>> = self
+            .orgid_ecode
+            .iter()
+            .keys()
+            .filter_map(|k| k.ok())
+            .filter(|k| k.ends_with(code.as_bytes()))
+            .map(|k| k.to_vec())
+            .collect();
+        let outbox = self.outbox_records(notify, now_ms)?;
+        let result = (
+            &self.ecode_expert,
+            &self.ecode_orgid_answer,
+            &self.orgid_ecode,
+            &self.seq_outbox,
+        )
+            .transaction(|(requests, answers, open, queue)| {
+                let Some(bytes) = requests.get(code.as_bytes())? else {
+                    return Ok(Err(ExpertChangeError::NotFound));
+                };
+                let mut request: ExpertRecord = serde_json::from_slice(&bytes)
+                    .map_err(|e| abort(corrupt("ecode_expert")(e)))?;
+                let status = status_of(&request).map_err(abort)?;
+                let answer = match answers.get(answer_key.as_slice())? {
+                    None => None,
+                    Some(bytes) => {
+                        let record: AnswerRecord = serde_json::from_slice(&bytes)
+                            .map_err(|e| abort(corrupt("ecode_orgid_answer")(e)))?;
+                        Some(if record.answer == "offer" {
+                            Answer::Offer
+                        } else {
+                            Answer::Pass
+                        })
+                    }
+                };
+                match pick(&status, org, answer.as_ref()) {
+                    Err(refusal) => Ok(Err(refusal.into())),
+                    Ok(Picked::Again) => Ok(Ok(Picked::Again)),
+                    Ok(Picked::Filled) => {
+                        let (code_str, filled) = status_code(&ExpertStatus::Filled {
+                            org: org.to_string(),
+                        });
+                        request.status = code_str.to_string();
+                        request.filled_org = filled;
+                        let bytes = serde_json::to_vec(&request)
+                            .map_err(|e| abort(corrupt("ecode_expert")(e)))?;
+                        requests.insert(code.as_bytes(), bytes)?;
+                        for key in &offered {
+                            open.remove(key.as_slice())?;
+                        }
+                        for (id, bytes) in &outbox {
+                            queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                        }
+                        Ok(Ok(Picked::Filled))
+                    }
+                }
+            })?;
+        Ok(result)
+    }
+
+    /// The open expert requests offered to an organization.
+    pub fn expert_requests_for(&self, org: &str) -> Result<Vec<String>, StoreError> {
+        Self::index_ids(&self.orgid_ecode, org)
+    }
+
+    /// The codes of one requester's expert requests.
+    pub fn expert_requests_of(&self, chat: i64) -> Result<Vec<String>, StoreError> {
+        let prefix = self.sealer.blind(&chat.to_be_bytes());
+        self.chatblind_ecode
+            .scan_prefix(prefix)
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ContactChoice;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    const CHAT: i64 = 0x0066_6666_6666;
+    const BODY: &str = "CANARY-BODY військовий ліцей";
+
+    fn request() -> ExpertRequest {
+        ExpertRequest {
+            need: ExpertNeed {
+                kind: NeedKind::Training,
+                topic: "crsv".into(),
+                audience: ExpertAudience::Cadets,
+                size: 40,
+                format: Format::InPerson {
+                    region: "UA-46".into(),
+                },
+                when: When::Between(
+                    chrono::NaiveDate::from_ymd_opt(2027, 3, 12).unwrap_or_default(),
+                    chrono::NaiveDate::from_ymd_opt(2027, 3, 15).unwrap_or_default(),
+                ),
+            },
+            body: Some(BODY.into()),
+            contact: ContactChoice::Telegram("@adviser_lviv".into()),
+            requester_chat: CHAT,
+            created_at: 100,
+        }
+    }
+
+    fn note() -> OutboxMessage {
+        OutboxMessage {
+            chat_id: 9,
+            html: "x".into(),
+            keyboard_json: None,
+            protect_content: true,
+            copy_from: None,
+        }
+    }
+
+    #[test]
+    fn a_request_is_offered_answered_once_and_filled_once() -> TestResult {
+        let store = Store::temporary()?;
+        let code = store.new_expert_code()?;
+        assert!(code.starts_with("E-"));
+        let orgs = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        store.submit_expert(&code, &request(), &orgs, &[note()], 0)?;
+        assert_eq!(
+            store.expert_request(&code)?,
+            Some((request(), ExpertStatus::Open))
+        );
+        assert_eq!(store.expert_requests_for("b")?, vec![code.clone()]);
+        assert_eq!(store.expert_requests_of(CHAT)?, vec![code.clone()]);
+
+        // Two organizations offer "at once", a third passes; nobody answers twice.
+        store.answer_expert(
+            &code,
+            "a",
+            &Answer::Offer,
+            Some("2-day training, free"),
+            &[],
+            5,
+        )??;
+        store.answer_expert(&code, "b", &Answer::Offer, Some("lecture"), &[], 5)??;
+        store.answer_expert(&code, "c", &Answer::Pass, None, &[], 6)??;
+        assert_eq!(
+            store.answer_expert(&code, "a", &Answer::Pass, None, &[note()], 7)?,
+            Err(ExpertRefusal::AlreadyAnswered.into())
+        );
+        let answers = store.expert_answers(&code)?;
+        assert_eq!(answers.len(), 3);
+        assert_eq!(answers[0].proposal.as_deref(), Some("2-day training, free"));
+        assert_eq!(answers[2].answer, Answer::Pass);
+
+        // She picks a; pressing Pick again is a no-op; b cannot be picked any more.
+        let before = store.outbox_len();
+        assert_eq!(
+            store.pick_expert_offer(&code, "a", &[note()], 0)?,
+            Ok(Picked::Filled)
+        );
+        assert_eq!(store.outbox_len(), before + 1);
+        assert_eq!(
+            store.pick_expert_offer(&code, "a", &[note()], 0)?,
+            Ok(Picked::Again)
+        );
+        assert_eq!(store.outbox_len(), before + 1, "a repeat sends nothing");
+        assert_eq!(
+            store.pick_expert_offer(&code, "b", &[note()], 0)?,
+            Err(ExpertRefusal::OtherPicked.into())
+        );
+        assert!(
+            store.expert_requests_for("b")?.is_empty(),
+            "no longer open for others"
+        );
+        assert_eq!(
+            store.answer_expert(&code, "d", &Answer::Offer, Some("late"), &[], 9)?,
+            Err(ExpertRefusal::NotOpen.into())
+        );
+        assert_eq!(
+            store.expert_request(&code)?.map(|(_, s)| s),
+            Some(ExpertStatus::Filled { org: "a".into() })
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_body_contact_and_proposal_are_sealed_on_disk() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        {
+            let store = Store::open(dir.path())?;
+            let code = store.new_expert_code()?;
+            store.submit_expert(&code, &request(), &["a".into()], &[], 0)?;
+            store.answer_expert(&code, "a", &Answer::Offer, Some("CANARY-PROPOSAL"), &[], 1)??;
+            store.flush_blocking()?;
+        }
+        let mut seen_topic = false;
+        for entry in std::fs::read_dir(dir.path())? {
+            let path = entry?.path();
+            if !path.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(&path)?;
+            seen_topic |= bytes.windows(5).any(|w| w == b"UA-46");
+            for secret in [
+                BODY.as_bytes(),
+                b"@adviser_lviv".as_slice(),
+                b"CANARY-PROPOSAL".as_slice(),
+                &CHAT.to_be_bytes(),
+            ] {
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == secret),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+        assert!(seen_topic, "the scan reads the store");
+        Ok(())
+    }
+}
