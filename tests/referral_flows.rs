@@ -528,14 +528,53 @@ async fn staff_accept_and_both_sides_write_through_the_bot_anonymously() {
     }
 }
 
+/// The texts of the decline path in one language.
+struct DeclineTexts {
+    decline: &'static str,
+    why: &'static str,
+    no_capacity: &'static str,
+    declined: &'static str,
+    passed_on: &'static str,
+    nobody: &'static str,
+}
+
 #[tokio::test]
 async fn a_declined_request_moves_on_and_when_nobody_is_left_she_gets_the_hotlines() {
+    for (lang, t) in [
+        (
+            "uk",
+            DeclineTexts {
+                decline: "Відхилити",
+                why: "Чому ви відхиляєте",
+                no_capacity: "Зараз немає ресурсу",
+                declined: "Ви відхилили",
+                passed_on: "Його передано до",
+                nobody: "Зараз жодна організація не змогла прийняти ваш запит",
+            },
+        ),
+        (
+            "en",
+            DeclineTexts {
+                decline: "Decline",
+                why: "Why do you decline",
+                no_capacity: "No capacity",
+                declined: "You declined",
+                passed_on: "It was passed to",
+                nobody: "No organization could take your request",
+            },
+        ),
+    ] {
+        declined_everywhere(lang, &t).await;
+    }
+}
+
+async fn declined_everywhere(lang: &str, t: &DeclineTexts) {
     let w = world();
-    join(&w, "demo-svitanok-kharkiv", SVITANOK_STAFF, "en").await;
-    join(&w, "demo-psy-liniya", PSY_LINIYA_STAFF, "en").await;
-    let mut bot = bot_with(&w, says(HER, "en", "/start"));
+    join(&w, "demo-svitanok-kharkiv", SVITANOK_STAFF, lang).await;
+    join(&w, "demo-psy-liniya", PSY_LINIYA_STAFF, lang).await;
+    let mut bot = bot_with(&w, says(HER, lang, "/start"));
     bot.dispatch().await;
-    let code = submitted(&mut bot, "en", KHARKIV_STEPS).await;
+    let code = submitted(&mut bot, lang, KHARKIV_STEPS).await;
     let first = w.store.latest_referral(&code).unwrap().unwrap().1.org;
     let (first_staff, second_staff) = if first == "demo-svitanok-kharkiv" {
         (SVITANOK_STAFF, PSY_LINIYA_STAFF)
@@ -546,27 +585,21 @@ async fn a_declined_request_moves_on_and_when_nobody_is_left_she_gets_the_hotlin
     for (staff, last) in [(first_staff, false), (second_staff, true)] {
         let notice = take_queued(&w, staff);
         assert_eq!(notice.len(), 1, "the organization was offered the request");
-        bot.update(presses(staff, "en", &notice_buttons(&notice[0])[0].1));
+        bot.update(presses(staff, lang, &notice_buttons(&notice[0])[0].1));
         bot.dispatch().await;
-        let decline = button_with(&buttons(&bot.get_responses()), "Decline");
-        bot.update(presses(staff, "en", &decline));
+        let decline = button_with(&buttons(&bot.get_responses()), t.decline);
+        bot.update(presses(staff, lang, &decline));
         bot.dispatch().await;
         let r = bot.get_responses();
-        assert!(last_text(&r).contains("Why do you decline"));
-        let no_capacity = button_with(&buttons(&r), "No capacity");
-        bot.update(presses(staff, "en", &no_capacity));
+        assert!(last_text(&r).contains(t.why));
+        let no_capacity = button_with(&buttons(&r), t.no_capacity);
+        bot.update(presses(staff, lang, &no_capacity));
         bot.dispatch().await;
-        assert!(last_text(&bot.get_responses()).contains("You declined"));
+        assert!(last_text(&bot.get_responses()).contains(t.declined));
         let told = take_queued(&w, HER);
         assert_eq!(told.len(), 1);
         if last {
-            assert!(
-                told[0]
-                    .html
-                    .contains("No organization could take your request"),
-                "{}",
-                told[0].html
-            );
+            assert!(told[0].html.contains(t.nobody), "{}", told[0].html);
             assert!(told[0].html.contains("/urgent"));
             let admin = take_queued(&w, ADMIN);
             assert_eq!(admin.len(), 1);
@@ -576,11 +609,7 @@ async fn a_declined_request_moves_on_and_when_nobody_is_left_she_gets_the_hotlin
                 "admins get a count, never content"
             );
         } else {
-            assert!(
-                told[0].html.contains("It was passed to"),
-                "{}",
-                told[0].html
-            );
+            assert!(told[0].html.contains(t.passed_on), "{}", told[0].html);
         }
     }
     let statuses: Vec<_> = w
@@ -743,35 +772,52 @@ async fn my_requests_show_status_and_withdrawing_tells_the_organization() {
 
 #[tokio::test]
 async fn pausing_stops_new_requests_until_resumed() {
-    let w = world();
-    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
-    let mut bot = bot_with(&w, says(RIVNIST_STAFF, "en", "/pause"));
-    bot.dispatch().await;
-    assert!(last_text(&bot.get_responses()).contains("are paused"));
-    bot.update(says(RIVNIST_STAFF, "en", "/inbox"));
-    bot.dispatch().await;
-    assert!(last_text(&bot.get_responses()).contains("New requests are paused"));
-
-    bot.update(says(HER, "en", "/request"));
-    bot.dispatch().await;
-    for data in RIVNIST_STEPS {
-        bot.update(presses(HER, "en", data));
+    for (lang, paused, inbox_paused, nobody, resumed) in [
+        (
+            "uk",
+            "призупинено",
+            "Нові запити призупинено",
+            "Зараз я не знайшов організації",
+            "знову отримує нові запити",
+        ),
+        (
+            "en",
+            "are paused",
+            "New requests are paused",
+            "could not find an organization",
+            "receives new requests again",
+        ),
+    ] {
+        let w = world();
+        join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
+        let mut bot = bot_with(&w, says(RIVNIST_STAFF, lang, "/pause"));
         bot.dispatch().await;
-    }
-    let reply = last_text(&bot.get_responses());
-    assert!(reply.contains("could not find an organization"), "{reply}");
-    assert!(reply.contains("1547"), "the hotlines come with it: {reply}");
-    assert!(
-        w.store.requests_of(HER).unwrap().is_empty(),
-        "nothing stored"
-    );
-    assert_eq!(take_queued(&w, ADMIN).len(), 1, "admins get a count");
+        assert!(last_text(&bot.get_responses()).contains(paused));
+        bot.update(says(RIVNIST_STAFF, lang, "/inbox"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(inbox_paused));
 
-    bot.update(says(RIVNIST_STAFF, "en", "/resume"));
-    bot.dispatch().await;
-    assert!(last_text(&bot.get_responses()).contains("receives new requests again"));
-    let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
-    assert!(w.store.help_request(&code).unwrap().is_some());
+        bot.update(says(HER, lang, "/request"));
+        bot.dispatch().await;
+        for data in RIVNIST_STEPS {
+            bot.update(presses(HER, lang, data));
+            bot.dispatch().await;
+        }
+        let reply = last_text(&bot.get_responses());
+        assert!(reply.contains(nobody), "{reply}");
+        assert!(reply.contains("1547"), "the hotlines come with it: {reply}");
+        assert!(
+            w.store.requests_of(HER).unwrap().is_empty(),
+            "nothing stored"
+        );
+        assert_eq!(take_queued(&w, ADMIN).len(), 1, "admins get a count");
+
+        bot.update(says(RIVNIST_STAFF, lang, "/resume"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(resumed));
+        let code = submitted(&mut bot, lang, RIVNIST_STEPS).await;
+        assert!(w.store.help_request(&code).unwrap().is_some());
+    }
 }
 
 #[tokio::test]
