@@ -1098,3 +1098,43 @@ async fn staff_close_with_an_outcome_and_she_can_close_hers_too() {
         );
     }
 }
+
+#[tokio::test]
+async fn two_colleagues_accepting_at_once_change_it_once_and_notify_once() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
+    let mut bot = bot_with(&w, says(HER, "en", "/start"));
+    bot.dispatch().await;
+    let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
+    drop(bot);
+    take_queued(&w, HER);
+    // Both read the referral while it was pending.
+    let (attempt, snapshot) = w.store.latest_referral(&code).unwrap().unwrap();
+    let accept = |w: &World| {
+        let (ctx, code, snapshot) = (w.ctx.clone(), code.clone(), snapshot.clone());
+        async move {
+            workflow::act(
+                &ctx,
+                &code,
+                attempt,
+                &snapshot,
+                poruch::domain::Action::Accept,
+                None,
+                workflow::Actor::Staff,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let (a, b) = tokio::join!(accept(&w), accept(&w));
+    let mut results = [a, b];
+    results.sort_by_key(|r| format!("{r:?}"));
+    assert_eq!(
+        results,
+        [
+            workflow::Acted::Changed(ReferralStatus::Accepted),
+            workflow::Acted::Stale
+        ]
+    );
+    assert_eq!(take_queued(&w, HER).len(), 1, "she is told once");
+}

@@ -136,6 +136,17 @@ async fn staff_act(
                 Actor::Staff,
             )
             .await?;
+            // Two colleagues pressing Accept at once: the second finds it accepted, which is
+            // what they wanted — a no-op, not an error.
+            let result = match result {
+                Acted::Stale
+                    if assigned(ctx, &org, &code)?
+                        .is_some_and(|(_, r)| r.status == ReferralStatus::Accepted) =>
+                {
+                    Acted::Unchanged
+                }
+                other => other,
+            };
             if matches!(result, Acted::Changed(_) | Acted::Unchanged) {
                 let reply = token_button(
                     ctx,
