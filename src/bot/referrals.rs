@@ -7,7 +7,7 @@ use teloxide::types::InlineKeyboardButton;
 
 use super::actions::Act;
 use super::render::{self, Screen};
-use super::workflow::{self, Acted, Actor, format_time, region_name, token_button};
+use super::workflow::{self, Acted, Actor, format_time, token_button};
 use super::{BotContext, BotError, PoruchDialogue, State, html};
 use crate::domain::{
     Action, ContactChoice, DeclineReason, Lang, Outcome, Referral, ReferralStatus,
@@ -291,12 +291,8 @@ pub fn referral_detail(
     ) else {
         return Ok(render::info(i18n, lang, i18n.text(lang, Msg::NotAllowed)));
     };
-    let topic = ctx
-        .index
-        .taxonomy()
-        .topic(&request.topic)
-        .map(|t| t.name.get(lang).to_string())
-        .unwrap_or_default();
+    let taxonomy = ctx.index.taxonomy();
+    let topic = render::topic_name(taxonomy, lang, &request.topic);
     let description = match &request.description {
         Some(text) => i18n.with(
             lang,
@@ -330,7 +326,12 @@ pub fn referral_detail(
             ("topic", Arg::Str(&html::escape(&topic))),
             (
                 "region",
-                Arg::Str(&html::escape(&region_name(ctx, lang, &request.region))),
+                Arg::Str(&html::escape(&render::stored_region_name(
+                    i18n,
+                    lang,
+                    taxonomy,
+                    &request.region,
+                ))),
             ),
             ("kind", Arg::Str(&i18n.text(lang, Msg::kind(request.kind)))),
             ("received", Arg::Str(&format_time(referral.offered_at))),

@@ -119,10 +119,7 @@ pub(super) fn region_rows<'a>(
 }
 
 pub fn regions(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, topic: &str) -> Screen {
-    let topic_name = taxonomy
-        .topic(topic)
-        .map(|t| t.name.get(lang))
-        .unwrap_or(topic);
+    let topic_name = topic_name(taxonomy, lang, topic);
     let results = |region| Callback::Results {
         topic: topic.to_string(),
         region,
@@ -143,12 +140,29 @@ pub fn regions(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, topic: &str) -> Scr
     let text = i18n.with(
         lang,
         Msg::ChooseRegion,
-        &[("topic", Arg::Str(&escape(topic_name)))],
+        &[("topic", Arg::Str(&escape(&topic_name)))],
     );
     Screen {
         text,
         keyboard: Some(rows(grid)),
     }
+}
+
+/// A topic's name in a language (its code, if the taxonomy no longer has it).
+pub fn topic_name(taxonomy: &Taxonomy, lang: Lang, code: &str) -> String {
+    taxonomy
+        .topic(code)
+        .map(|t| t.name.get(lang).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The name of a region as a request stores it: a region code, or "national".
+pub fn stored_region_name(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, code: &str) -> String {
+    let choice = match code {
+        "national" => RegionChoice::Nationwide,
+        code => RegionChoice::Region(code.to_string()),
+    };
+    region_name(i18n, lang, taxonomy, &choice)
 }
 
 pub fn region_name(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, region: &RegionChoice) -> String {
@@ -237,16 +251,13 @@ pub fn topic_region_header(
     region: &RegionChoice,
     count: usize,
 ) -> String {
-    let topic_name = taxonomy
-        .topic(topic)
-        .map(|t| t.name.get(lang))
-        .unwrap_or(topic);
+    let topic_name = topic_name(taxonomy, lang, topic);
     let region = region_name(i18n, lang, taxonomy, region);
     i18n.with(
         lang,
         Msg::ResultsHeader,
         &[
-            ("topic", Arg::Str(&escape(topic_name))),
+            ("topic", Arg::Str(&escape(&topic_name))),
             ("region", Arg::Str(&escape(&region))),
             ("count", Arg::Str(&i18n.organizations(lang, count))),
         ],

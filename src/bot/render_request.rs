@@ -4,7 +4,7 @@
 
 use super::callback::{Callback, DraftInput};
 use super::html::escape;
-use super::render::{Screen, button, footer, region_rows, rows};
+use super::render::{Screen, button, footer, region_rows, rows, stored_region_name, topic_name};
 use super::state::{Draft, DraftContact};
 use crate::domain::{HelpKind, Lang, Organization, RegionScope, Taxonomy};
 use crate::i18n::{Arg, I18n, Msg};
@@ -152,17 +152,20 @@ pub fn summary(
             &[("org", Arg::Str(&escape(o.name.get(lang))))],
         ));
     }
-    if let Some(t) = draft.topic.as_deref().and_then(|t| taxonomy.topic(t)) {
+    if let Some(topic) = draft.topic.as_deref() {
+        let name = topic_name(taxonomy, lang, topic);
         lines.push(i18n.with(
             lang,
             Msg::SummaryTopic,
-            &[("topic", Arg::Str(&escape(t.name.get(lang))))],
+            &[("topic", Arg::Str(&escape(&name)))],
         ));
     }
-    let region = match draft.region.as_deref().and_then(|r| taxonomy.region(r)) {
-        Some(r) => r.name.get(lang).to_string(),
-        None => i18n.text(lang, Msg::Nationwide),
-    };
+    let region = stored_region_name(
+        i18n,
+        lang,
+        taxonomy,
+        draft.region.as_deref().unwrap_or("national"),
+    );
     lines.push(i18n.with(
         lang,
         Msg::SummaryRegion,

@@ -11,7 +11,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use super::actions::Act;
 use super::callback::Callback;
 use super::state::{Draft, DraftContact};
-use super::{BotContext, BotError, html};
+use super::{BotContext, BotError, html, render};
 use crate::domain::referral::apply;
 use crate::domain::routing::{self, Load, Need};
 use crate::domain::{
@@ -117,22 +117,6 @@ fn notices(chat: i64, text: &str, buttons: Vec<InlineKeyboardButton>) -> Vec<Out
         .collect()
 }
 
-fn topic_name(ctx: &BotContext, lang: Lang, topic: &str) -> String {
-    ctx.index
-        .taxonomy()
-        .topic(topic)
-        .map(|t| t.name.get(lang).to_string())
-        .unwrap_or_else(|| topic.to_string())
-}
-
-pub fn region_name(ctx: &BotContext, lang: Lang, region: &str) -> String {
-    ctx.index
-        .taxonomy()
-        .region(region)
-        .map(|r| r.name.get(lang).to_string())
-        .unwrap_or_else(|| ctx.i18n.text(lang, Msg::Nationwide))
-}
-
 pub fn format_time(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0)
         .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
@@ -200,6 +184,7 @@ fn staff_new_referral(
     request: &HelpRequest,
     referral: &Referral,
 ) -> Result<Vec<OutboxMessage>, StoreError> {
+    let taxonomy = ctx.index.taxonomy();
     let mut out = Vec::new();
     for chat in ctx.store.staff_chats(&referral.org)? {
         if ctx.store.is_unreachable(chat)? {
@@ -213,11 +198,20 @@ fn staff_new_referral(
                 ("code", Arg::Str(code)),
                 (
                     "topic",
-                    Arg::Str(&html::escape(&topic_name(ctx, lang, &request.topic))),
+                    Arg::Str(&html::escape(&render::topic_name(
+                        taxonomy,
+                        lang,
+                        &request.topic,
+                    ))),
                 ),
                 (
                     "region",
-                    Arg::Str(&html::escape(&region_name(ctx, lang, &request.region))),
+                    Arg::Str(&html::escape(&render::stored_region_name(
+                        &ctx.i18n,
+                        lang,
+                        taxonomy,
+                        &request.region,
+                    ))),
                 ),
                 (
                     "kind",
