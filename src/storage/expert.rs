@@ -116,15 +116,7 @@ pub enum ExpertChangeError {
 impl Store {
     /// An expert request's code no request has used.
     pub fn new_expert_code(&self) -> Result<String, StoreError> {
-        for _ in 0..64 {
-            let code = crate::domain::request::expert_code(super::crypto::Sealer::random4());
-            if !self.ecode_expert.contains_key(code.as_bytes())? {
-                return Ok(code);
-            }
-        }
-        Err(StoreError::Backend(
-            "no free expert code after 64 draws".into(),
-        ))
+        Self::unused_code(&self.ecode_expert, crate::domain::request::expert_code)
     }
 
     /// Stores a new expert request, offered to `orgs`, with its notices — one transaction.

@@ -358,6 +358,17 @@ impl Store {
         Ok(())
     }
 
+    /// A code from four random bytes that is not yet a key of `tree`.
+    fn unused_code(tree: &sled::Tree, make: fn([u8; 4]) -> String) -> Result<String, StoreError> {
+        for _ in 0..64 {
+            let code = make(crypto::Sealer::random4());
+            if !tree.contains_key(code.as_bytes())? {
+                return Ok(code);
+            }
+        }
+        Err(StoreError::Backend("no free code after 64 draws".into()))
+    }
+
     // --- counters ---
 
     /// Adds one to a named counter and returns the new value.

@@ -95,15 +95,7 @@ impl Store {
 
     /// A reference code no request has used.
     pub fn new_reference_code(&self) -> Result<String, StoreError> {
-        for _ in 0..64 {
-            let code = reference_code(super::crypto::Sealer::random4());
-            if !self.refcode_request.contains_key(code.as_bytes())? {
-                return Ok(code);
-            }
-        }
-        Err(StoreError::Backend(
-            "no free reference code after 64 draws".into(),
-        ))
+        Self::unused_code(&self.refcode_request, reference_code)
     }
 
     /// Stores a new request, its first referral (if an organization was chosen) and the
