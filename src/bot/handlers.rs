@@ -610,11 +610,7 @@ fn text_results(ctx: &BotContext, lang: Lang, state: &State, page: u16) -> Optio
 // --- buttons ---
 
 /// Decodes a button and checks that what it points at still exists.
-async fn valid_callback(
-    ctx: &BotContext,
-    dialogue: &PoruchDialogue,
-    data: Option<&str>,
-) -> Option<Callback> {
+fn valid_callback(ctx: &BotContext, state: &State, data: Option<&str>) -> Option<Callback> {
     let callback = Callback::decode(data?).ok()?;
     let taxonomy = ctx.index.taxonomy();
     let ok = match &callback {
@@ -627,9 +623,7 @@ async fn valid_callback(
                 }
         }
         Callback::Org(id) | Callback::AskOrg(id) => ctx.index.visible(id, ctx.today()).is_some(),
-        Callback::TextPage(_) => {
-            matches!(dialogue.get().await, Ok(Some(State::TextResults { .. })))
-        }
+        Callback::TextPage(_) => matches!(state, State::TextResults { .. }),
         _ => true,
     };
     ok.then_some(callback)
@@ -640,11 +634,13 @@ pub async fn callback(
     ctx: Arc<BotContext>,
     dialogue: PoruchDialogue,
     q: CallbackQuery,
+    // The chat's state as the dialogue layer already loaded it: read once per press.
+    state: State,
 ) -> HandlerResult {
     let mut lang = ctx.lang(Some(&q.from));
     let chat = q.chat_id().unwrap_or(ChatId(q.from.id.0 as i64));
     let message = q.message.as_ref().map(|m| m.id());
-    let Some(callback) = valid_callback(&ctx, &dialogue, q.data.as_deref()).await else {
+    let Some(callback) = valid_callback(&ctx, &state, q.data.as_deref()) else {
         ctx.security_event("undecodable");
         bot.answer_callback_query(q.id.clone())
             .text(ctx.i18n.text(lang, Msg::ButtonExpired))
@@ -718,7 +714,6 @@ pub async fn callback(
                 .await?
             }
             Callback::TextPage(page) => {
-                let state = dialogue.get().await?.unwrap_or_default();
                 let screen = text_results(&ctx, lang, &state, page)
                     .unwrap_or_else(|| hint(&ctx, lang, Msg::ButtonExpired));
                 edit_or_send(&bot, &ctx, chat, message, screen).await?
@@ -735,14 +730,14 @@ pub async fn callback(
                 send(&bot, &ctx, chat, screen).await?
             }
             Callback::Draft(input) => {
-                let screen = match requesting::on_button(&ctx, &dialogue, chat, lang, input).await?
-                {
-                    Some(screen) => screen,
-                    None => {
-                        ctx.security_event("stale");
-                        hint(&ctx, lang, Msg::ButtonExpired)
-                    }
-                };
+                let screen =
+                    match requesting::on_button(&ctx, &dialogue, state, chat, lang, input).await? {
+                        Some(screen) => screen,
+                        None => {
+                            ctx.security_event("stale");
+                            hint(&ctx, lang, Msg::ButtonExpired)
+                        }
+                    };
                 send(&bot, &ctx, chat, screen).await?
             }
             Callback::Token(token) => {

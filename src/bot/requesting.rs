@@ -93,6 +93,7 @@ fn region_allowed(ctx: &BotContext, draft: &Draft, region: &str) -> bool {
 pub async fn on_button(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
+    state: State,
     chat: ChatId,
     lang: Lang,
     input: DraftInput,
@@ -105,7 +106,7 @@ pub async fn on_button(
             ctx.i18n.text(lang, Msg::Cancelled),
         )));
     }
-    let Some(State::Requesting { step, mut draft }) = dialogue.get().await? else {
+    let State::Requesting { step, mut draft } = state else {
         return Ok(None);
     };
     let org = picked(ctx, &draft);

@@ -42,10 +42,13 @@ impl Store {
         Ok(())
     }
 
-    /// A chat wrote to the bot again: it can be reached.
+    /// A chat wrote to the bot again: it can be reached. Called for every message, so it
+    /// writes only when there is a mark to clear.
     pub fn mark_reachable(&self, chat: i64) -> Result<(), StoreError> {
         let key = self.sealer.blind(&chat.to_be_bytes());
-        self.chatblind_unreachableat.remove(key)?;
+        if self.chatblind_unreachableat.contains_key(key)? {
+            self.chatblind_unreachableat.remove(key)?;
+        }
         Ok(())
     }
 
