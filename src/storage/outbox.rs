@@ -129,7 +129,9 @@ impl Store {
         self.due_except(now_ms, limit, |_| false)
     }
 
-    /// When the next message is due, if any is waiting.
+    /// When the next message is due, if any is waiting. (The worker works it out from what it
+    /// reads anyway; this is for tests.)
+    #[cfg(test)]
     pub fn next_due_ms(&self) -> Result<Option<i64>, StoreError> {
         let mut next: Option<i64> = None;
         for value in self.seq_outbox.iter().values() {

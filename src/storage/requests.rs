@@ -8,7 +8,7 @@ use sled::transaction::ConflictableTransactionError;
 
 use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
 use super::{OutboxMessage, SEP, Store, StoreError, corrupt, index_key};
-use crate::domain::referral::{Action, Outcome, ReferralStatus, Transition, apply};
+use crate::domain::referral::{Outcome, ReferralStatus};
 use crate::domain::request::reference_code;
 use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral};
 
@@ -258,13 +258,17 @@ impl Store {
     }
 
     /// Applies an action to the organization's latest referral of a request, in one
-    /// transaction; illegal moves are refused and change nothing.
+    /// transaction; illegal moves are refused and change nothing. The bot goes through
+    /// `change_referral` (with its notices and the next organization); this is for tests.
+    #[cfg(test)]
     pub fn act_on_referral(
         &self,
         code: &str,
         org: &str,
-        action: Action,
-    ) -> Result<Transition, StoreError> {
+        action: crate::domain::Action,
+    ) -> Result<crate::domain::Transition, StoreError> {
+        use crate::domain::Transition;
+        use crate::domain::referral::apply;
         let (attempt, referral) = self
             .referrals(code)?
             .into_iter()
@@ -291,6 +295,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Action, Transition};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
