@@ -116,6 +116,9 @@ async fn staff_act(
         // It went to another organization, was deleted, or was never this organization's.
         return Ok(Pressed::Refused("not-assigned"));
     };
+    let staff_change = async |action: Action, reason: Option<DeclineReason>| {
+        workflow::act(ctx, &code, attempt, &referral, action, reason, Actor::Staff).await
+    };
     let acted = |acted: Acted, done: Msg| -> Result<Pressed, BotError> {
         Ok(match acted {
             Acted::Changed(_) => show(info(ctx, lang, done, &code)),
@@ -126,16 +129,7 @@ async fn staff_act(
     match act {
         Act::OpenReferral(_) => Ok(protected(referral_detail(ctx, user, lang, &code)?)),
         Act::Accept(_) => {
-            let result = workflow::act(
-                ctx,
-                &code,
-                attempt,
-                &referral,
-                Action::Accept,
-                None,
-                Actor::Staff,
-            )
-            .await?;
+            let result = staff_change(Action::Accept, None).await?;
             // Two colleagues pressing Accept at once: the second finds it accepted, which is
             // what they wanted — a no-op, not an error.
             let result = match result {
@@ -180,16 +174,7 @@ async fn staff_act(
             )?))
         }
         Act::DeclineWith(_, reason) => {
-            let result = workflow::act(
-                ctx,
-                &code,
-                attempt,
-                &referral,
-                Action::Decline,
-                Some(reason),
-                Actor::Staff,
-            )
-            .await?;
+            let result = staff_change(Action::Decline, Some(reason)).await?;
             acted(result, Msg::StaffDeclined)
         }
         Act::Close(_) if referral.status == ReferralStatus::Accepted => {
@@ -204,16 +189,7 @@ async fn staff_act(
             )?))
         }
         Act::CloseWith(_, outcome) => {
-            let result = workflow::act(
-                ctx,
-                &code,
-                attempt,
-                &referral,
-                Action::Close(outcome),
-                None,
-                Actor::Staff,
-            )
-            .await?;
+            let result = staff_change(Action::Close(outcome), None).await?;
             if let Acted::Changed(_) = result {
                 let text = ctx.i18n.with(
                     lang,
