@@ -13,13 +13,7 @@ use teloxide::adaptors::throttle::Limits;
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn message(chat: i64, text: &str) -> OutboxMessage {
-    OutboxMessage {
-        chat_id: chat,
-        html: format!("<b>{text}</b>"),
-        keyboard_json: None,
-        protect_content: true,
-        copy_from: None,
-    }
+    OutboxMessage::protected(chat, format!("<b>{text}</b>"))
 }
 
 fn bot(api: &FakeBotApi) -> Result<Throttle<Bot>, Box<dyn std::error::Error>> {

@@ -415,27 +415,12 @@ async fn forget(
     let forgotten = ctx.store.forget_person(user_id, chat.0, ctx.now() * 1000)?;
     let mut notices = Vec::new();
     for (code, org) in &forgotten.open_referrals {
-        for staff_chat in ctx.store.staff_chats(org)? {
-            // A private chat's id is its user's id: staff get the language they chose.
-            let staff_lang = ctx
-                .store
-                .user_language(staff_chat)
-                .ok()
-                .flatten()
-                .unwrap_or(Lang::Uk);
-            let html = ctx.i18n.with(
-                staff_lang,
-                Msg::ForgetWithdrawn,
-                &[("code", Arg::Str(code))],
-            );
-            notices.push(crate::storage::OutboxMessage {
-                chat_id: staff_chat,
-                html,
-                keyboard_json: None,
-                protect_content: true,
-                copy_from: None,
-            });
-        }
+        notices.extend(super::workflow::staff_notice(
+            ctx,
+            org,
+            Msg::ForgetWithdrawn,
+            code,
+        )?);
     }
     ctx.store.enqueue(&notices, ctx.now() * 1000)?;
     ctx.store.flush().await?;

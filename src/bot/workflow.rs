@@ -108,11 +108,8 @@ fn notices(chat: i64, text: &str, buttons: Vec<InlineKeyboardButton>) -> Vec<Out
         .into_iter()
         .enumerate()
         .map(|(i, html)| OutboxMessage {
-            chat_id: chat,
-            html,
             keyboard_json: if i == last { keyboard.clone() } else { None },
-            protect_content: true,
-            copy_from: None,
+            ..OutboxMessage::protected(chat, html)
         })
         .collect()
 }
@@ -232,7 +229,7 @@ fn staff_new_referral(
 }
 
 /// A notice to every reachable staff member of an organization.
-fn staff_notice(
+pub(super) fn staff_notice(
     ctx: &BotContext,
     org: &str,
     msg: Msg,
@@ -523,11 +520,9 @@ pub async fn relay_to_org(
                     ctx.i18n
                         .with(lang, Msg::RelayFileCaption, &[("code", Arg::Str(code))]);
                 out.push(OutboxMessage {
-                    chat_id: chat,
-                    html: caption,
                     keyboard_json: keyboard(reply.into_iter().collect()),
-                    protect_content: true,
                     copy_from: Some((*from, *message)),
+                    ..OutboxMessage::protected(chat, caption)
                 });
             }
         }

@@ -438,13 +438,7 @@ mod tests {
     }
 
     fn note() -> OutboxMessage {
-        OutboxMessage {
-            chat_id: 9,
-            html: "x".into(),
-            keyboard_json: None,
-            protect_content: true,
-            copy_from: None,
-        }
+        OutboxMessage::protected(9, "x")
     }
 
     #[test]

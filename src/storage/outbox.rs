@@ -27,6 +27,20 @@ pub struct OutboxMessage {
     pub copy_from: Option<(i64, i32)>,
 }
 
+impl OutboxMessage {
+    /// A text message that Telegram will not let the recipient forward or save — what every
+    /// notice and relayed message is.
+    pub fn protected(chat_id: i64, html: impl Into<String>) -> OutboxMessage {
+        OutboxMessage {
+            chat_id,
+            html: html.into(),
+            keyboard_json: None,
+            protect_content: true,
+            copy_from: None,
+        }
+    }
+}
+
 /// A message waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
@@ -178,13 +192,7 @@ mod tests {
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     fn message(chat: i64, text: &str) -> OutboxMessage {
-        OutboxMessage {
-            chat_id: chat,
-            html: text.into(),
-            keyboard_json: None,
-            protect_content: true,
-            copy_from: None,
-        }
+        OutboxMessage::protected(chat, text)
     }
 
     #[test]

@@ -328,13 +328,7 @@ mod tests {
     fn a_request_is_stored_and_read_back_with_its_referral() -> TestResult {
         let store = Store::temporary()?;
         let code = store.new_reference_code()?;
-        let note = OutboxMessage {
-            chat_id: 99,
-            html: "R-code".into(),
-            keyboard_json: None,
-            protect_content: true,
-            copy_from: None,
-        };
+        let note = OutboxMessage::protected(99, "R-code");
         store.submit_request(
             &code,
             &request(),
