@@ -22,19 +22,12 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
-use support::fake_bot_api::{BOT_ID, Call, FakeBotApi, press, text_update, user};
+use serde_json::Value;
+use support::LEGAL_HELP_IN_DNIPRO;
+use support::fake_bot_api::{Call, FakeBotApi, bot_message, press, text_update, user};
 use teloxide::prelude::*;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-const STEPS: [&str; 6] = [
-    "1:dt:sexual-harassment",
-    "1:dr:UA-12",
-    "1:dk:legal",
-    "1:dd",
-    "1:dcb",
-    "1:ds",
-];
 const ADMIN: i64 = 900;
 const STAFF: i64 = 800;
 
@@ -43,14 +36,6 @@ fn env_number(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn bot_message(chat: i64) -> Value {
-    json!({
-        "message_id": 1, "date": 1_760_000_000, "text": "…",
-        "chat": {"id": chat, "type": "private", "first_name": "Test"},
-        "from": {"id": BOT_ID, "is_bot": true, "first_name": "Poruch"},
-    })
 }
 
 fn text(call: &Call) -> &str {
@@ -121,7 +106,7 @@ async fn requester(api: FakeBotApi, id: i64, rounds: usize, measured: Arc<Mutex<
         {
             return;
         }
-        for (k, data) in STEPS.iter().enumerate() {
+        for (k, data) in LEGAL_HELP_IN_DNIPRO.iter().enumerate() {
             let update = press(&me, &format!("{id}-{round}-{k}"), &bot_message(id), data);
             let Some(reply) = step(&api, &mut rx, &mut stash, &measured, update, is_reply).await
             else {

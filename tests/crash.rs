@@ -9,22 +9,14 @@ use std::collections::{BTreeMap, HashSet};
 use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use support::fake_bot_api::{BOT_ID, Call, FakeBotApi, press, text_update, user};
+use support::LEGAL_HELP_IN_DNIPRO;
+use support::fake_bot_api::{Call, FakeBotApi, bot_message, press, text_update, user};
 use support::process::{Bot, start_bot_with};
 
 const ADMIN: i64 = 900;
 const STAFF: i64 = 800;
 const ORG: &str = "demo-rivnist-dnipro";
-/// Legal help on sexual harassment in Dnipropetrovsk oblast: only ORG takes it.
-const STEPS: [&str; 6] = [
-    "1:dt:sexual-harassment",
-    "1:dr:UA-12",
-    "1:dk:legal",
-    "1:dd",
-    "1:dcb",
-    "1:ds",
-];
+// LEGAL_HELP_IN_DNIPRO: only ORG can take these requests.
 
 fn start(api: &FakeBotApi, dir: &std::path::Path) -> Bot {
     start_bot_with(api, dir, "info", Stdio::null(), &[("PORUCH_ADMINS", "900")])
@@ -39,14 +31,6 @@ async fn polling(api: &FakeBotApi, after: usize) {
 }
 
 /// A message of the bot in someone's chat, for their button presses.
-fn bot_message(chat: i64) -> Value {
-    json!({
-        "message_id": 1, "date": 1_760_000_000, "text": "…",
-        "chat": {"id": chat, "type": "private", "first_name": "Test"},
-        "from": {"id": BOT_ID, "is_bot": true, "first_name": "Poruch"},
-    })
-}
-
 fn text(call: &Call) -> &str {
     call.params["text"].as_str().unwrap_or_default()
 }
@@ -120,7 +104,7 @@ async fn requests_survive_kill_9_at_random_moments() {
             requesters.push(id);
             let me = user(id, "en");
             api.push(text_update(&me, 1, "/request"));
-            for (k, data) in STEPS.iter().enumerate() {
+            for (k, data) in LEGAL_HELP_IN_DNIPRO.iter().enumerate() {
                 api.push(press(&me, &format!("{id}-{k}"), &bot_message(id), data));
             }
         }

@@ -400,14 +400,7 @@ async fn submitted(
     code_in(&last_text(&bot.get_responses()))
 }
 
-const RIVNIST_STEPS: &[&str] = &[
-    "1:dt:sexual-harassment",
-    "1:dr:UA-12",
-    "1:dk:legal",
-    "1:dd",
-    "1:dcb",
-    "1:ds",
-];
+const RIVNIST_STEPS: &[&str] = &support::LEGAL_HELP_IN_DNIPRO;
 const KHARKIV_STEPS: &[&str] = &[
     "1:dt:crsv",
     "1:dr:UA-63",

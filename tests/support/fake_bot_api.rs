@@ -362,6 +362,16 @@ pub fn text_update(from: &Value, message_id: i64, text: &str) -> Value {
     json!({"message": message})
 }
 
+/// A message of the bot in someone's private chat, for their button presses when the test does
+/// not keep the real one.
+pub fn bot_message(chat: i64) -> Value {
+    json!({
+        "message_id": 1, "date": 1_760_000_000, "text": "…",
+        "chat": {"id": chat, "type": "private", "first_name": "Test"},
+        "from": {"id": BOT_ID, "is_bot": true, "first_name": "Poruch"},
+    })
+}
+
 /// A press on a button of a message the bot sent.
 pub fn press(from: &Value, id: &str, message: &Value, data: &str) -> Value {
     json!({"callback_query": {"id": id, "from": from, "chat_instance": "ci", "message": message, "data": data}})

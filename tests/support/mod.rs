@@ -5,3 +5,14 @@ pub mod fake_bot_api;
 pub mod handlers;
 pub mod process;
 pub mod telegram_rules;
+
+/// The buttons of a help request for legal help on sexual harassment in Dnipropetrovsk oblast,
+/// described by nothing, anonymous, sent — which only demo-rivnist-dnipro can take.
+pub const LEGAL_HELP_IN_DNIPRO: [&str; 6] = [
+    "1:dt:sexual-harassment",
+    "1:dr:UA-12",
+    "1:dk:legal",
+    "1:dd",
+    "1:dcb",
+    "1:ds",
+];
