@@ -552,6 +552,34 @@ impl Store {
     }
 }
 
+/// For tests: reads every file under `dir` and asserts that none holds any of `secrets`, and
+/// that some file holds `plain` (if given) — proof that the scan reads the store at all.
+#[cfg(test)]
+pub(crate) fn assert_not_on_disk(dir: &Path, secrets: &[&[u8]], plain: Option<&[u8]>) {
+    let mut plain_seen = plain.is_none();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                stack.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+            }
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        plain_seen |= plain.is_some_and(holds);
+        for secret in secrets {
+            assert!(!holds(secret), "{} holds a secret", path.display());
+        }
+    }
+    assert!(
+        plain_seen,
+        "the store's plain fields were not found on disk"
+    );
+}
+
 fn dialogue_place(key: &[u8; 16]) -> Vec<u8> {
     let mut place = b"chatblind_dialogue/".to_vec();
     place.extend_from_slice(key);

@@ -227,17 +227,7 @@ mod tests {
             store.enqueue(&[message(0x0077_7777_7777, "CANARY-OUTBOX-TEXT")], 0)?;
             store.flush_blocking()?;
         }
-        for entry in std::fs::read_dir(dir.path())? {
-            let path = entry?.path();
-            if path.is_file() {
-                let bytes = std::fs::read(&path)?;
-                assert!(
-                    !bytes.windows(18).any(|w| w == b"CANARY-OUTBOX-TEXT"),
-                    "{}",
-                    path.display()
-                );
-            }
-        }
+        super::super::assert_not_on_disk(dir.path(), &[b"CANARY-OUTBOX-TEXT"], None);
         let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
         assert_eq!(store.due(0, 10)?[0].message.html, "CANARY-OUTBOX-TEXT");
         Ok(())
