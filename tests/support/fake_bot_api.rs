@@ -304,6 +304,10 @@ impl FakeBotApi {
                 "can_join_groups": false, "can_read_all_group_messages": false,
                 "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false
             }),
+            // No webhook: what Telegram answers a bot that uses long polling.
+            "getwebhookinfo" => {
+                json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
+            }
             "copymessage" => {
                 let mut inner = self.lock();
                 inner.next_message_id += 1;
