@@ -93,6 +93,20 @@ pub fn topics(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy) -> Screen {
     }
 }
 
+/// The Ukrainian alphabet in its order; code-point order would put І, Ї, Є and Ґ first.
+const UKRAINIAN_ALPHABET: &str = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя";
+
+/// A key that sorts names alphabetically in Ukrainian (and English) rather than by code point.
+fn alphabetical_key(name: &str) -> Vec<u32> {
+    name.to_lowercase()
+        .chars()
+        .map(|c| match UKRAINIAN_ALPHABET.chars().position(|u| u == c) {
+            Some(i) => 0x10_0000 + i as u32,
+            None => c as u32,
+        })
+        .collect()
+}
+
 /// Region buttons two to a row, sorted by name, without the word "oblast".
 pub(super) fn region_rows<'a>(
     lang: Lang,
@@ -100,7 +114,7 @@ pub(super) fn region_rows<'a>(
     callback: impl Fn(&str) -> Callback,
 ) -> Vec<Vec<Option<InlineKeyboardButton>>> {
     let mut sorted: Vec<_> = regions.collect();
-    sorted.sort_by(|a, b| a.name.get(lang).cmp(b.name.get(lang)));
+    sorted.sort_by_cached_key(|r| alphabetical_key(r.name.get(lang)));
     sorted
         .chunks(2)
         .map(|pair| {
@@ -454,5 +468,41 @@ pub fn forget_confirm(i18n: &I18n, lang: Lang) -> Screen {
             ),
             button(i18n.text(lang, Msg::BtnForgetNo), &Callback::Menu),
         ]])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alphabetical_key;
+
+    #[test]
+    fn names_sort_in_the_order_of_the_ukrainian_alphabet() {
+        let mut names = vec![
+            "Івано-Франківська",
+            "Вінницька",
+            "Автономна Республіка Крим",
+            "Їжакевичі",
+            "Житомирська",
+            "Ґорґани",
+            "Гірська",
+            "Єнакієве",
+        ];
+        names.sort_by_cached_key(|n| alphabetical_key(n));
+        assert_eq!(
+            names,
+            vec![
+                "Автономна Республіка Крим",
+                "Вінницька",
+                "Гірська",
+                "Ґорґани",
+                "Єнакієве",
+                "Житомирська",
+                "Івано-Франківська",
+                "Їжакевичі"
+            ]
+        );
+        let mut english = vec!["Zhytomyr", "Cherkasy", "Ivano-Frankivsk"];
+        english.sort_by_cached_key(|n| alphabetical_key(n));
+        assert_eq!(english, vec!["Cherkasy", "Ivano-Frankivsk", "Zhytomyr"]);
     }
 }
