@@ -8,10 +8,8 @@ use teloxide::types::InlineKeyboardButton;
 use super::actions::Act;
 use super::render::{self, Screen};
 use super::workflow::{self, Acted, Actor, format_time, token_button};
-use super::{BotContext, BotError, PoruchDialogue, State, html};
-use crate::domain::{
-    Action, ContactChoice, DeclineReason, Lang, Outcome, Referral, ReferralStatus,
-};
+use super::{BotContext, BotError, PoruchDialogue, State, html, render_request};
+use crate::domain::{Action, DeclineReason, Lang, Outcome, Referral, ReferralStatus};
 use crate::i18n::{Arg, Msg};
 use crate::storage::TokenRefusal;
 
@@ -269,27 +267,8 @@ pub fn referral_detail(
     };
     let taxonomy = ctx.index.taxonomy();
     let topic = render::topic_name(taxonomy, lang, &request.topic);
-    let description = match &request.description {
-        Some(text) => i18n.with(
-            lang,
-            Msg::SummaryDescription,
-            &[("text", Arg::Str(&html::escape(text)))],
-        ),
-        None => i18n.text(lang, Msg::SummaryNoDescription),
-    };
-    let contact = match &request.contact {
-        ContactChoice::ThroughBot => i18n.text(lang, Msg::SummaryContactBot),
-        ContactChoice::Phone(p) => i18n.with(
-            lang,
-            Msg::SummaryContactPhone,
-            &[("value", Arg::Str(&html::escape(p)))],
-        ),
-        ContactChoice::Telegram(t) => i18n.with(
-            lang,
-            Msg::SummaryContactTelegram,
-            &[("value", Arg::Str(&html::escape(t)))],
-        ),
-    };
+    let description = render_request::description_line(i18n, lang, request.description.as_deref());
+    let contact = render_request::contact_line(i18n, lang, &request.contact);
     let text = i18n.with(
         lang,
         Msg::ReferralDetail,

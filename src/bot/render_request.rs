@@ -5,8 +5,8 @@
 use super::callback::{Callback, DraftInput};
 use super::html::escape;
 use super::render::{Screen, button, footer, region_rows, rows, stored_region_name, topic_name};
-use super::state::{Draft, DraftContact};
-use crate::domain::{HelpKind, Lang, Organization, RegionScope, Taxonomy};
+use super::state::Draft;
+use crate::domain::{ContactChoice, HelpKind, Lang, Organization, RegionScope, Taxonomy};
 use crate::i18n::{Arg, I18n, Msg};
 
 fn cancel_row(i18n: &I18n, lang: Lang) -> Vec<Option<teloxide::types::InlineKeyboardButton>> {
@@ -178,28 +178,43 @@ pub fn summary(
             &[("kind", Arg::Str(&i18n.text(lang, Msg::kind(k))))],
         ));
     }
-    lines.push(match &draft.description {
+    lines.push(description_line(i18n, lang, draft.description.as_deref()));
+    let contact = draft
+        .contact
+        .as_ref()
+        .map(ContactChoice::from)
+        .unwrap_or_default();
+    lines.push(contact_line(i18n, lang, &contact));
+    lines.join("\n")
+}
+
+/// The description as the organization sees it (or that there is none).
+pub fn description_line(i18n: &I18n, lang: Lang, description: Option<&str>) -> String {
+    match description {
         Some(text) => i18n.with(
             lang,
             Msg::SummaryDescription,
             &[("text", Arg::Str(&escape(text)))],
         ),
         None => i18n.text(lang, Msg::SummaryNoDescription),
-    });
-    lines.push(match &draft.contact {
-        Some(DraftContact::Phone(p)) => i18n.with(
+    }
+}
+
+/// How the requester may be reached, as the organization sees it.
+pub fn contact_line(i18n: &I18n, lang: Lang, contact: &ContactChoice) -> String {
+    match contact {
+        ContactChoice::ThroughBot => i18n.text(lang, Msg::SummaryContactBot),
+        ContactChoice::Phone(p) => i18n.with(
             lang,
             Msg::SummaryContactPhone,
             &[("value", Arg::Str(&escape(p)))],
         ),
-        Some(DraftContact::Telegram(t)) => i18n.with(
+        ContactChoice::Telegram(t) => i18n.with(
             lang,
             Msg::SummaryContactTelegram,
             &[("value", Arg::Str(&escape(t)))],
         ),
-        _ => i18n.text(lang, Msg::SummaryContactBot),
-    });
-    lines.join("\n")
+    }
 }
 
 /// The consent screen: what will be shared, that nothing goes to her command, and Send.

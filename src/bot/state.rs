@@ -57,3 +57,13 @@ pub enum DraftContact {
     Phone(String),
     Telegram(String),
 }
+
+impl From<&DraftContact> for crate::domain::ContactChoice {
+    fn from(contact: &DraftContact) -> Self {
+        match contact {
+            DraftContact::ThroughBot => crate::domain::ContactChoice::ThroughBot,
+            DraftContact::Phone(p) => crate::domain::ContactChoice::Phone(p.clone()),
+            DraftContact::Telegram(t) => crate::domain::ContactChoice::Telegram(t.clone()),
+        }
+    }
+}

@@ -10,13 +10,13 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::actions::Act;
 use super::callback::Callback;
-use super::state::{Draft, DraftContact};
+use super::state::Draft;
 use super::{BotContext, BotError, html, render};
 use crate::domain::referral::apply;
 use crate::domain::routing::{self, Load, Need};
 use crate::domain::{
-    Action, ContactChoice, DeclineReason, HelpKind, HelpRequest, Lang, Organization, Referral,
-    ReferralStatus, Transition,
+    Action, DeclineReason, HelpKind, HelpRequest, Lang, Organization, Referral, ReferralStatus,
+    Transition,
 };
 use crate::i18n::{Arg, Msg};
 use crate::storage::{OutboxMessage, ReferralChange, StoreError};
@@ -268,11 +268,7 @@ fn request_from(draft: &Draft, chat: i64, now: i64) -> Option<HelpRequest> {
         region: draft.region.clone()?,
         kind: HelpKind::from_code(draft.kind.as_deref()?)?,
         description: draft.description.clone(),
-        contact: match draft.contact.clone()? {
-            DraftContact::ThroughBot => ContactChoice::ThroughBot,
-            DraftContact::Phone(p) => ContactChoice::Phone(p),
-            DraftContact::Telegram(t) => ContactChoice::Telegram(t),
-        },
+        contact: draft.contact.as_ref()?.into(),
         requester_chat: chat,
         created_at: now,
     })
