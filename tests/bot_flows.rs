@@ -5,6 +5,7 @@
 mod support;
 
 use support::handlers::*;
+use support::invite_code;
 
 // --- /start ---
 
@@ -492,15 +493,6 @@ async fn the_step_is_kept_in_the_store_across_a_restart() {
 
 fn admin(lang: &str) -> User {
     MockUser::new().id(ADMIN as u64).language_code(lang).build()
-}
-
-/// The code inside <code>…</code> of an invitation message.
-fn invite_code(text: &str) -> String {
-    text.split("<code>")
-        .nth(1)
-        .and_then(|t| t.split("</code>").next())
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[tokio::test]

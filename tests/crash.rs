@@ -79,12 +79,7 @@ async fn requests_survive_kill_9_at_random_moments() {
         let invite = api
             .wait_for(n, "the invitation", |c| text(c).contains("<code>"))
             .await;
-        let code = text(&invite)
-            .split("<code>")
-            .nth(1)
-            .and_then(|t| t.split("</code>").next())
-            .unwrap_or_default()
-            .to_string();
+        let code = support::invite_code(text(&invite));
         let n = api.calls().len();
         api.push(text_update(&user(STAFF, "en"), 1, &format!("/join {code}")));
         api.wait_for(n, "joined", |c| text(c).contains("you are on the team"))

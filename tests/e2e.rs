@@ -342,12 +342,7 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     // A coordinator invites; the staff member joins (in English).
     let admin = user(ADMIN, "en");
     let invite = say(&api, &admin, 1, "/invite demo-rivnist-dnipro").await;
-    let code = text(&invite)
-        .split("<code>")
-        .nth(1)
-        .and_then(|t| t.split("</code>").next())
-        .unwrap_or_default()
-        .to_string();
+    let code = support::invite_code(text(&invite));
     let staff = user(STAFF, "en");
     let joined = say(&api, &staff, 1, &format!("/join {code}")).await;
     assert!(

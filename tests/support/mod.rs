@@ -16,3 +16,12 @@ pub const LEGAL_HELP_IN_DNIPRO: [&str; 6] = [
     "1:dcb",
     "1:ds",
 ];
+
+/// The code inside <code>…</code> of an invitation message.
+pub fn invite_code(text: &str) -> String {
+    text.split("<code>")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .unwrap_or_default()
+        .to_string()
+}
