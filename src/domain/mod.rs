@@ -2,7 +2,9 @@
 //! does no I/O; everything here is plain data and pure functions.
 
 pub mod expert;
+pub mod feedback;
 pub mod lang;
+pub mod material;
 pub mod normalize;
 pub mod organization;
 pub mod referral;

@@ -13,7 +13,7 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::requests::{contact_code, contact_of};
-use super::{OutboxMessage, Store, StoreError, corrupt, index_key};
+use super::{FeedbackAsk, OutboxMessage, Store, StoreError, corrupt, index_key};
 use crate::domain::expert::{
     Answer, ExpertAudience, ExpertNeed, ExpertRefusal, ExpertRequest, ExpertStatus, Format,
     NeedKind, Picked, may_answer, pick,
@@ -36,6 +36,12 @@ struct ExpertRecord {
     status: String,
     filled_org: Option<String>,
     private: Vec<u8>,
+    /// When it was filled, withdrawn or expired (unix seconds).
+    #[serde(default)]
+    closed_at: Option<i64>,
+    /// Whether the requester was told that no offer came in time.
+    #[serde(default)]
+    reported: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -155,6 +161,8 @@ impl Store {
             status: "open".into(),
             filled_org: None,
             private: self.sealer.seal(&private, &record_place(code))?,
+            closed_at: None,
+            reported: false,
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("ecode_expert"))?;
         let mut mine = self
@@ -327,25 +335,21 @@ impl Store {
         code: &str,
         org: &str,
         notify: &[OutboxMessage],
+        feedback: &[FeedbackAsk],
         now_ms: i64,
     ) -> Result<Result<Picked, ExpertChangeError>, StoreError> {
         let answer_key = index_key(code, org);
-        let offered: Vec<Vec<u8>> = self
-            .orgid_ecode
-            .iter()
-            .keys()
-            .filter_map(|k| k.ok())
-            .filter(|k| k.ends_with(code.as_bytes()))
-            .map(|k| k.to_vec())
-            .collect();
+        let offered = self.offered_keys(code)?;
         let outbox = self.outbox_records(notify, now_ms)?;
+        let questions = self.feedback_records(feedback)?;
         let result = (
             &self.ecode_expert,
             &self.ecode_orgid_answer,
             &self.orgid_ecode,
             &self.seq_outbox,
+            &self.codeside_feedback,
         )
-            .transaction(|(requests, answers, open, queue)| {
+            .transaction(|(requests, answers, open, queue, asks)| {
                 let Some(bytes) = requests.get(code.as_bytes())? else {
                     return Ok(Err(ExpertChangeError::NotFound));
                 };
@@ -373,6 +377,7 @@ impl Store {
                         });
                         request.status = code_str.to_string();
                         request.filled_org = filled;
+                        request.closed_at = Some(now_ms / 1000);
                         let bytes = serde_json::to_vec(&request)
                             .map_err(|e| abort(corrupt("ecode_expert")(e)))?;
                         requests.insert(code.as_bytes(), bytes)?;
@@ -382,11 +387,164 @@ impl Store {
                         for (id, bytes) in &outbox {
                             queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
                         }
+                        for (key, value) in &questions {
+                            asks.insert(key.as_slice(), value.as_slice())?;
+                        }
                         Ok(Ok(Picked::Filled))
                     }
                 }
             })?;
         Ok(result)
+    }
+
+    /// The keys of a request's entries in the organizations' offer lists.
+    pub(super) fn offered_keys(&self, code: &str) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut keys = Vec::new();
+        for key in self.orgid_ecode.iter().keys() {
+            let key = key?;
+            if key.ends_with(code.as_bytes())
+                && key.get(key.len() - code.len() - 1) == Some(&super::SEP)
+            {
+                keys.push(key.to_vec());
+            }
+        }
+        Ok(keys)
+    }
+
+    /// Ends an open request without a pick (withdrawn by the requester, or expired), takes
+    /// it off every organization's list, and queues the notices — one transaction.
+    pub fn close_expert(
+        &self,
+        code: &str,
+        to: &ExpertStatus,
+        notify: &[OutboxMessage],
+        now: i64,
+    ) -> Result<Result<(), ExpertChangeError>, StoreError> {
+        let offered = self.offered_keys(code)?;
+        let outbox = self.outbox_records(notify, now * 1000)?;
+        let (status_str, _) = status_code(to);
+        let result = (&self.ecode_expert, &self.orgid_ecode, &self.seq_outbox).transaction(
+            |(requests, open, queue)| {
+                let Some(bytes) = requests.get(code.as_bytes())? else {
+                    return Ok(Err(ExpertChangeError::NotFound));
+                };
+                let mut request: ExpertRecord = serde_json::from_slice(&bytes)
+                    .map_err(|e| abort(corrupt("ecode_expert")(e)))?;
+                if status_of(&request).map_err(abort)? != ExpertStatus::Open {
+                    return Ok(Err(ExpertRefusal::NotOpen.into()));
+                }
+                request.status = status_str.to_string();
+                request.closed_at = Some(now);
+                let bytes =
+                    serde_json::to_vec(&request).map_err(|e| abort(corrupt("ecode_expert")(e)))?;
+                requests.insert(code.as_bytes(), bytes)?;
+                for key in &offered {
+                    open.remove(key.as_slice())?;
+                }
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(Ok(()))
+            },
+        )?;
+        Ok(result)
+    }
+
+    /// Every expert request's code.
+    pub fn expert_codes(&self) -> Result<Vec<String>, StoreError> {
+        self.ecode_expert
+            .iter()
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
+            .collect()
+    }
+
+    /// Whether the requester was told no offer came in time.
+    pub fn expert_reported(&self, code: &str) -> Result<bool, StoreError> {
+        Ok(self.expert_record(code)?.is_some_and(|r| r.reported))
+    }
+
+    /// Records that the requester was told no offer came, with the notices — one transaction.
+    pub fn report_expert(
+        &self,
+        code: &str,
+        notify: &[OutboxMessage],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let outbox = self.outbox_records(notify, now_ms)?;
+        (&self.ecode_expert, &self.seq_outbox)
+            .transaction(|(requests, queue)| {
+                let Some(bytes) = requests.get(code.as_bytes())? else {
+                    return Ok(());
+                };
+                let mut request: ExpertRecord = serde_json::from_slice(&bytes)
+                    .map_err(|e| abort(corrupt("ecode_expert")(e)))?;
+                if request.reported {
+                    return Ok(());
+                }
+                request.reported = true;
+                let bytes =
+                    serde_json::to_vec(&request).map_err(|e| abort(corrupt("ecode_expert")(e)))?;
+                requests.insert(code.as_bytes(), bytes)?;
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(())
+            })
+            .map_err(StoreError::from)
+    }
+
+    /// Deletes expert requests that ended before `cutoff` (unix seconds) and have no question
+    /// left to send, with their answers and questions. Returns how many.
+    pub fn purge_finished_experts(&self, cutoff: i64) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        for code in self.expert_codes()? {
+            let Some(record) = self.expert_record(&code)? else {
+                continue;
+            };
+            if record.closed_at.is_none_or(|at| at >= cutoff) || self.feedback_to_send(&code)? {
+                continue;
+            }
+            let Some((request, _)) = self.expert_request(&code)? else {
+                continue;
+            };
+            let answers: Vec<Vec<u8>> = self
+                .ecode_orgid_answer
+                .scan_prefix(index_key(&code, ""))
+                .keys()
+                .map(|k| Ok(k?.to_vec()))
+                .collect::<Result<_, StoreError>>()?;
+            let questions = self.feedback_keys(&code)?;
+            let offered = self.offered_keys(&code)?;
+            let mut mine = self
+                .sealer
+                .blind(&request.requester_chat.to_be_bytes())
+                .to_vec();
+            mine.extend_from_slice(code.as_bytes());
+            (
+                &self.ecode_expert,
+                &self.ecode_orgid_answer,
+                &self.orgid_ecode,
+                &self.chatblind_ecode,
+                &self.codeside_feedback,
+            )
+                .transaction(|(requests, answer, open, her, asks)| {
+                    requests.remove(code.as_bytes())?;
+                    for key in &answers {
+                        answer.remove(key.as_slice())?;
+                    }
+                    for key in &offered {
+                        open.remove(key.as_slice())?;
+                    }
+                    her.remove(mine.as_slice())?;
+                    for key in &questions {
+                        asks.remove(key.as_slice())?;
+                    }
+                    Ok::<_, ConflictableTransactionError<StoreError>>(())
+                })?;
+            purged += 1;
+        }
+        Ok(purged)
     }
 
     /// The open expert requests offered to an organization.
@@ -478,17 +636,17 @@ mod tests {
         // She picks a; pressing Pick again is a no-op; b cannot be picked any more.
         let before = store.outbox_len();
         assert_eq!(
-            store.pick_expert_offer(&code, "a", &[note()], 0)?,
+            store.pick_expert_offer(&code, "a", &[note()], &[], 0)?,
             Ok(Picked::Filled)
         );
         assert_eq!(store.outbox_len(), before + 1);
         assert_eq!(
-            store.pick_expert_offer(&code, "a", &[note()], 0)?,
+            store.pick_expert_offer(&code, "a", &[note()], &[], 0)?,
             Ok(Picked::Again)
         );
         assert_eq!(store.outbox_len(), before + 1, "a repeat sends nothing");
         assert_eq!(
-            store.pick_expert_offer(&code, "b", &[note()], 0)?,
+            store.pick_expert_offer(&code, "b", &[note()], &[], 0)?,
             Err(ExpertRefusal::OtherPicked.into())
         );
         assert!(

@@ -71,15 +71,18 @@ impl Store {
             {
                 expert_keys.push((13, key?.to_vec()));
             }
-            for key in self.orgid_ecode.iter().keys() {
-                let key = key?;
-                if key.ends_with(code.as_bytes()) {
-                    expert_keys.push((14, key.to_vec()));
-                }
+            for key in self.offered_keys(code)? {
+                expert_keys.push((14, key));
+            }
+        }
+        // Questions after a cooperation or a closed help request.
+        for code in expert_codes.iter().chain(&codes) {
+            for key in self.feedback_keys(code)? {
+                expert_keys.push((16, key));
             }
         }
         // More trees than sled's tuple transactions take: a slice, by index.
-        let trees: [&sled::Tree; 16] = [
+        let trees: [&sled::Tree; 17] = [
             &self.userblind_settings,      // 0
             &self.chatblind_dialogue,      // 1
             &self.refcode_request,         // 2
@@ -96,6 +99,7 @@ impl Store {
             &self.ecode_orgid_answer,      // 13
             &self.orgid_ecode,             // 14
             &self.chatblind_ecode,         // 15
+            &self.codeside_feedback,       // 16
         ];
         trees[..].transaction(|t| {
             for key in &token_keys {

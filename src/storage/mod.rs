@@ -22,6 +22,9 @@
 //! - `botid_updateid_seenat`: update ids already handled (see updates.rs)
 //! - `ecode_expert`, `ecode_orgid_answer`, `orgid_ecode`, `chatblind_ecode`: expert requests
 //!   and organizations' answers (see expert.rs)
+//! - `codeside_feedback`, `orgid_ratings`: questions after a cooperation and ratings (see
+//!   feedback.rs)
+//! - `materialid_material`, `materialid_hiddenat`: published materials (see materials.rs)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date;
 //!   b"counter/<name>" → u64 big-endian (routing rotation, security events, unplaced requests)
 //!
@@ -30,7 +33,9 @@
 mod availability;
 pub mod crypto;
 mod expert;
+mod feedback;
 mod forget;
+mod materials;
 mod outbox;
 mod records;
 mod referrals;
@@ -42,6 +47,7 @@ mod tokens;
 mod updates;
 
 pub use expert::{ExpertChangeError, OrgAnswer};
+pub use feedback::FeedbackAsk;
 pub use forget::Forgotten;
 pub use outbox::{OutboxMessage, Pending};
 pub use referrals::ReferralChange;
@@ -167,6 +173,10 @@ pub struct Store {
     ecode_orgid_answer: sled::Tree,
     orgid_ecode: sled::Tree,
     chatblind_ecode: sled::Tree,
+    codeside_feedback: sled::Tree,
+    orgid_ratings: sled::Tree,
+    materialid_material: sled::Tree,
+    materialid_hiddenat: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
     flushes: std::sync::Arc<GroupCommit>,
@@ -276,6 +286,10 @@ impl Store {
             ecode_orgid_answer: db.open_tree("ecode_orgid_answer")?,
             orgid_ecode: db.open_tree("orgid_ecode")?,
             chatblind_ecode: db.open_tree("chatblind_ecode")?,
+            codeside_feedback: db.open_tree("codeside_feedback")?,
+            orgid_ratings: db.open_tree("orgid_ratings")?,
+            materialid_material: db.open_tree("materialid_material")?,
+            materialid_hiddenat: db.open_tree("materialid_hiddenat")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             flushes: Default::default(),

@@ -1,5 +1,5 @@
 //! Retention: finished requests (closed, withdrawn, declined or expired everywhere) are
-//! deleted with their referrals once they have been finished for the retention period.
+//! deleted with their referrals (and any question still waiting about them) once they have been finished for the retention period.
 
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
@@ -47,17 +47,22 @@ impl Store {
                 .map(|k| Ok(k?.to_vec()))
                 .collect::<Result<_, StoreError>>()?;
             let chat_key = self.chat_key(request.requester_chat, &code);
+            let questions = self.feedback_keys(&code)?;
             (
                 &self.refcode_request,
                 &self.refcode_referral,
                 &self.chatblind_refcode,
+                &self.codeside_feedback,
             )
-                .transaction(|(requests, referrals, mine)| {
+                .transaction(|(requests, referrals, mine, asks)| {
                     requests.remove(code.as_bytes())?;
                     for key in &referral_keys {
                         referrals.remove(key.as_slice())?;
                     }
                     mine.remove(chat_key.as_slice())?;
+                    for key in &questions {
+                        asks.remove(key.as_slice())?;
+                    }
                     Ok::<(), ConflictableTransactionError<StoreError>>(())
                 })?;
             purged += 1;
