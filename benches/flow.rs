@@ -256,6 +256,9 @@ async fn run_poruch(users: usize, rounds: usize) -> Report {
         admins: [ADMIN].into_iter().collect(),
         outbox_wake: Default::default(),
         retention_days: 30,
+        offer_days: 7,
+        min_ratings: 3,
+        materials: Default::default(),
     };
     // The staff member joins before the load starts.
     let code = store

@@ -77,3 +77,39 @@ pub fn retention_days() -> Result<u32, String> {
         _ => Ok(DEFAULT_RETENTION_DAYS),
     }
 }
+
+/// Days an expert request waits for an offer before the adviser and coordinators are told.
+pub const OFFER_DAYS_VAR: &str = "PORUCH_OFFER_DAYS";
+pub const DEFAULT_OFFER_DAYS: u32 = 7;
+
+/// Ratings an organization needs before its average shows on its card; 0 turns it off.
+pub const MIN_RATINGS_VAR: &str = "PORUCH_MIN_RATINGS";
+pub const DEFAULT_MIN_RATINGS: u32 = 3;
+
+fn number(var: &str, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32, String> {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| range.contains(d))
+            .ok_or_else(|| {
+                format!(
+                    "{var} must be a number from {} to {}, not {v:?}",
+                    range.start(),
+                    range.end()
+                )
+            }),
+        _ => Ok(default),
+    }
+}
+
+/// `PORUCH_OFFER_DAYS` (1 to 365; default 7).
+pub fn offer_days() -> Result<u32, String> {
+    number(OFFER_DAYS_VAR, DEFAULT_OFFER_DAYS, 1..=365)
+}
+
+/// `PORUCH_MIN_RATINGS` (0 = never show averages, up to 1000; default 3).
+pub fn min_ratings() -> Result<u32, String> {
+    number(MIN_RATINGS_VAR, DEFAULT_MIN_RATINGS, 0..=1000)
+}

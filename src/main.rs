@@ -132,6 +132,13 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let (offer_days, min_ratings) = match (config::offer_days(), config::min_ratings()) {
+        (Ok(days), Ok(min)) => (days, min),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let i18n = I18n::load().context("loading the locales")?;
     let hotlines = datafile::hotlines()
         .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
@@ -146,7 +153,10 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("opening the store in {}", store_at.dir.display()));
         }
     };
-    let index = startup::load_index(&store, startup::taxonomy()?, config::today())?;
+    let taxonomy = startup::taxonomy()?;
+    let materials = datafile::materials(&taxonomy)
+        .map_err(|r| anyhow::anyhow!("shipped materials are invalid: {:?}", r.problems))?;
+    let index = startup::load_index(&store, taxonomy, config::today())?;
     tracing::info!(organizations = index.len(), "directory loaded");
     let mut telegram = teloxide::Bot::new(token);
     if let Some(url) = api_url {
@@ -161,6 +171,9 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         admins,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         retention_days,
+        offer_days,
+        min_ratings,
+        materials: Arc::new(materials),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime

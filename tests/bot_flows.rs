@@ -427,17 +427,7 @@ async fn forged_stale_and_malformed_buttons_are_answered_and_change_nothing() {
 #[tokio::test]
 async fn an_organization_that_lost_its_vetting_is_not_shown() {
     let w = world();
-    let mut ctx = BotContext {
-        store: w.store.clone(),
-        index: w.ctx.index.clone(),
-        i18n: w.ctx.i18n.clone(),
-        hotlines: w.ctx.hotlines.clone(),
-        fixed_today: NaiveDate::from_ymd_opt(2027, 10, 2),
-        admins: Default::default(),
-        outbox_wake: Default::default(),
-        retention_days: 30,
-    };
-    ctx.fixed_today = NaiveDate::from_ymd_opt(2027, 10, 2);
+    let ctx = on_day(&w, NaiveDate::from_ymd_opt(2027, 10, 2).unwrap());
     let mut bot = MockBot::new(press("uk", "1:o:demo-rivnist-dnipro"), schema());
     bot.dependencies(deps![Arc::new(ctx), w.storage.clone()]);
     bot.dispatch().await;

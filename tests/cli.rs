@@ -119,7 +119,7 @@ fn import_then_export_round_trips() {
         stdout(&out),
         stderr(&out)
     );
-    assert!(stdout(&out).contains("imported 32 organizations"));
+    assert!(stdout(&out).contains("imported 33 organizations"));
     poruch(
         dir.path(),
         &["directory", "export", first.to_str().unwrap()],

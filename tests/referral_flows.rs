@@ -841,16 +841,7 @@ async fn an_unanswered_request_goes_to_the_next_organization_after_its_response_
         0,
         "not yet"
     );
-    let later = poruch::bot::BotContext {
-        store: w.store.clone(),
-        index: w.ctx.index.clone(),
-        i18n: w.ctx.i18n.clone(),
-        hotlines: w.ctx.hotlines.clone(),
-        fixed_today: today().succ_opt(),
-        admins: w.ctx.admins.clone(),
-        outbox_wake: Default::default(),
-        retention_days: 30,
-    };
+    let later = on_day(&w, (today().succ_opt()).unwrap());
     assert_eq!(workflow::expire_overdue(&later).await.unwrap(), 1);
     let all = w.store.referrals(&code).unwrap();
     assert_eq!(all[0].1.status, ReferralStatus::Expired);
@@ -889,16 +880,10 @@ async fn finished_requests_are_deleted_after_the_retention_period() {
         0,
         "kept for 30 days"
     );
-    let month_later = poruch::bot::BotContext {
-        store: w.store.clone(),
-        index: w.ctx.index.clone(),
-        i18n: w.ctx.i18n.clone(),
-        hotlines: w.ctx.hotlines.clone(),
-        fixed_today: today().checked_add_days(chrono::Days::new(31)),
-        admins: w.ctx.admins.clone(),
-        outbox_wake: Default::default(),
-        retention_days: 30,
-    };
+    let month_later = on_day(
+        &w,
+        (today().checked_add_days(chrono::Days::new(31))).unwrap(),
+    );
     assert_eq!(workflow::purge_expired(&month_later).await.unwrap(), 1);
     assert_eq!(w.store.help_request(&code).unwrap(), None);
     assert!(w.store.requests_of(HER).unwrap().is_empty());

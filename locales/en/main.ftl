@@ -298,3 +298,175 @@ admin-stats =
     Requests no organization could take, so far: { $unplaced }
     Refused buttons (security events), so far: { $security }
     Messages waiting to be delivered: { $outbox }
+# --- trainers and experts, feedback, materials (issue 4) ---
+btn-expert = 🎓 Request a trainer or expert
+btn-materials = 📚 Materials
+cmd-expert = Request a trainer, lecturer or expert
+cmd-materials = Memos, cards and leaflets by topic
+expert-need =
+    <b>A request for a trainer or expert</b>
+    Vetted organizations that offer this will see your request and may send offers; you choose one. Your contact goes only to the one you choose. /cancel at any step — and nothing is stored.
+
+    Step 1 of 8. What do you need?
+need-training = Training or course
+need-lecture = Lecture
+need-regulations = Consultation on regulations or legislation
+need-legal-expertise = Legal expertise
+need-materials = Materials
+need-joint-event = Joint event
+need-mentoring = Mentoring
+expert-topic = Step 2 of 8. On which topic?
+expert-audience = Step 3 of 8. Who is it for?
+eaud-commanders = Commanders
+eaud-personnel = Personnel
+eaud-cadets = Cadets
+eaud-psychologists = Psychologists
+eaud-police = Police officers
+eaud-advisers = Gender advisers
+eaud-other = Other
+expert-size = Step 4 of 8. About how many people? Type a number or choose one.
+size-not-understood = Please type the number of people, from 1 to 10,000 — for example <code>40</code>.
+expert-format = Step 5 of 8. Online or in person?
+btn-online = 💻 Online
+btn-in-person = 📍 In person
+expert-region = Step 5 of 8. In which region? Choose one or type a city.
+expert-when =
+    Step 6 of 8. When? Type the dates in any form: <code>12.03–15.03</code>, <code>12.03.2027</code>, <code>March</code>, <code>березень–квітень</code> — or press “Flexible”.
+when-not-understood = I could not read “{ $text }” as dates ahead of today (and no longer than a year). Try <code>12.03–15.03</code> or <code>March</code>, or press “Flexible”.
+when-understood = I understood: <b>{ $when }</b>. Is that right? If not, type the dates again.
+when-flexible = flexible dates
+when-range = { $from } – { $to }
+btn-flexible = 🗓 Flexible
+btn-dates-right = ✅ Yes, that's right
+expert-body = Step 7 of 8. The requesting body, if you want to name it — for example “Military Lyceum, Lviv”. Organizations will see it. Or press Skip.
+body-too-long = That is { $length } — please keep it to 200 characters.
+expert-contact = Step 8 of 8. How should the organization you choose contact you? Only that organization gets it, and only after you choose its offer.
+expert-confirm =
+    <b>Check your request.</b> Organizations that can help will see exactly this:
+
+    { $summary }
+
+    Your contact goes only to the organization whose offer you choose: { $contact }
+    Nothing is sent to your command or unit.
+expert-summary =
+    <b>{ $need }</b> · { $topic }
+    For: { $audience }, about { $size }
+    Format: { $format }
+    When: { $when }
+    Requesting body: { $body }
+body-unnamed = not named
+format-online = online
+format-in-person = in person, { $region }
+people =
+    { $count ->
+        [one] { $count } person
+       *[other] { $count } people
+    }
+expert-sent = Sent. Your code: <code>{ $code }</code>. It went to { $orgs }. Their offers will come here as they arrive — choose the one you like. /my shows them all.
+expert-no-org =
+    No organization in the directory offers this yet, so nothing was sent or stored. You could try the online format or a nearby topic, look through nationwide organizations (/find), or browse /materials. The coordinators were told that a request could not be placed (without its content).
+admin-expert-unplaced = A request for a trainer or expert found no organization (its content is not kept). Such requests so far: { $count }.
+staff-new-expert =
+    <b>New request for a trainer or expert</b> <code>{ $code }</code>
+    { $summary }
+
+    Send an offer or pass. The adviser's contact comes only if your offer is chosen.
+btn-offer = ✍️ Offer
+btn-pass = Pass
+offer-prompt = Your organization's proposal for { $code }, in one message: what you offer, when, and the cost (or that it is free). Up to 1,000 characters. /cancel to stop.
+offer-too-long = That is { $length } — please keep the proposal to 1,000 characters.
+offer-sent = Your offer for { $code } was sent to the adviser. You will be told if it is chosen.
+passed = Noted: your organization passes on { $code }.
+expert-not-open = { $code } is no longer open for answers: it was filled, withdrawn or its dates passed — or your organization has already answered.
+expert-detail = <b>Request { $code }</b> · { $status }
+estatus-open = open
+estatus-filled = an offer was chosen
+estatus-withdrawn = withdrawn
+estatus-expired = closed, the dates passed
+estatus-offered = you offered
+estatus-passed = you passed
+estatus-waiting = waiting for your answer
+inbox-experts = <b>Requests for trainers and experts</b>: { $count }
+notice-offer =
+    <b>New offer</b> for { $code } from <b>{ $org }</b>:
+    { $proposal }
+btn-pick = ✅ Choose this offer
+btn-about-org = About the organization
+notice-picked =
+    🎉 Your offer for { $code } was chosen.
+    { $summary }
+    { $contact }
+notice-picked-bot = The adviser chose to be contacted through the bot: press Reply to write.
+notice-filled-other = { $code } was filled by another organization. Thank you for your offer.
+notice-expert-withdrawn = The adviser withdrew { $code }. Thank you for your offer.
+picked-done = You chose <b>{ $org }</b> for { $code }. They now have your contact as you chose: { $contact }. After the dates I will ask you how it went.
+pick-taken = You have already chosen another organization for { $code }.
+notice-no-offers = No organization has made an offer for { $code } in { $days }. You could look at nationwide organizations (/find), browse /materials, or withdraw the request in /my. It stays open until its dates pass.
+admin-no-offers = A request for a trainer or expert had no offer in time (content not kept). Such requests so far: { $count }.
+notice-expert-expired = { $code } was closed: its dates passed without a choice.
+my-expert-header = <b>Trainer and expert requests</b>: { $count }
+my-expert-detail =
+    <b>Request { $code }</b> · { $status }
+    { $summary }
+    Offers: { $count }
+offer-line = <b>{ $org }</b>: { $proposal }
+withdraw-expert-confirm = Withdraw { $code }? Organizations that offered will be told.
+expert-withdrawn-done = { $code } was withdrawn.
+ask-held-requester = <b>{ $code }</b>, with <b>{ $org }</b>: did the cooperation take place?
+ask-held-org = <b>{ $code }</b>: did the cooperation with the adviser take place?
+ask-reminder = A reminder, in case you missed it:
+btn-held-yes = Yes, it took place
+btn-held-no = No
+ask-rate = How would you rate it? 1 is poor, 5 is excellent.
+btn-stars = { $n } ★
+rated = Thank you! If you like, write a short comment for the coordinators — it is never shown publicly. Or press Skip.
+not-held-noted = Thank you, noted.
+comment-sent = Thank you. Your comment went to the coordinators only.
+comment-skipped = Thank you.
+admin-comment =
+    <b>Feedback</b> on { $code } ({ $org }), { $side }: { $stars }/5
+    { $text }
+side-requester = from the adviser
+side-organization = from the organization
+ask-help = <b>{ $code }</b>: did you get the help you needed? This is optional and anonymous: the organization does not see your answer.
+btn-help-yes = Yes
+btn-help-partly = Partly
+btn-help-no = No
+help-answered = Thank you. Your answer is counted anonymously.
+feedback-done = This question has already been answered. Thank you.
+btn-skip-comment = Skip
+card-rating =
+    ⭐ { $avg } of 5 ({ $count ->
+        [one] { $count } rating
+       *[other] { $count } ratings
+    })
+materials-choose = <b>Materials</b> from the organizations: memos, cards, leaflets. Choose a topic:
+materials-topic-item = { $topic } ({ $count })
+materials-list =
+    <b>{ $topic }</b>: { $count ->
+        [one] { $count } material
+       *[other] { $count } materials
+    }. Press one to receive it.
+materials-none = There are no materials yet.
+material-link =
+    📄 <b>{ $title }</b> — { $org }
+    { $url }
+material-caption = { $title } — { $org }
+btn-hide = 🙈 Hide (coordinators)
+material-hidden = Hidden: it is no longer listed in /materials.
+material-start = Send the document to publish (PDF, DOCX…), or a link starting with https://. /cancel to stop.
+material-not-file = Please send a document, or a link starting with https://.
+material-title-uk = The title in Ukrainian (up to 120 characters):
+material-title-en = The title in English — or press Skip to use the Ukrainian one:
+material-title-too-long = That is { $length } — please keep the title to 120 characters.
+material-topic = Which topic is it on?
+material-published = Published: <b>{ $title }</b>. Anyone can receive it in /materials.
+admin-feedback-stats =
+    Help requests, “did you get the help you needed?”: yes { $yes }, partly { $partly }, no { $no }
+    Cooperations that took place: { $held }, did not: { $notheld }
+    Expert requests no organization could take: { $eunplaced }; without an offer in time: { $nooffer }
+characters =
+    { $count ->
+        [one] { $count } character
+       *[other] { $count } characters
+    }

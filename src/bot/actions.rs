@@ -3,7 +3,8 @@
 //! to press it. The handler then re-checks, against the store, that this person may still do
 //! this to this object.
 
-use crate::domain::request::is_reference_code;
+use crate::domain::feedback::{HelpAnswer, Side};
+use crate::domain::request::{is_expert_code, is_reference_code};
 use crate::domain::{DeclineReason, Outcome};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,26 @@ pub enum Act {
     WithdrawConfirmed(String),
     /// She got what she needed: closes an accepted referral.
     Finish(String),
+    // Expert requests. Staff of an organization it was offered to:
+    OpenExpert(String),
+    /// Asks for the proposal first.
+    Offer(String),
+    Pass(String),
+    // The adviser who asked:
+    MyExpert(String),
+    /// Picks an organization's offer.
+    Pick(String, String),
+    /// Asks to confirm first.
+    WithdrawExpert(String),
+    WithdrawExpertConfirmed(String),
+    // Questions afterwards, to the side asked (re-checked against the stored question):
+    /// Whether the cooperation took place.
+    TookPlace(String, Side, bool),
+    Rate(String, Side, u8),
+    /// "Did you get the help you needed?"
+    HelpAnswered(String, HelpAnswer),
+    // Coordinators:
+    HideMaterial(String),
 }
 
 impl Act {
@@ -49,12 +70,25 @@ impl Act {
             Act::Withdraw(c) => format!("wdr:{c}"),
             Act::WithdrawConfirmed(c) => format!("wdrc:{c}"),
             Act::Finish(c) => format!("fin:{c}"),
+            Act::OpenExpert(c) => format!("exp:{c}"),
+            Act::Offer(c) => format!("off:{c}"),
+            Act::Pass(c) => format!("pas:{c}"),
+            Act::MyExpert(c) => format!("myx:{c}"),
+            Act::Pick(c, org) => format!("pick:{c}:{org}"),
+            Act::WithdrawExpert(c) => format!("wdx:{c}"),
+            Act::WithdrawExpertConfirmed(c) => format!("wdxc:{c}"),
+            Act::TookPlace(c, side, yes) => format!("held:{c}:{}:{}", side.code(), u8::from(*yes)),
+            Act::Rate(c, side, n) => format!("rate:{c}:{}:{n}", side.code()),
+            Act::HelpAnswered(c, a) => format!("help:{c}:{}", a.code()),
+            Act::HideMaterial(id) => format!("hide:{id}"),
         }
     }
 
     pub fn decode(text: &str) -> Option<Act> {
         let parts: Vec<&str> = text.split(':').collect();
         let code = |c: &str| is_reference_code(c).then(|| c.to_string());
+        let ecode = |c: &str| is_expert_code(c).then(|| c.to_string());
+        let any = |c: &str| (is_reference_code(c) || is_expert_code(c)).then(|| c.to_string());
         Some(match parts.as_slice() {
             ["ref", c] => Act::OpenReferral(code(c)?),
             ["acc", c] => Act::Accept(code(c)?),
@@ -62,17 +96,65 @@ impl Act {
             ["decr", c, r] => Act::DeclineWith(code(c)?, DeclineReason::from_code(r)?),
             ["cls", c] => Act::Close(code(c)?),
             ["clso", c, o] => Act::CloseWith(code(c)?, Outcome::from_code(o)?),
-            ["rpl", c] => Act::Reply(code(c)?),
+            ["rpl", c] => Act::Reply(any(c)?),
             ["inbox"] => Act::Inbox,
             ["pause"] => Act::Pause,
             ["resume"] => Act::Resume,
             ["req", c] => Act::OpenRequest(code(c)?),
-            ["wrt", c] => Act::Write(code(c)?),
+            ["wrt", c] => Act::Write(any(c)?),
             ["wdr", c] => Act::Withdraw(code(c)?),
             ["wdrc", c] => Act::WithdrawConfirmed(code(c)?),
             ["fin", c] => Act::Finish(code(c)?),
+            ["exp", c] => Act::OpenExpert(ecode(c)?),
+            ["off", c] => Act::Offer(ecode(c)?),
+            ["pas", c] => Act::Pass(ecode(c)?),
+            ["myx", c] => Act::MyExpert(ecode(c)?),
+            ["pick", c, org] if !org.is_empty() => Act::Pick(ecode(c)?, org.to_string()),
+            ["wdx", c] => Act::WithdrawExpert(ecode(c)?),
+            ["wdxc", c] => Act::WithdrawExpertConfirmed(ecode(c)?),
+            ["held", c, side, yes] => Act::TookPlace(
+                any(c)?,
+                Side::from_code(side)?,
+                match *yes {
+                    "1" => true,
+                    "0" => false,
+                    _ => return None,
+                },
+            ),
+            ["rate", c, side, n] => {
+                let n: u8 = n.parse().ok()?;
+                crate::domain::feedback::Rating::new(n)?;
+                Act::Rate(any(c)?, Side::from_code(side)?, n)
+            }
+            ["help", c, a] => Act::HelpAnswered(code(c)?, HelpAnswer::from_code(a)?),
+            ["hide", id] if !id.is_empty() => Act::HideMaterial(id.to_string()),
             _ => return None,
         })
+    }
+
+    /// Whether this acts on an expert request (handled by `bot::experts`).
+    pub fn is_expert(&self) -> bool {
+        match self {
+            Act::Write(c) | Act::Reply(c) => is_expert_code(c),
+            _ => matches!(
+                self,
+                Act::OpenExpert(_)
+                    | Act::Offer(_)
+                    | Act::Pass(_)
+                    | Act::MyExpert(_)
+                    | Act::Pick(..)
+                    | Act::WithdrawExpert(_)
+                    | Act::WithdrawExpertConfirmed(_)
+            ),
+        }
+    }
+
+    /// Whether this answers a question asked afterwards (handled by `bot::feedback`).
+    pub fn is_feedback(&self) -> bool {
+        matches!(
+            self,
+            Act::TookPlace(..) | Act::Rate(..) | Act::HelpAnswered(..)
+        )
     }
 
     /// Whether only staff may do this (otherwise only the requester).
@@ -116,10 +198,36 @@ mod tests {
             Act::Withdraw(c()),
             Act::WithdrawConfirmed(c()),
             Act::Finish(c()),
+            Act::Write("E-7K3Q".into()),
+            Act::Reply("E-7K3Q".into()),
+            Act::OpenExpert("E-7K3Q".into()),
+            Act::Offer("E-7K3Q".into()),
+            Act::Pass("E-7K3Q".into()),
+            Act::MyExpert("E-7K3Q".into()),
+            Act::Pick("E-7K3Q".into(), "demo-kurs-lviv".into()),
+            Act::WithdrawExpert("E-7K3Q".into()),
+            Act::WithdrawExpertConfirmed("E-7K3Q".into()),
+            Act::TookPlace("E-7K3Q".into(), Side::Organization, true),
+            Act::TookPlace("E-7K3Q".into(), Side::Requester, false),
+            Act::Rate("E-7K3Q".into(), Side::Requester, 5),
+            Act::HelpAnswered(c(), HelpAnswer::Partly),
+            Act::HideMaterial("m-0a1b2c3d".into()),
         ] {
             assert_eq!(Act::decode(&act.encode()), Some(act));
         }
-        for bad in ["", "acc", "acc:R-0000", "decr:R-7K3Q:tired", "acc:R-7K3Q:x"] {
+        for bad in [
+            "",
+            "acc",
+            "acc:R-0000",
+            "decr:R-7K3Q:tired",
+            "acc:R-7K3Q:x",
+            "acc:E-7K3Q",
+            "off:R-7K3Q",
+            "rate:E-7K3Q:r:6",
+            "rate:E-7K3Q:r:0",
+            "held:E-7K3Q:x:1",
+            "help:R-7K3Q:maybe",
+        ] {
             assert_eq!(Act::decode(bad), None, "{bad}");
         }
     }

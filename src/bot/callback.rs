@@ -39,6 +39,36 @@ pub enum Callback {
     Draft(DraftInput),
     /// An opaque id of an action on a request or referral, mapped by the store.
     Token(String),
+    /// Starts a request for a trainer or expert.
+    ExpertStart,
+    /// A step of the expert request being written; checked against the dialogue state.
+    Expert(ExpertInput),
+    /// Materials: the topics, one topic's list, or one material.
+    Materials,
+    MaterialTopic(String),
+    Material(String),
+    /// The topic of a material being published; checked against the dialogue state.
+    PublishTopic(String),
+    /// Skips an optional text (a comment on a rating, a material's English title).
+    SkipText,
+}
+
+/// A button of the expert-request dialogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpertInput {
+    Need(String),
+    Topic(String),
+    Audience(String),
+    Size(u32),
+    Online,
+    InPerson,
+    Region(String),
+    Flexible,
+    DatesRight,
+    SkipBody,
+    ContactThroughBot,
+    ContactShare,
+    Send,
 }
 
 /// A button of the help-request dialogue.
@@ -111,6 +141,28 @@ impl Callback {
                 _ => return Err(CallbackError::Unknown),
             },
             Callback::Token(token) if plain(token) => format!("x:{token}"),
+            Callback::ExpertStart => "e".to_string(),
+            Callback::Expert(input) => match input {
+                ExpertInput::Need(n) if plain(n) => format!("en:{n}"),
+                ExpertInput::Topic(t) if plain(t) => format!("et:{t}"),
+                ExpertInput::Audience(a) if plain(a) => format!("ea:{a}"),
+                ExpertInput::Size(n) => format!("es:{n}"),
+                ExpertInput::Online => "eo".to_string(),
+                ExpertInput::InPerson => "ei".to_string(),
+                ExpertInput::Region(r) if plain(r) => format!("er:{r}"),
+                ExpertInput::Flexible => "ef".to_string(),
+                ExpertInput::DatesRight => "ew".to_string(),
+                ExpertInput::SkipBody => "eb".to_string(),
+                ExpertInput::ContactThroughBot => "ecb".to_string(),
+                ExpertInput::ContactShare => "ecs".to_string(),
+                ExpertInput::Send => "esend".to_string(),
+                _ => return Err(CallbackError::Unknown),
+            },
+            Callback::Materials => "mt".to_string(),
+            Callback::MaterialTopic(t) if plain(t) => format!("mt:{t}"),
+            Callback::Material(id) if plain(id) => format!("mg:{id}"),
+            Callback::PublishTopic(t) if plain(t) => format!("mp:{t}"),
+            Callback::SkipText => "sk".to_string(),
             _ => return Err(CallbackError::Unknown),
         };
         let data = format!("{VERSION}:{data}");
@@ -164,6 +216,27 @@ impl Callback {
             ("ds", []) => Callback::Draft(DraftInput::Send),
             ("dx", []) => Callback::Draft(DraftInput::Cancel),
             ("x", [token]) if plain(token) => Callback::Token(token.to_string()),
+            ("e", []) => Callback::ExpertStart,
+            ("en", [n]) if plain(n) => Callback::Expert(ExpertInput::Need(n.to_string())),
+            ("et", [t]) if plain(t) => Callback::Expert(ExpertInput::Topic(t.to_string())),
+            ("ea", [a]) if plain(a) => Callback::Expert(ExpertInput::Audience(a.to_string())),
+            ("es", [n]) => Callback::Expert(ExpertInput::Size(
+                n.parse().map_err(|_| CallbackError::Unknown)?,
+            )),
+            ("eo", []) => Callback::Expert(ExpertInput::Online),
+            ("ei", []) => Callback::Expert(ExpertInput::InPerson),
+            ("er", [r]) if plain(r) => Callback::Expert(ExpertInput::Region(r.to_string())),
+            ("ef", []) => Callback::Expert(ExpertInput::Flexible),
+            ("ew", []) => Callback::Expert(ExpertInput::DatesRight),
+            ("eb", []) => Callback::Expert(ExpertInput::SkipBody),
+            ("ecb", []) => Callback::Expert(ExpertInput::ContactThroughBot),
+            ("ecs", []) => Callback::Expert(ExpertInput::ContactShare),
+            ("esend", []) => Callback::Expert(ExpertInput::Send),
+            ("mt", []) => Callback::Materials,
+            ("mt", [t]) if plain(t) => Callback::MaterialTopic(t.to_string()),
+            ("mg", [id]) if plain(id) => Callback::Material(id.to_string()),
+            ("mp", [t]) if plain(t) => Callback::PublishTopic(t.to_string()),
+            ("sk", []) => Callback::SkipText,
             _ => return Err(CallbackError::Unknown),
         };
         Ok(callback)
@@ -214,6 +287,25 @@ mod tests {
             Callback::Draft(DraftInput::Send),
             Callback::Draft(DraftInput::Cancel),
             Callback::Token("0123456789abcdef0123".into()),
+            Callback::ExpertStart,
+            Callback::Expert(ExpertInput::Need("legal-expertise".into())),
+            Callback::Expert(ExpertInput::Topic("crsv".into())),
+            Callback::Expert(ExpertInput::Audience("cadets".into())),
+            Callback::Expert(ExpertInput::Size(40)),
+            Callback::Expert(ExpertInput::Online),
+            Callback::Expert(ExpertInput::InPerson),
+            Callback::Expert(ExpertInput::Region("UA-46".into())),
+            Callback::Expert(ExpertInput::Flexible),
+            Callback::Expert(ExpertInput::DatesRight),
+            Callback::Expert(ExpertInput::SkipBody),
+            Callback::Expert(ExpertInput::ContactThroughBot),
+            Callback::Expert(ExpertInput::ContactShare),
+            Callback::Expert(ExpertInput::Send),
+            Callback::Materials,
+            Callback::MaterialTopic("crsv".into()),
+            Callback::Material("m-0a1b2c3d".into()),
+            Callback::PublishTopic("crsv".into()),
+            Callback::SkipText,
         ];
         for cb in all {
             let data = cb.encode().unwrap();
@@ -237,6 +329,9 @@ mod tests {
             "1:r:crsv:UA-12:-1",
             "1:r:crsv:UA-12:99999999",
             "1:sl:de",
+            "1:es:-4",
+            "1:es:forty",
+            "1:mg:a b",
             "1:o:<b>",
             "1:o:a b",
             &"1:o:".repeat(20),

@@ -14,6 +14,12 @@ pub enum Command {
     Find,
     /// Ask an organization for help, confidentially.
     Request,
+    /// Ask organizations for a trainer, lecturer or expert.
+    Expert,
+    /// Browse materials by topic.
+    Materials,
+    /// Staff: publish a material (a document or a link).
+    Material,
     /// The requester's own requests.
     My,
     Urgent,
@@ -39,7 +45,17 @@ pub enum Command {
 /// The command menu for `set_my_commands` in one language.
 pub fn menu(i18n: &I18n, lang: Lang) -> Vec<BotCommand> {
     let names = [
-        "start", "find", "request", "my", "urgent", "language", "privacy", "help", "cancel",
+        "start",
+        "find",
+        "request",
+        "expert",
+        "materials",
+        "my",
+        "urgent",
+        "language",
+        "privacy",
+        "help",
+        "cancel",
         "forget",
     ];
     names

@@ -9,6 +9,7 @@ use crate::domain::{Hotline, Lang, SearchIndex};
 use crate::i18n::I18n;
 use crate::storage::Store;
 
+#[derive(Clone)]
 pub struct BotContext {
     pub store: Store,
     pub index: Arc<SearchIndex>,
@@ -22,6 +23,14 @@ pub struct BotContext {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Days a finished request is kept before it is deleted (`PORUCH_RETENTION_DAYS`).
     pub retention_days: u32,
+    /// Days an expert request waits for an offer before the adviser is told
+    /// (`PORUCH_OFFER_DAYS`).
+    pub offer_days: u32,
+    /// Ratings needed before an organization's average shows on its card; 0 = never
+    /// (`PORUCH_MIN_RATINGS`).
+    pub min_ratings: u32,
+    /// The materials that ship with the directory (`data/materials.toml`).
+    pub materials: Arc<Vec<crate::domain::material::Material>>,
 }
 
 impl BotContext {

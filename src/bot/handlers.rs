@@ -13,9 +13,10 @@ use teloxide::types::{LinkPreviewOptions, Me, MessageId, ParseMode};
 use super::callback::Callback;
 use super::referrals::{self, Pressed};
 use super::render::{self, Screen};
-use super::state::{Draft, Step};
+use super::state::{Draft, ExpertDraft, ExpertStep, MaterialDraft, MaterialStep, Step};
 use super::{
-    BotContext, BotError, Command, HandlerResult, PoruchDialogue, State, html, relay, requesting,
+    BotContext, BotError, Command, HandlerResult, PoruchDialogue, State, expert_request, experts,
+    feedback, html, materials, relay, requesting,
 };
 use crate::domain::{Lang, RegionChoice};
 use crate::i18n::{Arg, Msg};
@@ -211,6 +212,15 @@ pub async fn command(
             Command::Request => requesting::start(&ctx, &dialogue, lang, None)
                 .await?
                 .unwrap_or_else(|| hint(&ctx, lang, Msg::ButtonExpired)),
+            Command::Expert => expert_request::start(&ctx, &dialogue, lang).await?,
+            Command::Materials => {
+                dialogue.exit().await?;
+                materials::topics(&ctx, lang)?
+            }
+            Command::Material => match ctx.store.staff_org(user_id(&msg))? {
+                Some(_) => materials::start(&ctx, &dialogue, lang).await?,
+                None => hint(&ctx, lang, Msg::UnknownCommand),
+            },
             Command::My => referrals::my_requests(&ctx, user_id(&msg), lang)?,
             Command::Inbox => referrals::inbox(&ctx, user_id(&msg), lang)?,
             Command::Pause | Command::Resume => {
@@ -264,6 +274,116 @@ pub async fn request_message(
     }
     .await;
     apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+}
+
+/// Runs a message handler's work and sends its screen, apologizing if it fails.
+async fn answer_message<F>(bot: &Bot, ctx: &BotContext, msg: &Message, work: F) -> HandlerResult
+where
+    F: std::future::Future<Output = Result<Screen, BotError>>,
+{
+    let lang = ctx.lang(msg.from.as_ref());
+    let result = async {
+        let screen = work.await?;
+        send(bot, ctx, msg.chat.id, screen).await?;
+        Ok(())
+    }
+    .await;
+    apologize_on_error(bot, ctx, msg.chat.id, lang, result).await
+}
+
+/// A message while a request for a trainer or expert is being written.
+pub async fn expert_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    (step, draft): (ExpertStep, ExpertDraft),
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let work = expert_request::on_message(&ctx, &dialogue, &msg, lang, step, draft);
+    answer_message(&bot, &ctx, &msg, work).await
+}
+
+/// A staff member's proposal after Offer.
+pub async fn proposing_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    code: String,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let work = async {
+        Ok(match typed_text(&ctx, lang, &msg) {
+            Err(hint) => hint,
+            Ok(text) => {
+                experts::proposal(&ctx, &dialogue, user_id(&msg), lang, &code, text).await?
+            }
+        })
+    };
+    answer_message(&bot, &ctx, &msg, work).await
+}
+
+/// An optional comment after a rating.
+pub async fn commenting_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    (code, side, stars): (String, String, u8),
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let work = async {
+        Ok(match typed_text(&ctx, lang, &msg) {
+            Err(hint) => hint,
+            Ok(text) => {
+                feedback::comment(&ctx, &dialogue, lang, (&code, &side, stars), text).await?
+            }
+        })
+    };
+    answer_message(&bot, &ctx, &msg, work).await
+}
+
+/// A message while a material is being published.
+pub async fn material_message(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    (step, draft): (MaterialStep, MaterialDraft),
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let work = materials::on_message(&ctx, &dialogue, &msg, lang, step, draft);
+    answer_message(&bot, &ctx, &msg, work).await
+}
+
+/// Sends a material: a document by its file id, or a link.
+async fn send_material(
+    bot: &Bot,
+    ctx: &BotContext,
+    chat: ChatId,
+    delivery: materials::Delivery,
+) -> Result<(), BotError> {
+    match delivery {
+        materials::Delivery::Text(screen) => send(bot, ctx, chat, screen).await?,
+        materials::Delivery::Document {
+            file_id,
+            caption,
+            keyboard,
+        } => {
+            let file = teloxide::types::InputFile::file_id(teloxide::types::FileId(file_id));
+            let mut request = bot
+                .send_document(chat, file)
+                .caption(caption)
+                .parse_mode(ParseMode::Html);
+            if let Some(keyboard) = keyboard {
+                request = request.reply_markup(keyboard);
+            }
+            let sent = request.await?;
+            ctx.remember_message(chat, sent.id);
+        }
+    }
+    Ok(())
 }
 
 /// Who is writing in a relay conversation.
@@ -337,7 +457,21 @@ fn stats(ctx: &BotContext, lang: Lang) -> Result<Screen, BotError> {
             ("outbox", Arg::Num(ctx.store.outbox_len() as i64)),
         ],
     );
-    Ok(render::info(&ctx.i18n, lang, text))
+    let count = |name: &str| ctx.store.counter(name).map(|n| Arg::Num(n as i64));
+    let feedback = ctx.i18n.with(
+        lang,
+        Msg::AdminFeedbackStats,
+        &[
+            ("yes", count("help_yes")?),
+            ("partly", count("help_partly")?),
+            ("no", count("help_no")?),
+            ("held", count("held")?),
+            ("notheld", count("not_held")?),
+            ("eunplaced", count("expert_unplaced")?),
+            ("nooffer", count("expert_no_offer")?),
+        ],
+    );
+    Ok(render::info(&ctx.i18n, lang, format!("{text}\n{feedback}")))
 }
 
 /// A coordinator's invitation for an organization's staff.
@@ -608,6 +742,7 @@ fn valid_callback(ctx: &BotContext, state: &State, data: Option<&str>) -> Option
                 }
         }
         Callback::Org(id) | Callback::AskOrg(id) => ctx.index.visible(id, ctx.today()).is_some(),
+        Callback::MaterialTopic(topic) => taxonomy.topic(topic).is_some(),
         Callback::TextPage(_) => matches!(state, State::TextResults { .. }),
         _ => true,
     };
@@ -739,9 +874,70 @@ pub async fn callback(
                     }
                 }
             }
+            Callback::ExpertStart => {
+                let screen = expert_request::start(&ctx, &dialogue, lang).await?;
+                send(&bot, &ctx, chat, screen).await?
+            }
+            Callback::Expert(input) => {
+                let screen =
+                    match expert_request::on_button(&ctx, &dialogue, state, chat, lang, input)
+                        .await?
+                    {
+                        Some(screen) => screen,
+                        None => {
+                            ctx.security_event("stale");
+                            hint(&ctx, lang, Msg::ButtonExpired)
+                        }
+                    };
+                send(&bot, &ctx, chat, screen).await?
+            }
+            Callback::Materials => {
+                edit_or_send(&bot, &ctx, chat, message, materials::topics(&ctx, lang)?).await?
+            }
+            Callback::MaterialTopic(topic) => {
+                let screen = materials::topic(&ctx, lang, &topic)?;
+                edit_or_send(&bot, &ctx, chat, message, screen).await?
+            }
+            Callback::Material(id) => {
+                match materials::delivery(&ctx, q.from.id.0 as i64, lang, &id)? {
+                    Some(delivery) => send_material(&bot, &ctx, chat, delivery).await?,
+                    None => send(&bot, &ctx, chat, hint(&ctx, lang, Msg::ButtonExpired)).await?,
+                }
+            }
+            Callback::PublishTopic(topic) => {
+                let user = q.from.id.0 as i64;
+                let screen =
+                    match materials::publish(&ctx, &dialogue, user, lang, &state, &topic).await? {
+                        Some(screen) => screen,
+                        None => {
+                            ctx.security_event("stale");
+                            hint(&ctx, lang, Msg::ButtonExpired)
+                        }
+                    };
+                send(&bot, &ctx, chat, screen).await?
+            }
+            Callback::SkipText => {
+                let screen = match &state {
+                    State::Commenting { .. } => {
+                        dialogue.exit().await?;
+                        render::info(i18n, lang, i18n.text(lang, Msg::CommentSkipped))
+                    }
+                    _ => match materials::skip_title(&ctx, &dialogue, lang, &state).await? {
+                        Some(screen) => screen,
+                        None => hint(&ctx, lang, Msg::ButtonExpired),
+                    },
+                };
+                send(&bot, &ctx, chat, screen).await?
+            }
             Callback::Org(id) => {
                 let screen = match ctx.index.visible(&id, ctx.today()) {
-                    Some(org) => render::card(i18n, lang, taxonomy, org),
+                    Some(org) => {
+                        let ratings = ctx.store.ratings(&org.id)?;
+                        let rating = ratings
+                            .shown(ctx.min_ratings)
+                            .map(|avg| (avg, ratings.count));
+                        render::card(i18n, lang, taxonomy, org, rating)
+                    }
                     None => hint(&ctx, lang, Msg::ButtonExpired),
                 };
                 send(&bot, &ctx, chat, screen).await?

@@ -6,12 +6,17 @@ pub mod callback;
 pub mod commands;
 pub mod context;
 pub mod dialogue_storage;
+pub mod expert_request;
+pub mod experts;
+pub mod feedback;
 pub mod handlers;
 pub mod html;
+pub mod materials;
 pub mod outbox_worker;
 pub mod referrals;
 pub mod relay;
 pub mod render;
+pub mod render_expert;
 pub mod render_request;
 pub mod requesting;
 pub mod state;
@@ -60,6 +65,13 @@ pub fn schema() -> UpdateHandler<BotError> {
         )
         .branch(dptree::case![State::Writing { code }].endpoint(handlers::writing_message))
         .branch(dptree::case![State::Replying { code }].endpoint(handlers::replying_message))
+        .branch(dptree::case![State::Expert { step, draft }].endpoint(handlers::expert_message))
+        .branch(dptree::case![State::Proposing { code }].endpoint(handlers::proposing_message))
+        .branch(
+            dptree::case![State::Commenting { code, side, stars }]
+                .endpoint(handlers::commenting_message),
+        )
+        .branch(dptree::case![State::Material { step, draft }].endpoint(handlers::material_message))
         .endpoint(handlers::free_text);
 
     let callbacks = Update::filter_callback_query().endpoint(handlers::callback);

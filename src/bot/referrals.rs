@@ -21,21 +21,21 @@ pub enum Pressed {
     Refused(&'static str),
 }
 
-fn show(screen: Screen) -> Pressed {
+pub(super) fn show(screen: Screen) -> Pressed {
     Pressed::Show {
         screen,
         protect: false,
     }
 }
 
-fn protected(screen: Screen) -> Pressed {
+pub(super) fn protected(screen: Screen) -> Pressed {
     Pressed::Show {
         screen,
         protect: true,
     }
 }
 
-fn keyboard(
+pub(super) fn keyboard(
     ctx: &BotContext,
     lang: Lang,
     buttons: Vec<Option<InlineKeyboardButton>>,
@@ -46,7 +46,7 @@ fn keyboard(
     render::rows(grid)
 }
 
-fn info(ctx: &BotContext, lang: Lang, msg: Msg, code: &str) -> Screen {
+pub(super) fn info(ctx: &BotContext, lang: Lang, msg: Msg, code: &str) -> Screen {
     render::info(
         &ctx.i18n,
         lang,
@@ -69,7 +69,13 @@ pub async fn press(
             None => return Ok(Pressed::Refused(TokenRefusal::Unknown.code())),
         },
     };
-    if act.is_staff() {
+    if act.is_expert() {
+        super::experts::press(ctx, dialogue, user, lang, act).await
+    } else if act.is_feedback() {
+        super::feedback::press(ctx, dialogue, user, lang, act).await
+    } else if let Act::HideMaterial(id) = &act {
+        super::materials::hide(ctx, user, lang, id).await
+    } else if act.is_staff() {
         staff_act(ctx, dialogue, user, lang, act).await
     } else {
         requester_act(ctx, dialogue, user, lang, act).await
@@ -329,6 +335,7 @@ pub fn inbox(ctx: &BotContext, user: i64, lang: Lang) -> Result<Screen, BotError
         ));
     };
     let codes = ctx.store.open_referrals_of(&org)?;
+    let expert_buttons = super::experts::inbox_buttons(ctx, user, lang, &org)?;
     let mut text = i18n.with(
         lang,
         Msg::InboxHeader,
@@ -345,6 +352,14 @@ pub fn inbox(ctx: &BotContext, user: i64, lang: Lang) -> Result<Screen, BotError
     if codes.is_empty() {
         text.push_str("\n\n");
         text.push_str(&i18n.text(lang, Msg::InboxEmpty));
+    }
+    if !expert_buttons.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&i18n.with(
+            lang,
+            Msg::InboxExperts,
+            &[("count", Arg::Num(expert_buttons.len() as i64))],
+        ));
     }
     let mut buttons = Vec::new();
     for code in codes.iter().take(40) {
@@ -369,6 +384,7 @@ pub fn inbox(ctx: &BotContext, user: i64, lang: Lang) -> Result<Screen, BotError
             &Act::OpenReferral(code.clone()),
         )?);
     }
+    buttons.extend(expert_buttons);
     let (msg, act) = if paused {
         (Msg::BtnResume, Act::Resume)
     } else {
@@ -572,7 +588,8 @@ pub fn request_detail(
 pub fn my_requests(ctx: &BotContext, user: i64, lang: Lang) -> Result<Screen, BotError> {
     let i18n = &ctx.i18n;
     let codes = ctx.store.requests_of(user)?;
-    if codes.is_empty() {
+    let expert_buttons = super::experts::my_buttons(ctx, user, lang)?;
+    if codes.is_empty() && expert_buttons.is_empty() {
         return Ok(render::info(i18n, lang, i18n.text(lang, Msg::MyEmpty)));
     }
     let mut buttons = Vec::new();
@@ -591,12 +608,22 @@ pub fn my_requests(ctx: &BotContext, user: i64, lang: Lang) -> Result<Screen, Bo
             &Act::OpenRequest(code.clone()),
         )?);
     }
-    Ok(Screen {
-        text: i18n.with(
+    let mut text = i18n.with(
+        lang,
+        Msg::MyHeader,
+        &[("count", Arg::Num(codes.len() as i64))],
+    );
+    if !expert_buttons.is_empty() {
+        text.push('\n');
+        text.push_str(&i18n.with(
             lang,
-            Msg::MyHeader,
-            &[("count", Arg::Num(codes.len() as i64))],
-        ),
+            Msg::MyExpertHeader,
+            &[("count", Arg::Num(expert_buttons.len() as i64))],
+        ));
+    }
+    buttons.extend(expert_buttons);
+    Ok(Screen {
+        text,
         keyboard: Some(keyboard(ctx, lang, buttons)),
     })
 }

@@ -45,6 +45,14 @@ pub fn menu_keyboard(i18n: &I18n, lang: Lang) -> InlineKeyboardMarkup {
     rows(vec![
         vec![button(i18n.text(lang, Msg::BtnFind), &Callback::Find)],
         vec![button(i18n.text(lang, Msg::BtnAsk), &Callback::Ask)],
+        vec![button(
+            i18n.text(lang, Msg::BtnExpert),
+            &Callback::ExpertStart,
+        )],
+        vec![button(
+            i18n.text(lang, Msg::BtnMaterials),
+            &Callback::Materials,
+        )],
         vec![button(i18n.text(lang, Msg::BtnUrgent), &Callback::Urgent)],
         vec![
             button(i18n.text(lang, Msg::BtnLanguage), &Callback::Language),
@@ -316,7 +324,15 @@ fn date(lang: Lang, d: chrono::NaiveDate) -> String {
 }
 
 /// An organization's card.
-pub fn card(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: &Organization) -> Screen {
+/// An organization's card. `rating` is its average and count, when there are enough ratings
+/// to show one.
+pub fn card(
+    i18n: &I18n,
+    lang: Lang,
+    taxonomy: &Taxonomy,
+    org: &Organization,
+    rating: Option<(f64, u32)>,
+) -> Screen {
     let list = |items: Vec<String>| escape(&items.join(", "));
     let mut lines = vec![
         format!("<b>{}</b>", escape(org.name.get(lang))),
@@ -400,6 +416,19 @@ pub fn card(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: &Organization) ->
             ("by", Arg::Str(&escape(&org.vetting.vetted_by))),
         ],
     ));
+    if let Some((avg, count)) = rating {
+        let avg = format!("{avg:.1}");
+        let avg = if lang == Lang::Uk {
+            avg.replace('.', ",")
+        } else {
+            avg
+        };
+        lines.push(i18n.with(
+            lang,
+            Msg::CardRating,
+            &[("avg", Arg::Str(&avg)), ("count", Arg::Num(count.into()))],
+        ));
+    }
     if org.demo {
         lines.push(i18n.text(lang, Msg::CardDemo));
     }

@@ -22,6 +22,81 @@ pub enum State {
     Writing { code: String },
     /// A staff member's next message goes to the requester of this request.
     Replying { code: String },
+    /// A request for a trainer or expert being written, at a step. Nothing is stored until
+    /// Send.
+    Expert {
+        step: ExpertStep,
+        draft: ExpertDraft,
+    },
+    /// A staff member's next message is their organization's proposal for this request.
+    Proposing { code: String },
+    /// The next message is an optional comment on a rating, for the coordinators only.
+    Commenting {
+        code: String,
+        side: String,
+        stars: u8,
+    },
+    /// A staff member publishing a material, at a step.
+    Material {
+        step: MaterialStep,
+        draft: MaterialDraft,
+    },
+}
+
+/// The steps of a request for a trainer or expert, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExpertStep {
+    Need,
+    Topic,
+    Audience,
+    Size,
+    Format,
+    Region,
+    When,
+    /// The dates as understood, shown back to confirm (or typed again).
+    WhenConfirm,
+    Body,
+    Contact,
+    ContactTyping,
+    Confirm,
+}
+
+/// What the adviser chose so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpertDraft {
+    /// A `NeedKind` code.
+    pub need: Option<String>,
+    pub topic: Option<String>,
+    /// An `ExpertAudience` code.
+    pub audience: Option<String>,
+    pub size: Option<u32>,
+    /// `Some(true)` online; `Some(false)` in person in `region`.
+    pub online: Option<bool>,
+    pub region: Option<String>,
+    /// ISO dates, or both `None` with `flexible`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub flexible: bool,
+    pub body: Option<String>,
+    pub contact: Option<DraftContact>,
+}
+
+/// The steps of publishing a material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MaterialStep {
+    /// Waiting for a document or a link.
+    File,
+    TitleUk,
+    TitleEn,
+    Topic,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialDraft {
+    pub file_id: Option<String>,
+    pub url: Option<String>,
+    pub title_uk: Option<String>,
+    pub title_en: Option<String>,
 }
 
 /// The steps of a help request, in order.

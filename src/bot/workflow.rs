@@ -75,7 +75,7 @@ pub enum RelayContent {
     },
 }
 
-fn keyboard(buttons: Vec<InlineKeyboardButton>) -> Option<String> {
+pub(super) fn keyboard(buttons: Vec<InlineKeyboardButton>) -> Option<String> {
     if buttons.is_empty() {
         return None;
     }
@@ -100,7 +100,11 @@ pub fn token_button(
 }
 
 /// Notices to one chat: the text split to Telegram's limit, the keyboard on the last part.
-fn notices(chat: i64, text: &str, buttons: Vec<InlineKeyboardButton>) -> Vec<OutboxMessage> {
+pub(super) fn notices(
+    chat: i64,
+    text: &str,
+    buttons: Vec<InlineKeyboardButton>,
+) -> Vec<OutboxMessage> {
     let parts = html::split(text);
     let last = parts.len().saturating_sub(1);
     let keyboard = keyboard(buttons);
@@ -247,19 +251,26 @@ pub(super) fn staff_notice(
 }
 
 /// The count of requests nobody could take, to every admin. Never any content.
-fn admin_unplaced(ctx: &BotContext) -> Result<Vec<OutboxMessage>, StoreError> {
-    let count = ctx.store.bump_counter("unplaced")?;
+/// A count (never content) to every admin, with `counter` bumped.
+pub(super) fn admin_count(
+    ctx: &BotContext,
+    counter: &str,
+    msg: Msg,
+) -> Result<Vec<OutboxMessage>, StoreError> {
+    let count = ctx.store.bump_counter(counter)?;
     let mut out = Vec::new();
     for &admin in &ctx.admins {
         let lang = ctx.lang_of_chat(admin);
-        let text = ctx.i18n.with(
-            lang,
-            Msg::AdminUnplaced,
-            &[("count", Arg::Num(count as i64))],
-        );
+        let text = ctx
+            .i18n
+            .with(lang, msg, &[("count", Arg::Num(count as i64))]);
         out.extend(notices(admin, &text, Vec::new()));
     }
     Ok(out)
+}
+
+fn admin_unplaced(ctx: &BotContext) -> Result<Vec<OutboxMessage>, StoreError> {
+    admin_count(ctx, "unplaced", Msg::AdminUnplaced)
 }
 
 fn request_from(draft: &Draft, chat: i64, now: i64) -> Option<HelpRequest> {
@@ -449,18 +460,38 @@ pub async fn act(
         Err(StoreError::Stale | StoreError::NotFound) => return Ok(Acted::Stale),
         other => other?,
     }
+    if matches!(to, ReferralStatus::Closed(_)) && actor == Actor::Staff {
+        // One optional, anonymous question to her a day later. Not part of the change: a
+        // crash here loses only the question, never the change she was told about.
+        super::feedback::schedule_help_question(ctx, code, &referral.org, requester)?;
+    }
     ctx.store.flush().await?;
     ctx.outbox_wake.notify_one();
     tracing::info!(?actor, to = ?to, "a referral changed");
     Ok(Acted::Changed(to))
 }
 
-/// The request and its latest referral, if that referral is accepted: the only time the two
-/// sides may write to each other.
-fn open_conversation(
-    ctx: &BotContext,
-    code: &str,
-) -> Result<Option<(HelpRequest, Referral)>, StoreError> {
+/// The two sides of a conversation: the requester's chat and the organization.
+pub struct Conversation {
+    pub requester_chat: i64,
+    pub org: String,
+}
+
+/// Who may write to whom about a request, if anyone: for a help request, while its latest
+/// referral is accepted; for an expert request, once an offer was picked.
+pub fn open_conversation(ctx: &BotContext, code: &str) -> Result<Option<Conversation>, StoreError> {
+    if crate::domain::request::is_expert_code(code) {
+        return Ok(ctx
+            .store
+            .expert_request(code)?
+            .and_then(|(request, status)| match status {
+                crate::domain::expert::ExpertStatus::Filled { org } => Some(Conversation {
+                    requester_chat: request.requester_chat,
+                    org,
+                }),
+                _ => None,
+            }));
+    }
     let Some(request) = ctx.store.help_request(code)? else {
         return Ok(None);
     };
@@ -468,7 +499,10 @@ fn open_conversation(
         .store
         .latest_referral(code)?
         .filter(|(_, r)| r.status == ReferralStatus::Accepted)
-        .map(|(_, r)| (request, r)))
+        .map(|(_, r)| Conversation {
+            requester_chat: request.requester_chat,
+            org: r.org,
+        }))
 }
 
 /// Passes the requester's message to every staff member of the organization that accepted.
@@ -478,14 +512,14 @@ pub async fn relay_to_org(
     requester_chat: i64,
     content: RelayContent,
 ) -> Result<Relayed, BotError> {
-    let Some((request, referral)) = open_conversation(ctx, code)? else {
+    let Some(talk) = open_conversation(ctx, code)? else {
         return Ok(Relayed::Closed);
     };
-    if request.requester_chat != requester_chat {
+    if talk.requester_chat != requester_chat {
         return Ok(Relayed::Closed);
     }
     let mut out = Vec::new();
-    for chat in ctx.store.staff_chats(&referral.org)? {
+    for chat in ctx.store.staff_chats(&talk.org)? {
         if ctx.store.is_unreachable(chat)? {
             continue;
         }
@@ -540,13 +574,13 @@ pub async fn relay_to_requester(
     staff_org: &str,
     text: &str,
 ) -> Result<Relayed, BotError> {
-    let Some((request, referral)) = open_conversation(ctx, code)? else {
+    let Some(talk) = open_conversation(ctx, code)? else {
         return Ok(Relayed::Closed);
     };
-    if referral.org != staff_org {
+    if talk.org != staff_org {
         return Ok(Relayed::Closed);
     }
-    let chat = request.requester_chat;
+    let chat = talk.requester_chat;
     let lang = ctx.lang_of_chat(chat);
     let body = ctx.i18n.with(
         lang,
@@ -600,19 +634,27 @@ pub async fn expire_overdue(ctx: &BotContext) -> Result<usize, BotError> {
 pub async fn purge_expired(ctx: &BotContext) -> Result<usize, BotError> {
     let now = ctx.now();
     let cutoff = now - i64::from(ctx.retention_days) * 24 * 3600;
-    let purged = ctx.store.purge_finished_requests(cutoff)?;
+    let purged =
+        ctx.store.purge_finished_requests(cutoff)? + ctx.store.purge_finished_experts(cutoff)?;
     ctx.store.purge_tokens(now)?;
     ctx.store.purge_seen_updates(now * 1000)?;
     ctx.store.flush().await?;
     Ok(purged)
 }
 
-/// The background task behind response deadlines (every minute) and retention (every hour).
+/// The background task behind response deadlines, expert requests' checks and feedback
+/// questions (every minute) and retention (every hour).
 pub async fn run_timers(ctx: Arc<BotContext>) {
     let mut minutes: u64 = 0;
     loop {
         if let Err(e) = expire_overdue(&ctx).await {
             tracing::error!(error = %e, "moving overdue referrals on failed");
+        }
+        if let Err(e) = super::experts::check_open_requests(&ctx).await {
+            tracing::error!(error = %e, "checking open expert requests failed");
+        }
+        if let Err(e) = super::feedback::ask_due(&ctx).await {
+            tracing::error!(error = %e, "sending feedback questions failed");
         }
         if minutes.is_multiple_of(60) {
             match purge_expired(&ctx).await {

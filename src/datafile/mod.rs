@@ -8,6 +8,8 @@ mod taxonomy;
 
 pub use organizations::{export_organizations, parse_organizations};
 pub use problem::{Problem, Report, Severity};
+mod materials;
+pub use materials::{materials, parse_materials};
 pub use taxonomy::{hotlines, parse_hotlines, parse_taxonomy, taxonomy};
 
 /// The shipped demonstration directory, imported into an empty store on first start.

@@ -100,7 +100,7 @@ pub struct Ratings {
 }
 
 impl Ratings {
-    pub fn add(self, rating: Rating) -> Ratings {
+    pub fn with(self, rating: Rating) -> Ratings {
         Ratings {
             count: self.count + 1,
             sum: self.sum + u32::from(rating.stars()),
@@ -135,10 +135,10 @@ mod tests {
     #[test]
     fn an_average_shows_only_from_the_minimum_and_never_when_off() {
         let two = Ratings::default()
-            .add(Rating::new(5).unwrap_or(Rating(1)))
-            .add(Rating::new(4).unwrap_or(Rating(1)));
+            .with(Rating::new(5).unwrap_or(Rating(1)))
+            .with(Rating::new(4).unwrap_or(Rating(1)));
         assert_eq!(two.shown(3), None);
-        let three = two.add(Rating::new(4).unwrap_or(Rating(1)));
+        let three = two.with(Rating::new(4).unwrap_or(Rating(1)));
         assert_eq!(three.shown(3), Some(4.3));
         assert_eq!(three.shown(0), None, "0 turns it off");
         assert_eq!(Rating::new(0), None);

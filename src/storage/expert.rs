@@ -126,6 +126,9 @@ impl Store {
     }
 
     /// Stores a new expert request, offered to `orgs`, with its notices — one transaction.
+    /// With `consume_dialogue_of`, that chat's dialogue state (the draft) is removed in the
+    /// same transaction, and if it is already gone nothing is stored (`StoreError::Stale`):
+    /// Send pressed twice makes one request.
     pub fn submit_expert(
         &self,
         code: &str,
@@ -133,7 +136,9 @@ impl Store {
         orgs: &[String],
         notify: &[OutboxMessage],
         now_ms: i64,
+        consume_dialogue_of: Option<i64>,
     ) -> Result<(), StoreError> {
+        let draft_key = consume_dialogue_of.map(|chat| self.sealer.blind(&chat.to_be_bytes()));
         let outbox = self.outbox_records(notify, now_ms)?;
         let private = ExpertPrivate {
             chat: request.requester_chat,
@@ -175,8 +180,14 @@ impl Store {
             &self.orgid_ecode,
             &self.chatblind_ecode,
             &self.seq_outbox,
+            &self.chatblind_dialogue,
         )
-            .transaction(|(requests, offered, her, queue)| {
+            .transaction(|(requests, offered, her, queue, dialogue)| {
+                if let Some(key) = &draft_key
+                    && dialogue.remove(key)?.is_none()
+                {
+                    return Err(abort(StoreError::Stale));
+                }
                 if requests.get(code.as_bytes())?.is_some() {
                     return Err(abort(StoreError::Backend(
                         "expert code already used".into(),
@@ -605,7 +616,7 @@ mod tests {
         let code = store.new_expert_code()?;
         assert!(code.starts_with("E-"));
         let orgs = vec!["a".to_string(), "b".to_string(), "c".to_string()];
-        store.submit_expert(&code, &request(), &orgs, &[note()], 0)?;
+        store.submit_expert(&code, &request(), &orgs, &[note()], 0, None)?;
         assert_eq!(
             store.expert_request(&code)?,
             Some((request(), ExpertStatus::Open))
@@ -670,7 +681,7 @@ mod tests {
         {
             let store = Store::open(dir.path())?;
             let code = store.new_expert_code()?;
-            store.submit_expert(&code, &request(), &["a".into()], &[], 0)?;
+            store.submit_expert(&code, &request(), &["a".into()], &[], 0, None)?;
             store.answer_expert(&code, "a", &Answer::Offer, Some("CANARY-PROPOSAL"), &[], 1)??;
             store.flush_blocking()?;
         }

@@ -14,6 +14,9 @@ use sled::Transactional;
 use super::{Store, StoreError, corrupt, index_key};
 use crate::domain::feedback::{Rating, Ratings, Side};
 
+/// A record ready to insert: key and value.
+type KeyValue = (Vec<u8>, Vec<u8>);
+
 /// "Asked twice, waiting": no more questions are due.
 const NEVER: i64 = i64::MAX;
 
@@ -61,7 +64,7 @@ impl Store {
     pub(super) fn feedback_records(
         &self,
         asks: &[FeedbackAsk],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<KeyValue>, StoreError> {
         asks.iter()
             .map(|ask| {
                 let key = key(&ask.code, ask.side);
@@ -211,7 +214,7 @@ impl Store {
                         count: old.count,
                         sum: old.sum,
                     }
-                    .add(rating);
+                    .with(rating);
                     let record = RatingsRecord {
                         count: new.count,
                         sum: new.sum,

@@ -191,7 +191,7 @@ mod tests {
             created_at: 0,
         };
         let ecode = store.new_expert_code()?;
-        store.submit_expert(&ecode, &expert, &["org-c".into()], &[], 0)?;
+        store.submit_expert(&ecode, &expert, &["org-c".into()], &[], 0, None)?;
         store.answer_expert(
             &ecode,
             "org-c",

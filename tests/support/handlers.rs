@@ -30,6 +30,15 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
+/// The world's context on another day (for deadlines, reminders and retention).
+pub fn on_day(w: &World, day: NaiveDate) -> BotContext {
+    BotContext {
+        fixed_today: Some(day),
+        outbox_wake: Default::default(),
+        ..(*w.ctx).clone()
+    }
+}
+
 pub struct World {
     pub store: Store,
     pub ctx: Arc<BotContext>,
@@ -38,7 +47,9 @@ pub struct World {
 
 pub fn world() -> World {
     let store = Store::temporary().unwrap();
-    let index = startup::load_index(&store, startup::taxonomy().unwrap(), today()).unwrap();
+    let taxonomy = startup::taxonomy().unwrap();
+    let materials = datafile::materials(&taxonomy).unwrap();
+    let index = startup::load_index(&store, taxonomy, today()).unwrap();
     let ctx = Arc::new(BotContext {
         store: store.clone(),
         index: Arc::new(index),
@@ -48,6 +59,9 @@ pub fn world() -> World {
         admins: std::collections::HashSet::from([ADMIN]),
         outbox_wake: Default::default(),
         retention_days: 30,
+        offer_days: 7,
+        min_ratings: 3,
+        materials: Arc::new(materials),
     });
     let storage = dialogue_storage::erased(store.clone());
     World {
