@@ -3,6 +3,7 @@
 
 pub mod fake_bot_api;
 pub mod handlers;
+pub mod people;
 pub mod process;
 pub mod telegram_rules;
 
