@@ -497,3 +497,192 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
         "nothing left queued for her"
     );
 }
+
+/// Waits until a restarted bot is polling again (its calls after the first `after`).
+async fn restarted(api: &FakeBotApi, after: usize) {
+    api.wait_for(after, "the webhook check after a restart", |c| {
+        c.method == "getWebhookInfo"
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
+    const ADMIN: i64 = 424_243;
+    const STAFF: i64 = 535_354;
+    const HER: i64 = 918_273_647;
+    const BODY: &str = "CANARY-BODY Військовий ліцей";
+    const PROPOSAL: &str = "CANARY-PROPOSAL дводенний тренінг, безкоштовно";
+    const COMMENT: &str = "CANARY-COMMENT чудові тренерки";
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store_dir = dir.path().join("store");
+    let admins = [("PORUCH_ADMINS", ADMIN.to_string())];
+    let env: Vec<(&str, &str)> = admins.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bot = start_bot_with(&api, &store_dir, "info", Stdio::null(), &env);
+    started(&api).await;
+
+    // The trainer in Lviv joins (in Ukrainian).
+    let admin = user(ADMIN, "en");
+    let invite = say(&api, &admin, 1, "/invite demo-kurs-lviv").await;
+    let staff = user(STAFF, "uk");
+    say(
+        &api,
+        &staff,
+        1,
+        &format!("/join {}", support::invite_code(text(&invite))),
+    )
+    .await;
+
+    // "I need a trainer on CRSV for 40 cadets in Lviv in March."
+    let her = user(HER, "uk");
+    let welcome = say(&api, &her, 1, "/start").await;
+    let need = press_data(&api, &her, "e1", &welcome, "1:e").await;
+    assert!(text(&need).contains("Крок 1 з 8"), "{}", text(&need));
+    let topic = press_data(&api, &her, "e2", &need, "1:en:training").await;
+    let audience = press_data(&api, &her, "e3", &topic, "1:et:crsv").await;
+    press_data(&api, &her, "e4", &audience, "1:ea:cadets").await;
+    let format = say(&api, &her, 2, "40").await;
+    press_data(&api, &her, "e5", &format, "1:ei").await;
+    say(&api, &her, 3, "Львів").await;
+    let understood = say(&api, &her, 4, "у березні").await;
+    assert!(
+        text(&understood).contains("01.03.2027 – 31.03.2027"),
+        "{}",
+        text(&understood)
+    );
+    press_data(&api, &her, "e6", &understood, "1:ew").await;
+    let contact = say(&api, &her, 5, BODY).await;
+    let confirm = press_data(&api, &her, "e7", &contact, "1:ecb").await;
+    assert!(text(&confirm).contains(BODY), "{}", text(&confirm));
+    let n = api.calls().len();
+    let sent = press_data(&api, &her, "e8", &confirm, "1:esend").await;
+    let at = text(&sent).find("E-").expect("a code");
+    let code = text(&sent)[at..at + 6].to_string();
+
+    // The organization offers; she picks; they get her contact choice.
+    let notice = message_to(&api, n, STAFF, &code).await;
+    assert_eq!(notice.params["protect_content"], true);
+    let prompt = tap(&api, &staff, "s1", &notice, "Запропонувати").await;
+    assert!(text(&prompt).contains("одним повідомленням"));
+    let n = api.calls().len();
+    say(&api, &staff, 2, PROPOSAL).await;
+    let offer = message_to(&api, n, HER, PROPOSAL).await;
+    let n = api.calls().len();
+    let picked = tap(&api, &her, "e9", &offer, "Обрати").await;
+    assert!(text(&picked).contains("Ви обрали"), "{}", text(&picked));
+    let chosen = message_to(&api, n, STAFF, "обрано").await;
+    assert!(text(&chosen).contains("через бот"), "{}", text(&chosen));
+    drop(bot);
+
+    // After the dates (April 2027): the background task asks both sides. The clock cannot be
+    // moved in the binary, so this step runs in-process on the same store, with its context
+    // set to 1 April 2027, and delivers through the same fake Bot API.
+    {
+        let store =
+            poruch::storage::Store::open_waiting(&store_dir, std::time::Duration::from_secs(10))
+                .expect("the store opens");
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 4, 1).expect("a date");
+        let taxonomy = poruch::startup::taxonomy().expect("taxonomy");
+        let materials = poruch::datafile::materials(&taxonomy).expect("materials");
+        let index = poruch::startup::load_index(&store, taxonomy, day).expect("index");
+        let ctx = poruch::bot::BotContext {
+            store: store.clone(),
+            index: std::sync::Arc::new(index),
+            i18n: std::sync::Arc::new(poruch::i18n::I18n::load().expect("locales")),
+            hotlines: std::sync::Arc::new(poruch::datafile::hotlines().expect("hotlines")),
+            fixed_today: Some(day),
+            admins: [ADMIN].into_iter().collect(),
+            outbox_wake: Default::default(),
+            retention_days: 30,
+            offer_days: 7,
+            min_ratings: 1,
+            materials: std::sync::Arc::new(materials),
+        };
+        assert_eq!(
+            poruch::bot::feedback::ask_due(&ctx).await.expect("asked"),
+            2
+        );
+        let telegram = teloxide::adaptors::Throttle::new_spawn(
+            teloxide::Bot::new("123456:TEST-TOKEN")
+                .set_api_url(url::Url::parse(&api.url).expect("url")),
+            teloxide::adaptors::throttle::Limits::default(),
+        );
+        let n = api.calls().len();
+        poruch::bot::outbox_worker::deliver_due_at(&telegram, &store, ctx.now() * 1000)
+            .await
+            .expect("delivered");
+        message_to(&api, n, HER, "співпраця відбулася").await;
+        message_to(&api, n, STAFF, "співпраця з радницею відбулася").await;
+    }
+
+    // Back on the binary (averages shown from one rating): she rates 5 with a comment that only
+    // the coordinator gets; the organization answers too.
+    let n = api.calls().len();
+    let with_min = [
+        ("PORUCH_ADMINS", ADMIN.to_string()),
+        ("PORUCH_MIN_RATINGS", "1".to_string()),
+    ];
+    let env: Vec<(&str, &str)> = with_min.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let _bot = start_bot_with(&api, &store_dir, "info", Stdio::null(), &env);
+    restarted(&api, n).await;
+    let question = api
+        .calls()
+        .into_iter()
+        .rev()
+        .find(|c| {
+            c.method == "sendMessage" && c.params["chat_id"] == HER && text(c).contains("відбулася")
+        })
+        .expect("her question");
+    let stars = tap(&api, &her, "e10", &question, "Так").await;
+    let thanks = tap(&api, &her, "e11", &stars, "5 ★").await;
+    assert!(text(&thanks).contains("коментар"), "{}", text(&thanks));
+    let n = api.calls().len();
+    let comment_sent = say(&api, &her, 6, COMMENT).await;
+    assert!(
+        text(&comment_sent).contains("лише координатори"),
+        "{}",
+        text(&comment_sent)
+    );
+    let comment = message_to(&api, n, ADMIN, "CANARY-COMMENT").await;
+    assert!(
+        text(&comment).contains("5/5") && text(&comment).contains(&code),
+        "{}",
+        text(&comment)
+    );
+    let org_question = api
+        .calls()
+        .into_iter()
+        .rev()
+        .find(|c| {
+            c.method == "sendMessage"
+                && c.params["chat_id"] == STAFF
+                && text(c).contains("відбулася")
+        })
+        .expect("the organization's question");
+    let org_stars = tap(&api, &staff, "s2", &org_question, "Так").await;
+    let org_thanks = tap(&api, &staff, "s3", &org_stars, "4 ★").await;
+    assert!(
+        text(&org_thanks).contains("Дякуємо"),
+        "{}",
+        text(&org_thanks)
+    );
+    let card = press_data(&api, &her, "e12", &comment_sent, "1:o:demo-kurs-lviv").await;
+    assert!(
+        text(&card).contains("⭐ 5,0 з 5 (1 оцінка)"),
+        "{}",
+        text(&card)
+    );
+    drop(_bot);
+
+    assert!(api.refusals().is_empty(), "{:#?}", api.refusals());
+    for (path, bytes) in files_under(&store_dir) {
+        for secret in ["CANARY-BODY", "CANARY-PROPOSAL", "CANARY-COMMENT"] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{} holds {secret} in plain text",
+                path.display()
+            );
+        }
+    }
+}

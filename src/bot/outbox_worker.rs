@@ -143,8 +143,17 @@ fn by_chat(pending: Vec<Pending>) -> Vec<(i64, Vec<Pending>)> {
 /// Delivers every message due now, once, and waits until done; chats in parallel, each
 /// chat's messages in order. Returns how many left the outbox.
 pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, StoreError> {
+    deliver_due_at(bot, store, now_ms()).await
+}
+
+/// The same, as if it were `now` (unix milliseconds): for a context whose clock is set to
+/// another day (tests of reminders weeks ahead).
+pub async fn deliver_due_at(
+    bot: &Throttle<Bot>,
+    store: &Store,
+    now: i64,
+) -> Result<usize, StoreError> {
     use futures_util::StreamExt;
-    let now = now_ms();
     let results: Vec<Result<usize, StoreError>> =
         futures_util::stream::iter(by_chat(store.due(i64::MAX, 1_000)?))
             .map(|(_, messages)| deliver_chat(bot, store, messages, now))

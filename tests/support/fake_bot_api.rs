@@ -390,7 +390,7 @@ pub fn button(call: &Call, label: &str) -> Option<String> {
         .find(|b| {
             b["text"]
                 .as_str()
-                .is_some_and(|t| t == label || t.starts_with(label))
+                .is_some_and(|t| t == label || t.starts_with(label) || t.contains(label))
         })
         .and_then(|b| b["callback_data"].as_str().map(String::from))
 }
