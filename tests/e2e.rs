@@ -519,7 +519,9 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
     let store_dir = dir.path().join("store");
     let admins = [("PORUCH_ADMINS", ADMIN.to_string())];
     let env: Vec<(&str, &str)> = admins.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let bot = start_bot_with(&api, &store_dir, "info", Stdio::null(), &env);
+    let log_path = dir.path().join("bot.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let bot = start_bot_with(&api, &store_dir, "trace", Stdio::from(log), &env);
     started(&api).await;
 
     // The trainer in Lviv joins (in Ukrainian).
@@ -624,7 +626,11 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
         ("PORUCH_MIN_RATINGS", "1".to_string()),
     ];
     let env: Vec<(&str, &str)> = with_min.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let _bot = start_bot_with(&api, &store_dir, "info", Stdio::null(), &env);
+    let log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log_path)
+        .expect("log file");
+    let _bot = start_bot_with(&api, &store_dir, "trace", Stdio::from(log), &env);
     restarted(&api, n).await;
     let question = api
         .calls()
@@ -676,6 +682,20 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
     drop(_bot);
 
     assert!(api.refusals().is_empty(), "{:#?}", api.refusals());
+    let log = std::fs::read_to_string(&log_path).expect("log written");
+    assert!(
+        log.contains("an offer was picked") && log.contains("a feedback comment went"),
+        "{log}"
+    );
+    for secret in [
+        "CANARY",
+        &HER.to_string(),
+        &STAFF.to_string(),
+        &ADMIN.to_string(),
+        "TEST-TOKEN",
+    ] {
+        assert!(!log.contains(secret), "the log contains {secret:?}");
+    }
     for (path, bytes) in files_under(&store_dir) {
         for secret in ["CANARY-BODY", "CANARY-PROPOSAL", "CANARY-COMMENT"] {
             assert!(

@@ -632,6 +632,13 @@ async fn materials_are_browsed_by_topic_published_by_staff_and_hidden_by_coordin
     let r = bot.get_responses();
     let doc = r.sent_messages_document.last().expect("a document");
     let caption = doc.bot_request.caption.clone().unwrap_or_default();
+    let body = json!({
+        "chat_id": ADMIN, "document": "BQACAgIAAxkBAAI", "caption": caption, "parse_mode": "HTML",
+        "reply_markup": serde_json::to_value(&doc.bot_request.reply_markup).unwrap(),
+    });
+    support::telegram_rules::Spec::load()
+        .check("sendDocument", &body)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert!(
         caption.contains("Картка: домагання на службі — Демо: Навчальний центр"),
         "{caption}"
@@ -667,4 +674,47 @@ async fn forget_deletes_her_expert_requests_and_questions() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn staff_find_it_in_the_inbox_and_a_withdrawal_tells_those_who_offered() {
+    let (w, mut bot, code) = adviser_and_two_organizations(&UK).await;
+    // The trainer's /inbox lists it, waiting for an answer; opening it shows Offer and Pass.
+    let s = step(&mut bot, says(KURS_STAFF, "uk", "/inbox")).await;
+    assert!(s.contains("Запити на тренерів і експертів</b>: 1"), "{s}");
+    let open = button_with(&buttons(&bot.get_responses()), &code);
+    let s = step(&mut bot, presses(KURS_STAFF, "uk", &open)).await;
+    assert!(
+        s.contains("чекає на вашу відповідь") && s.contains("Курсанти"),
+        "{s}"
+    );
+    let r = bot.get_responses();
+    assert!(buttons(&r).iter().any(|(l, _)| l.contains("Запропонувати")));
+    offer(&w, &mut bot, KURS_STAFF, "uk", "Тренінг").await;
+    take_queued(&w, AKADEMIYA_STAFF);
+
+    // She withdraws it from /my; the organization that offered is told, the other is not.
+    step(&mut bot, says(HER, "uk", "/my")).await;
+    let mine = button_with(&buttons(&bot.get_responses()), &code);
+    step(&mut bot, presses(HER, "uk", &mine)).await;
+    let withdraw = button_with(&buttons(&bot.get_responses()), "Відкликати");
+    let s = step(&mut bot, presses(HER, "uk", &withdraw)).await;
+    assert!(s.contains("Відкликати"), "{s}");
+    let yes = buttons(&bot.get_responses())[0].1.clone();
+    let s = step(&mut bot, presses(HER, "uk", &yes)).await;
+    assert!(s.contains("відкликано"), "{s}");
+    let told = take_queued(&w, KURS_STAFF);
+    assert!(
+        told[0].html.contains("відкликала") && told[0].html.contains(&code),
+        "{}",
+        told[0].html
+    );
+    assert!(take_queued(&w, AKADEMIYA_STAFF).is_empty());
+    assert_eq!(
+        w.store.expert_request(&code).unwrap().unwrap().1,
+        ExpertStatus::Withdrawn
+    );
+    // An offer arriving now is refused politely.
+    let s = step(&mut bot, presses(KURS_STAFF, "uk", &open)).await;
+    assert!(s.contains("відкликаний"), "{s}");
 }

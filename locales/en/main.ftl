@@ -53,6 +53,8 @@ privacy =
     • The language you chose — for as long as you use the bot.
     • The step of a dialogue (for example, the topic you chose), so you can continue after a restart — until you finish or send /cancel.
     • Your help requests (/request): topic, region, kind of help, your description and contact choice, and the messages you exchange with the organization until they are delivered. The description, contact and messages are <b>encrypted</b>. A request is deleted { $days } after it is finished.
+    • Your requests for trainers or experts (/expert): what, topic, audience, format, dates, and — encrypted — the requesting body and your contact; the organizations' proposals, encrypted. Deleted { $days } after they end.
+    • Answers to the questions after a cooperation only as counts and an organization's rating total; a comment goes to the coordinators and is not kept.
     • The numbers (not the text) of this chat's messages of the last 48 hours, so that /forget can delete them.
     Server logs contain no message text, phone numbers or Telegram ids.
     To delete everything I keep about you, send /forget.
@@ -66,14 +68,16 @@ help =
     <b>How to use</b>
     /find — find an organization by topic and region
     /request — ask an organization for help, confidentially
-    /my — your requests: status, write, withdraw
+    /expert — request a trainer, lecturer or expert
+    /materials — memos, cards and leaflets by topic
+    /my — your requests: status, offers, write, withdraw
     /urgent — urgent hotlines
     /language — change the language
     /privacy — what I keep
     /cancel — leave any step
     /forget — delete everything I keep about you
     Or just type what you are looking for, for example: “lawyer domestic violence Dnipro”.
-    For organization staff: /inbox — open requests, /pause and /resume — stop or restart new requests.
+    For organization staff: /inbox — open requests, /pause and /resume — stop or restart new requests, /material — publish a material.
 cancelled = Cancelled. Nothing was kept.
 button-expired = This button has expired. Here is the menu.
 text-expected = I understand only text and buttons. Type what you are looking for, or choose from the menu.
@@ -433,6 +437,7 @@ btn-help-yes = Yes
 btn-help-partly = Partly
 btn-help-no = No
 help-answered = Thank you. Your answer is counted anonymously.
+comment-too-long = That is { $length } — please keep the comment to 1,000 characters.
 feedback-done = This question has already been answered. Thank you.
 btn-skip-comment = Skip
 card-rating =

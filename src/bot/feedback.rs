@@ -232,7 +232,7 @@ pub async fn comment(
     let length = text.chars().count();
     if length > MAX_COMMENT {
         let chars = i18n.with(lang, Msg::Characters, &[("count", Arg::Num(length as i64))]);
-        let text = i18n.with(lang, Msg::OfferTooLong, &[("length", Arg::Str(&chars))]);
+        let text = i18n.with(lang, Msg::CommentTooLong, &[("length", Arg::Str(&chars))]);
         return Ok(render::info(i18n, lang, text));
     }
     dialogue.exit().await?;

@@ -310,6 +310,7 @@ messages! {
     BtnHelpPartly => "btn-help-partly",
     BtnHelpNo => "btn-help-no",
     HelpAnswered => "help-answered",
+    CommentTooLong => "comment-too-long",
     FeedbackDone => "feedback-done",
     BtnSkipComment => "btn-skip-comment",
     CardRating => "card-rating",

@@ -201,6 +201,36 @@ mod tests {
         assert!(long(Lang::Uk, 1001).contains("1001 символ,"));
         assert!(long(Lang::Uk, 1002).contains("1002 символи,"));
         assert!(long(Lang::Uk, 1005).contains("1005 символів,"));
+        assert_eq!(count(Lang::Uk, Msg::People, 1), "1 особа");
+        assert_eq!(count(Lang::Uk, Msg::People, 3), "3 особи");
+        assert_eq!(count(Lang::Uk, Msg::People, 40), "40 осіб");
+        assert_eq!(count(Lang::Uk, Msg::People, 21), "21 особа");
+        assert_eq!(count(Lang::En, Msg::People, 1), "1 person");
+        assert_eq!(count(Lang::En, Msg::People, 40), "40 people");
+        assert_eq!(count(Lang::Uk, Msg::Characters, 201), "201 символ");
+        assert_eq!(count(Lang::Uk, Msg::Characters, 203), "203 символи");
+        assert_eq!(count(Lang::Uk, Msg::Characters, 1005), "1005 символів");
+        let rating = |lang, n: i64| {
+            i18n.with(
+                lang,
+                Msg::CardRating,
+                &[("avg", Arg::Str("4,5")), ("count", Arg::Num(n))],
+            )
+        };
+        assert!(rating(Lang::Uk, 3).ends_with("(3 оцінки)"));
+        assert!(rating(Lang::Uk, 5).ends_with("(5 оцінок)"));
+        assert!(rating(Lang::Uk, 21).ends_with("(21 оцінка)"));
+        assert!(rating(Lang::En, 3).ends_with("(3 ratings)"));
+        let listed = |lang, n: i64| {
+            i18n.with(
+                lang,
+                Msg::MaterialsList,
+                &[("topic", Arg::Str("t")), ("count", Arg::Num(n))],
+            )
+        };
+        assert!(listed(Lang::Uk, 1).contains("1 матеріал."));
+        assert!(listed(Lang::Uk, 2).contains("2 матеріали."));
+        assert!(listed(Lang::Uk, 11).contains("11 матеріалів."));
         Ok(())
     }
 

@@ -676,6 +676,87 @@ mod tests {
     }
 
     #[test]
+    fn offers_at_once_are_all_kept_and_picks_at_once_fill_it_once() -> TestResult {
+        for round in 0..20 {
+            let store = Store::temporary()?;
+            let code = store.new_expert_code()?;
+            let orgs: Vec<String> = vec!["a".into(), "b".into()];
+            store.submit_expert(&code, &request(), &orgs, &[], 0, None)?;
+            // Two organizations offer at the same moment.
+            let answers: Vec<_> = std::thread::scope(|s| {
+                let handles: Vec<_> = orgs
+                    .iter()
+                    .map(|org| {
+                        let (store, code) = (&store, &code);
+                        s.spawn(move || {
+                            store.answer_expert(code, org, &Answer::Offer, Some("p"), &[note()], 1)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok()).collect()
+            });
+            assert!(
+                answers.iter().all(|a| matches!(a, Some(Ok(Ok(()))))),
+                "round {round}"
+            );
+            assert_eq!(store.expert_answers(&code)?.len(), 2);
+            // She taps both offers' Pick at once (or one twice, on odd rounds).
+            let picks: Vec<&str> = if round % 2 == 0 {
+                vec!["a", "b"]
+            } else {
+                vec!["a", "a"]
+            };
+            let before = store.outbox_len();
+            let results: Vec<_> = std::thread::scope(|s| {
+                let handles: Vec<_> = picks
+                    .iter()
+                    .map(|org| {
+                        let (store, code) = (&store, &code);
+                        s.spawn(move || store.pick_expert_offer(code, org, &[note()], &[], 0))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok()).collect()
+            });
+            let filled = results
+                .iter()
+                .filter(|r| matches!(r, Some(Ok(Ok(Picked::Filled)))))
+                .count();
+            assert_eq!(filled, 1, "round {round}: {results:?}");
+            assert_eq!(store.outbox_len(), before + 1, "one set of notices");
+            let ExpertStatus::Filled { org } = store.expert_request(&code)?.ok_or("gone")?.1 else {
+                return Err("not filled".into());
+            };
+            assert!(picks.contains(&org.as_str()));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn ended_requests_are_purged_after_the_retention_period_with_their_answers() -> TestResult {
+        let store = Store::temporary()?;
+        let code = store.new_expert_code()?;
+        store.submit_expert(&code, &request(), &["a".into()], &[], 0, None)?;
+        store.answer_expert(&code, "a", &Answer::Offer, Some("p"), &[], 1)??;
+        assert_eq!(
+            store.purge_finished_experts(1_000_000)?,
+            0,
+            "open requests stay"
+        );
+        store.close_expert(&code, &ExpertStatus::Withdrawn, &[], 100)??;
+        assert!(store.expert_requests_for("a")?.is_empty());
+        assert_eq!(
+            store.close_expert(&code, &ExpertStatus::Expired, &[], 101)?,
+            Err(ExpertRefusal::NotOpen.into())
+        );
+        assert_eq!(store.purge_finished_experts(100)?, 0, "not yet");
+        assert_eq!(store.purge_finished_experts(101)?, 1);
+        assert_eq!(store.expert_request(&code)?, None);
+        assert!(store.expert_answers(&code)?.is_empty());
+        assert!(store.expert_requests_of(CHAT)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
     fn the_body_contact_and_proposal_are_sealed_on_disk() -> TestResult {
         let dir = tempfile::tempdir()?;
         {
