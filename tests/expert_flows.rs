@@ -564,6 +564,8 @@ async fn a_closed_help_request_asks_her_once_anonymously() {
         let s = step(&mut bot, presses(HER, lang, &partly)).await;
         assert!(s.contains(thanks), "{s}");
         assert_eq!(w.store.counter("help_partly").unwrap(), 1);
+        let stats = step(&mut bot, says(ADMIN, "en", "/stats")).await;
+        assert!(stats.contains("yes 0, partly 1, no 0"), "{stats}");
         let week = on_day(&w, today().checked_add_days(chrono::Days::new(8)).unwrap());
         assert_eq!(
             feedback::ask_due(&week).await.unwrap(),
@@ -717,4 +719,39 @@ async fn staff_find_it_in_the_inbox_and_a_withdrawal_tells_those_who_offered() {
     // An offer arriving now is refused politely.
     let s = step(&mut bot, presses(KURS_STAFF, "uk", &open)).await;
     assert!(s.contains("відкликаний"), "{s}");
+}
+
+#[tokio::test]
+async fn text_typed_after_leaving_the_comment_step_is_never_sent_to_coordinators() {
+    let (w, mut bot, _code) = adviser_and_two_organizations(&EN).await;
+    let from_kurs = offer(&w, &mut bot, KURS_STAFF, "uk", "Тренінг").await;
+    step(
+        &mut bot,
+        presses(
+            HER,
+            "en",
+            &button_with(&notice_buttons(&from_kurs), "Choose"),
+        ),
+    )
+    .await;
+    let after = on_day(&w, chrono::NaiveDate::from_ymd_opt(2027, 3, 16).unwrap());
+    feedback::ask_due(&after).await.unwrap();
+    let asked = take_queued(&w, HER);
+    step(
+        &mut bot,
+        presses(HER, "en", &button_with(&notice_buttons(&asked[0]), "Yes")),
+    )
+    .await;
+    let four = button_with(&buttons(&bot.get_responses()), "4");
+    step(&mut bot, presses(HER, "en", &four)).await;
+    take_queued(&w, ADMIN);
+    // She goes to the menu instead of commenting, then searches.
+    step(&mut bot, presses(HER, "en", "1:m")).await;
+    let s = step(&mut bot, says(HER, "en", "lawyer Dnipro")).await;
+    assert!(!s.contains("coordinators"), "{s}");
+    assert!(
+        take_queued(&w, ADMIN).is_empty(),
+        "nothing went to the coordinators"
+    );
+    assert_eq!(w.store.ratings("demo-kurs-lviv").unwrap().count, 1);
 }

@@ -189,6 +189,11 @@ pub async fn command(
     let lang = ctx.lang(msg.from.as_ref());
     let result = async {
         let i18n = &ctx.i18n;
+        // A comment is only ever the very next message after a rating: a command ends it, so
+        // that text typed later (a search, say) never reaches the coordinators.
+        if let Ok(Some(State::Commenting { .. })) = dialogue.get().await {
+            dialogue.exit().await?;
+        }
         let screen = match cmd {
             Command::Start(payload) => match payload.strip_prefix("join-") {
                 Some(code) => join(&ctx, lang, &msg, code).await?,
@@ -771,6 +776,10 @@ pub async fn callback(
     bot.answer_callback_query(q.id.clone()).await?;
     let result = async {
         let i18n = &ctx.i18n;
+        // Any other button ends an unwritten comment (see `command`).
+        if matches!(state, State::Commenting { .. }) && callback != Callback::SkipText {
+            dialogue.exit().await?;
+        }
         let taxonomy = ctx.index.taxonomy();
         match callback {
             Callback::Menu => send(&bot, &ctx, chat, render::menu(i18n, lang)).await?,
