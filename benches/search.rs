@@ -204,6 +204,46 @@ fn main() {
         hits += found.len();
     }
     report("free text (parse + search)", samples, hits);
+
+    // An expert request: read the typed dates, then every organization that may offer.
+    use poruch::domain::expert::{ExpertAudience, ExpertNeed, Format, NeedKind, may_offer};
+    let typed = [
+        "12.03–15.03",
+        "у березні",
+        "березень–квітень",
+        "March",
+        "28.12–05.01.2027",
+    ];
+    let mut samples = Vec::with_capacity(QUERIES / 10);
+    let mut hits = 0;
+    for i in 0..QUERIES / 10 {
+        let t = Instant::now();
+        let when = poruch::domain::when::parse(typed[i % typed.len()], today).expect("dates");
+        let need = ExpertNeed {
+            kind: NeedKind::ALL[i % NeedKind::ALL.len()],
+            topic: index.taxonomy().topics[i % index.taxonomy().topics.len()]
+                .code
+                .clone(),
+            audience: ExpertAudience::Cadets,
+            size: 40,
+            format: if i % 3 == 0 {
+                Format::Online
+            } else {
+                Format::InPerson {
+                    region: index.taxonomy().regions[i % 27].code.clone(),
+                }
+            },
+            when,
+        };
+        let eligible = index
+            .organizations()
+            .iter()
+            .filter(|o| may_offer(o, &need, false, today))
+            .count();
+        samples.push(t.elapsed());
+        hits += eligible;
+    }
+    report("expert request: dates + who may offer", samples, hits);
     if std::env::var_os("BENCH_PER_QUERY").is_some() {
         for (q, text) in queries.iter().enumerate() {
             let mut samples = Vec::new();

@@ -350,6 +350,15 @@ pub async fn proposal(
     let Some(org) = ctx.store.staff_org(user)? else {
         return Ok(render::info(i18n, lang, i18n.text(lang, Msg::NotAllowed)));
     };
+    // Still on this organization's list (open, offered to it)? Checked again at the store.
+    if !ctx
+        .store
+        .expert_requests_for(&org)?
+        .iter()
+        .any(|c| c == code)
+    {
+        return Ok(info(ctx, lang, Msg::ExpertNotOpen, code));
+    }
     let Some((request, _)) = ctx.store.expert_request(code)? else {
         return Ok(info(ctx, lang, Msg::ExpertNotOpen, code));
     };

@@ -505,15 +505,27 @@ impl Store {
             .map_err(StoreError::from)
     }
 
-    /// Deletes expert requests that ended before `cutoff` (unix seconds) and have no question
-    /// left to send, with their answers and questions. Returns how many.
+    /// Deletes expert requests that ended before `cutoff` (unix seconds: withdrawn, expired, or
+    /// filled and past their dates) and have no question left to send, with their answers and
+    /// questions. Returns how many.
     pub fn purge_finished_experts(&self, cutoff: i64) -> Result<usize, StoreError> {
         let mut purged = 0;
         for code in self.expert_codes()? {
             let Some(record) = self.expert_record(&code)? else {
                 continue;
             };
-            if record.closed_at.is_none_or(|at| at >= cutoff) || self.feedback_to_send(&code)? {
+            // A filled request ends with its dates, not with the pick.
+            let dates_end = record
+                .to
+                .parse::<chrono::NaiveDate>()
+                .ok()
+                .and_then(|d| d.and_hms_opt(23, 59, 59))
+                .map_or(0, |t| t.and_utc().timestamp());
+            let ended = match record.status.as_str() {
+                "filled" => record.closed_at.map(|at| at.max(dates_end)),
+                _ => record.closed_at,
+            };
+            if ended.is_none_or(|at| at >= cutoff) || self.feedback_to_send(&code)? {
                 continue;
             }
             let Some((request, _)) = self.expert_request(&code)? else {
@@ -753,6 +765,21 @@ mod tests {
         assert_eq!(store.expert_request(&code)?, None);
         assert!(store.expert_answers(&code)?.is_empty());
         assert!(store.expert_requests_of(CHAT)?.is_empty());
+
+        // A filled request stays until its dates (12–15 March 2027) are past the cutoff.
+        let code = store.new_expert_code()?;
+        store.submit_expert(&code, &request(), &["a".into()], &[], 0, None)?;
+        store.answer_expert(&code, "a", &Answer::Offer, Some("p"), &[], 1)??;
+        store.pick_expert_offer(&code, "a", &[], &[], 2_000)??;
+        let march_16 = chrono::NaiveDate::from_ymd_opt(2027, 3, 16)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map_or(0, |t| t.and_utc().timestamp());
+        assert_eq!(
+            store.purge_finished_experts(1_000_000)?,
+            0,
+            "its dates are ahead"
+        );
+        assert_eq!(store.purge_finished_experts(march_16)?, 1);
         Ok(())
     }
 
