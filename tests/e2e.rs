@@ -615,7 +615,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
             .await
             .expect("delivered");
         message_to(&api, n, HER, "співпраця відбулася").await;
-        message_to(&api, n, STAFF, "співпраця з радницею відбулася").await;
+        message_to(&api, n, STAFF, "співпраця за цим запитом відбулася").await;
     }
 
     // Back on the binary (averages shown from one rating): she rates 5 with a comment that only

@@ -442,7 +442,7 @@ async fn after_the_dates_both_sides_rate_with_one_reminder_and_the_card_shows_th
     );
     let org_asked = take_queued(&w, KURS_STAFF);
     assert!(
-        org_asked[0].html.contains("співпраця з радницею відбулася"),
+        org_asked[0].html.contains("співпраця за цим запитом відбулася"),
         "{}",
         org_asked[0].html
     );
@@ -707,7 +707,7 @@ async fn staff_find_it_in_the_inbox_and_a_withdrawal_tells_those_who_offered() {
     assert!(s.contains("відкликано"), "{s}");
     let told = take_queued(&w, KURS_STAFF);
     assert!(
-        told[0].html.contains("відкликала") && told[0].html.contains(&code),
+        told[0].html.contains("відкликано") && told[0].html.contains(&code),
         "{}",
         told[0].html
     );

@@ -350,7 +350,8 @@ expert-confirm =
 
     { $summary }
 
-    Your contact goes only to the organization whose offer you choose: { $contact }
+    Your contact goes only to the organization whose offer you choose.
+    { $contact }
     Nothing is sent to your command or unit.
 expert-summary =
     <b>{ $need }</b> · { $topic }
@@ -400,10 +401,13 @@ notice-picked =
     🎉 Your offer for { $code } was chosen.
     { $summary }
     { $contact }
-notice-picked-bot = The adviser chose to be contacted through the bot: press Reply to write.
+notice-picked-bot = Contact is through the bot: press Reply to write.
 notice-filled-other = { $code } was filled by another organization. Thank you for your offer.
-notice-expert-withdrawn = The adviser withdrew { $code }. Thank you for your offer.
-picked-done = You chose <b>{ $org }</b> for { $code }. They now have your contact as you chose: { $contact }. After the dates I will ask you how it went.
+notice-expert-withdrawn = { $code } was withdrawn. Thank you for your offer.
+picked-done =
+    You chose <b>{ $org }</b> for { $code }. They now have your contact as you chose.
+    { $contact }
+    After the dates I will ask you how it went.
 pick-taken = You have already chosen another organization for { $code }.
 notice-no-offers = No organization has made an offer for { $code } in { $days }. You could look at nationwide organizations (/find), browse /materials, or withdraw the request in /my. It stays open until its dates pass.
 admin-no-offers = A request for a trainer or expert had no offer in time (content not kept). Such requests so far: { $count }.
@@ -417,7 +421,7 @@ offer-line = <b>{ $org }</b>: { $proposal }
 withdraw-expert-confirm = Withdraw { $code }? Organizations that offered will be told.
 expert-withdrawn-done = { $code } was withdrawn.
 ask-held-requester = <b>{ $code }</b>, with <b>{ $org }</b>: did the cooperation take place?
-ask-held-org = <b>{ $code }</b>: did the cooperation with the adviser take place?
+ask-held-org = <b>{ $code }</b>: did the cooperation on this request take place?
 ask-reminder = A reminder, in case you missed it:
 btn-held-yes = Yes, it took place
 btn-held-no = No
@@ -430,7 +434,7 @@ comment-skipped = Thank you.
 admin-comment =
     <b>Feedback</b> on { $code } ({ $org }), { $side }: { $stars }/5
     { $text }
-side-requester = from the adviser
+side-requester = from the person who asked
 side-organization = from the organization
 ask-help = <b>{ $code }</b>: did you get the help you needed? This is optional and anonymous: the organization does not see your answer.
 btn-help-yes = Yes

@@ -608,13 +608,19 @@ pub fn my_requests(ctx: &BotContext, user: i64, lang: Lang) -> Result<Screen, Bo
             &Act::OpenRequest(code.clone()),
         )?);
     }
-    let mut text = i18n.with(
-        lang,
-        Msg::MyHeader,
-        &[("count", Arg::Num(codes.len() as i64))],
-    );
+    let mut text = if codes.is_empty() {
+        String::new()
+    } else {
+        i18n.with(
+            lang,
+            Msg::MyHeader,
+            &[("count", Arg::Num(codes.len() as i64))],
+        )
+    };
     if !expert_buttons.is_empty() {
-        text.push('\n');
+        if !text.is_empty() {
+            text.push('\n');
+        }
         text.push_str(&i18n.with(
             lang,
             Msg::MyExpertHeader,
