@@ -442,7 +442,9 @@ async fn after_the_dates_both_sides_rate_with_one_reminder_and_the_card_shows_th
     );
     let org_asked = take_queued(&w, KURS_STAFF);
     assert!(
-        org_asked[0].html.contains("співпраця за цим запитом відбулася"),
+        org_asked[0]
+            .html
+            .contains("співпраця за цим запитом відбулася"),
         "{}",
         org_asked[0].html
     );

@@ -5,7 +5,7 @@
 use teloxide::prelude::*;
 
 use super::callback::ExpertInput;
-use super::render::Screen;
+use super::render::{self, Screen};
 use super::state::{DraftContact, ExpertDraft, ExpertStep};
 use super::{BotContext, BotError, PoruchDialogue, State, experts, html, render_expert};
 use crate::domain::expert::{ExpertAudience, NeedKind};
@@ -149,13 +149,6 @@ pub async fn on_button(
     Ok(Some(go(ctx, dialogue, lang, next, draft).await?))
 }
 
-fn too_long(ctx: &BotContext, lang: Lang, msg: Msg, length: usize) -> String {
-    let chars = ctx
-        .i18n
-        .with(lang, Msg::Characters, &[("count", Arg::Num(length as i64))]);
-    ctx.i18n.with(lang, msg, &[("length", Arg::Str(&chars))])
-}
-
 /// A message during the dialogue: a typed size, place, dates, body or contact where the step
 /// takes one; anything else shows the step again.
 pub async fn on_message(
@@ -210,10 +203,8 @@ pub async fn on_message(
             )),
         },
         (S::Body, Some(text)) => {
-            let length = text.chars().count();
-            if length > MAX_BODY {
-                let text = too_long(ctx, lang, Msg::BodyTooLong, length);
-                return Ok(render_expert::body(i18n, lang, text));
+            if let Some(refusal) = render::too_long(i18n, lang, Msg::BodyTooLong, text, MAX_BODY) {
+                return Ok(render_expert::body(i18n, lang, refusal));
             }
             draft.body = Some(text.trim().to_string()).filter(|t| !t.is_empty());
             go(ctx, dialogue, lang, S::Contact, draft).await

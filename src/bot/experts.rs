@@ -282,36 +282,20 @@ fn staff_detail(
     text.push('\n');
     text.push_str(&summary(ctx, lang, request));
     let mut buttons = Vec::new();
+    let mut add = |msg: Msg, act: Act| -> Result<(), BotError> {
+        buttons.push(token_button(ctx, user, i18n.text(lang, msg), &act)?);
+        Ok(())
+    };
     if may_answer(status, earlier).is_ok() {
-        buttons.push(token_button(
-            ctx,
-            user,
-            i18n.text(lang, Msg::BtnOffer),
-            &Act::Offer(code.to_string()),
-        )?);
-        buttons.push(token_button(
-            ctx,
-            user,
-            i18n.text(lang, Msg::BtnPass),
-            &Act::Pass(code.to_string()),
-        )?);
+        add(Msg::BtnOffer, Act::Offer(code.to_string()))?;
+        add(Msg::BtnPass, Act::Pass(code.to_string()))?;
     }
     if matches!(status, ExpertStatus::Filled { org: o } if o == org) {
         text.push('\n');
         text.push_str(&contact_line(i18n, lang, &request.contact));
-        buttons.push(token_button(
-            ctx,
-            user,
-            i18n.text(lang, Msg::BtnReply),
-            &Act::Reply(code.to_string()),
-        )?);
+        add(Msg::BtnReply, Act::Reply(code.to_string()))?;
     }
-    buttons.push(token_button(
-        ctx,
-        user,
-        i18n.text(lang, Msg::BtnInbox),
-        &Act::Inbox,
-    )?);
+    add(Msg::BtnInbox, Act::Inbox)?;
     Ok(Screen {
         text,
         keyboard: Some(keyboard(ctx, lang, buttons)),
@@ -340,11 +324,8 @@ pub async fn proposal(
     text: &str,
 ) -> Result<Screen, BotError> {
     let i18n = &ctx.i18n;
-    let length = text.chars().count();
-    if length > MAX_PROPOSAL {
-        let chars = i18n.with(lang, Msg::Characters, &[("count", Arg::Num(length as i64))]);
-        let text = i18n.with(lang, Msg::OfferTooLong, &[("length", Arg::Str(&chars))]);
-        return Ok(render::info(i18n, lang, text));
+    if let Some(refusal) = render::too_long(i18n, lang, Msg::OfferTooLong, text, MAX_PROPOSAL) {
+        return Ok(render::info(i18n, lang, refusal));
     }
     dialogue.exit().await?;
     let Some(org) = ctx.store.staff_org(user)? else {

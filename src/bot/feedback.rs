@@ -229,11 +229,8 @@ pub async fn comment(
     text: &str,
 ) -> Result<Screen, BotError> {
     let i18n = &ctx.i18n;
-    let length = text.chars().count();
-    if length > MAX_COMMENT {
-        let chars = i18n.with(lang, Msg::Characters, &[("count", Arg::Num(length as i64))]);
-        let text = i18n.with(lang, Msg::CommentTooLong, &[("length", Arg::Str(&chars))]);
-        return Ok(render::info(i18n, lang, text));
+    if let Some(refusal) = render::too_long(i18n, lang, Msg::CommentTooLong, text, MAX_COMMENT) {
+        return Ok(render::info(i18n, lang, refusal));
     }
     dialogue.exit().await?;
     let org = match ctx.store.expert_request(code)? {

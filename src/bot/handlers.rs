@@ -733,6 +733,15 @@ fn text_results(ctx: &BotContext, lang: Lang, state: &State, page: u16) -> Optio
 
 // --- buttons ---
 
+/// The screen a dialogue's button led to, or — if the button did not belong to the chat's
+/// current step (old or forged) — "this button has expired", counted as a security event.
+fn or_stale(ctx: &BotContext, lang: Lang, screen: Option<Screen>) -> Screen {
+    screen.unwrap_or_else(|| {
+        ctx.security_event("stale");
+        hint(ctx, lang, Msg::ButtonExpired)
+    })
+}
+
 /// Decodes a button and checks that what it points at still exists.
 fn valid_callback(ctx: &BotContext, state: &State, data: Option<&str>) -> Option<Callback> {
     let callback = Callback::decode(data?).ok()?;
@@ -859,14 +868,11 @@ pub async fn callback(
                 send(&bot, &ctx, chat, screen).await?
             }
             Callback::Draft(input) => {
-                let screen =
-                    match requesting::on_button(&ctx, &dialogue, state, chat, lang, input).await? {
-                        Some(screen) => screen,
-                        None => {
-                            ctx.security_event("stale");
-                            hint(&ctx, lang, Msg::ButtonExpired)
-                        }
-                    };
+                let screen = or_stale(
+                    &ctx,
+                    lang,
+                    requesting::on_button(&ctx, &dialogue, state, chat, lang, input).await?,
+                );
                 send(&bot, &ctx, chat, screen).await?
             }
             Callback::Token(token) => {
@@ -888,16 +894,11 @@ pub async fn callback(
                 send(&bot, &ctx, chat, screen).await?
             }
             Callback::Expert(input) => {
-                let screen =
-                    match expert_request::on_button(&ctx, &dialogue, state, chat, lang, input)
-                        .await?
-                    {
-                        Some(screen) => screen,
-                        None => {
-                            ctx.security_event("stale");
-                            hint(&ctx, lang, Msg::ButtonExpired)
-                        }
-                    };
+                let screen = or_stale(
+                    &ctx,
+                    lang,
+                    expert_request::on_button(&ctx, &dialogue, state, chat, lang, input).await?,
+                );
                 send(&bot, &ctx, chat, screen).await?
             }
             Callback::Materials => {
@@ -915,14 +916,11 @@ pub async fn callback(
             }
             Callback::PublishTopic(topic) => {
                 let user = q.from.id.0 as i64;
-                let screen =
-                    match materials::publish(&ctx, &dialogue, user, lang, &state, &topic).await? {
-                        Some(screen) => screen,
-                        None => {
-                            ctx.security_event("stale");
-                            hint(&ctx, lang, Msg::ButtonExpired)
-                        }
-                    };
+                let screen = or_stale(
+                    &ctx,
+                    lang,
+                    materials::publish(&ctx, &dialogue, user, lang, &state, &topic).await?,
+                );
                 send(&bot, &ctx, chat, screen).await?
             }
             Callback::SkipText => {

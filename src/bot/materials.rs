@@ -267,18 +267,10 @@ pub async fn on_message(
             go(ctx, dialogue, lang, MaterialStep::TitleUk, draft).await
         }
         (MaterialStep::TitleUk | MaterialStep::TitleEn, Some(title)) if !title.is_empty() => {
-            let length = title.chars().count();
-            if length > MAX_TITLE {
-                let chars = i18n.with(lang, Msg::Characters, &[("count", Arg::Num(length as i64))]);
-                return Ok(render::info(
-                    i18n,
-                    lang,
-                    i18n.with(
-                        lang,
-                        Msg::MaterialTitleTooLong,
-                        &[("length", Arg::Str(&chars))],
-                    ),
-                ));
+            if let Some(refusal) =
+                render::too_long(i18n, lang, Msg::MaterialTitleTooLong, title, MAX_TITLE)
+            {
+                return Ok(render::info(i18n, lang, refusal));
             }
             if step == MaterialStep::TitleUk {
                 draft.title_uk = Some(title.to_string());

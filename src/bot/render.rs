@@ -75,6 +75,16 @@ pub fn menu(i18n: &I18n, lang: Lang) -> Screen {
     }
 }
 
+/// `msg` naming how long `text` is ("That is 1,002 characters…"), if it is longer than `max`
+/// characters: the polite refusal of an overlong text.
+pub fn too_long(i18n: &I18n, lang: Lang, msg: Msg, text: &str, max: usize) -> Option<String> {
+    let length = text.chars().count();
+    (length > max).then(|| {
+        let chars = i18n.with(lang, Msg::Characters, &[("count", Arg::Num(length as i64))]);
+        i18n.with(lang, msg, &[("length", Arg::Str(&chars))])
+    })
+}
+
 /// A text followed by the menu and urgent buttons.
 pub fn info(i18n: &I18n, lang: Lang, text: String) -> Screen {
     Screen {

@@ -170,11 +170,7 @@ impl Store {
             reported: false,
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("ecode_expert"))?;
-        let mut mine = self
-            .sealer
-            .blind(&request.requester_chat.to_be_bytes())
-            .to_vec();
-        mine.extend_from_slice(code.as_bytes());
+        let mine = self.chat_key(request.requester_chat, code);
         (
             &self.ecode_expert,
             &self.orgid_ecode,
@@ -539,11 +535,7 @@ impl Store {
                 .collect::<Result<_, StoreError>>()?;
             let questions = self.feedback_keys(&code)?;
             let offered = self.offered_keys(&code)?;
-            let mut mine = self
-                .sealer
-                .blind(&request.requester_chat.to_be_bytes())
-                .to_vec();
-            mine.extend_from_slice(code.as_bytes());
+            let mine = self.chat_key(request.requester_chat, &code);
             (
                 &self.ecode_expert,
                 &self.ecode_orgid_answer,
