@@ -398,6 +398,10 @@ async fn no_offer_in_seven_days_is_reported_and_passed_dates_close_it() {
         "{}",
         told[0].html
     );
+    let suggested = notice_buttons(&told[0]);
+    assert!(
+        suggested.iter().any(|(_, d)| d == "1:mt") && suggested.iter().any(|(_, d)| d == "1:f")
+    );
     assert!(
         take_queued(&w, ADMIN)[0]
             .html
@@ -659,6 +663,30 @@ async fn materials_are_browsed_by_topic_published_by_staff_and_hidden_by_coordin
     assert!(s.contains("недоступно"), "{s}");
     let s = step(&mut bot, presses(ADMIN, "uk", &hide)).await;
     assert!(s.contains("Приховано"), "{s}");
+
+    // A document sent with the caption /material starts publishing with the file given.
+    bot.update(
+        teloxide_tests::MockMessageDocument::new()
+            .caption("/material")
+            .from(person(KURS_STAFF, "uk"))
+            .chat(
+                teloxide_tests::MockPrivateChat::new()
+                    .id(KURS_STAFF)
+                    .build(),
+            ),
+    );
+    bot.dispatch().await;
+    let t = last_text(&bot.get_responses());
+    assert!(t.contains("Назва українською"), "{t}");
+    step(&mut bot, says(KURS_STAFF, "uk", "/cancel")).await;
+    // From anyone else it is just a document where text is expected.
+    bot.update(
+        teloxide_tests::MockMessageDocument::new()
+            .caption("/material")
+            .from(person(HER, "uk")),
+    );
+    bot.dispatch().await;
+    assert!(!last_text(&bot.get_responses()).contains("Назва українською"));
     let s = step(&mut bot, presses(HER, "uk", "1:mt:sexual-harassment")).await;
     assert!(
         s.contains("1 матеріал."),

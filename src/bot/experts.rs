@@ -796,7 +796,14 @@ pub async fn check_open_requests(ctx: &BotContext) -> Result<Checked, BotError> 
             Msg::NoticeNoOffers,
             &[("code", Arg::Str(&code)), ("days", Arg::Str(&days))],
         );
-        let mut notify = notices(her, &text, Vec::new());
+        let suggestions = [
+            render::button(ctx.i18n.text(her_lang, Msg::BtnFind), &Callback::Find),
+            render::button(
+                ctx.i18n.text(her_lang, Msg::BtnMaterials),
+                &Callback::Materials,
+            ),
+        ];
+        let mut notify = notices(her, &text, suggestions.into_iter().flatten().collect());
         notify.extend(admin_count(ctx, "expert_no_offer", Msg::AdminNoOffers)?);
         ctx.store.report_expert(&code, &notify, now * 1000)?;
         checked.reported += 1;

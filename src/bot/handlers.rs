@@ -223,7 +223,7 @@ pub async fn command(
                 materials::topics(&ctx, lang)?
             }
             Command::Material => match ctx.store.staff_org(user_id(&msg))? {
-                Some(_) => materials::start(&ctx, &dialogue, lang).await?,
+                Some(_) => materials::start(&ctx, &dialogue, lang, &msg).await?,
                 None => hint(&ctx, lang, Msg::UnknownCommand),
             },
             Command::My => referrals::my_requests(&ctx, user_id(&msg), lang)?,

@@ -173,19 +173,24 @@ pub async fn hide(ctx: &BotContext, user: i64, lang: Lang, id: &str) -> Result<P
     )))
 }
 
-/// `/material`: staff only (anyone else gets "unknown command" from the caller).
+/// `/material`: staff only (anyone else gets "unknown command" from the caller). Sent as the
+/// caption of a document, publishing starts with that file.
 pub async fn start(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
     lang: Lang,
+    msg: &Message,
 ) -> Result<Screen, BotError> {
-    dialogue
-        .update(State::Material {
-            step: MaterialStep::File,
-            draft: MaterialDraft::default(),
-        })
-        .await?;
-    Ok(step_screen(ctx, lang, MaterialStep::File))
+    let draft = MaterialDraft {
+        file_id: msg.document().map(|d| d.file.id.0.clone()),
+        ..MaterialDraft::default()
+    };
+    let step = if draft.file_id.is_some() {
+        MaterialStep::TitleUk
+    } else {
+        MaterialStep::File
+    };
+    go(ctx, dialogue, lang, step, draft).await
 }
 
 fn cancel_row(ctx: &BotContext, lang: Lang) -> Vec<Option<teloxide::types::InlineKeyboardButton>> {
