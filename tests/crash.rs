@@ -1,7 +1,8 @@
 //! The crash test: the built binary against the fake Bot API server, killed with SIGKILL at
 //! random moments while people send help requests, and restarted each time. Afterwards every
 //! reference code that reached a requester must exist in the store, offered to exactly one
-//! organization whose staff were told; no one's Send may have made two requests.
+//! organization whose staff were told; no one's Send may have made two requests. Advisers send
+//! requests for trainers alongside: every `E-` code given must exist too, one per adviser.
 
 mod support;
 
@@ -17,6 +18,18 @@ const ADMIN: i64 = 900;
 const STAFF: i64 = 800;
 const ORG: &str = "demo-rivnist-dnipro";
 // LEGAL_HELP_IN_DNIPRO: only ORG can take these requests.
+/// An online training on CRSV, flexible dates, contact through the bot — sent.
+const ONLINE_TRAINING: [&str; 9] = [
+    "1:en:training",
+    "1:et:crsv",
+    "1:ea:cadets",
+    "1:es:40",
+    "1:eo",
+    "1:ef",
+    "1:eb",
+    "1:ecb",
+    "1:esend",
+];
 
 fn start(api: &FakeBotApi, dir: &std::path::Path) -> Bot {
     start_bot_with(api, dir, "info", Stdio::null(), &[("PORUCH_ADMINS", "900")])
@@ -90,6 +103,7 @@ async fn requests_survive_kill_9_at_random_moments() {
     let rounds = 10;
     let per_round = 4;
     let mut requesters = Vec::new();
+    let mut advisers = Vec::new();
     for round in 0..rounds {
         let n = api.calls().len();
         let bot = start(&api, dir.path());
@@ -102,6 +116,18 @@ async fn requests_survive_kill_9_at_random_moments() {
             for (k, data) in LEGAL_HELP_IN_DNIPRO.iter().enumerate() {
                 api.push(press(&me, &format!("{id}-{k}"), &bot_message(id), data));
             }
+        }
+        let adviser = 20_000 + round as i64;
+        advisers.push(adviser);
+        let me = user(adviser, "en");
+        api.push(text_update(&me, 1, "/expert"));
+        for (k, data) in ONLINE_TRAINING.iter().enumerate() {
+            api.push(press(
+                &me,
+                &format!("{adviser}-{k}"),
+                &bot_message(adviser),
+                data,
+            ));
         }
         tokio::time::sleep(Duration::from_millis(100 + rng.next(1400))).await;
         drop(bot); // SIGKILL
@@ -190,6 +216,36 @@ async fn requests_survive_kill_9_at_random_moments() {
         );
         stored.extend(mine);
     }
+    // Every expert request's code given exists, for its adviser; one per adviser at most.
+    let mut experts_given = 0;
+    for c in calls.iter().filter(|c| c.method == "sendMessage") {
+        if let Some(at) = text(c).find("Your code: <code>E-") {
+            let start = at + "Your code: <code>".len();
+            let code = &text(c)[start..start + 6];
+            let (request, _) = store
+                .expert_request(code)
+                .expect("readable")
+                .unwrap_or_else(|| panic!("{code} was given but lost (seed {seed})"));
+            assert_eq!(request.requester_chat, chat(c));
+            experts_given += 1;
+        }
+    }
+    for id in &advisers {
+        let mine = store.expert_requests_of(*id).expect("readable");
+        assert!(
+            mine.len() <= 1,
+            "adviser {id} has {} requests (seed {seed})",
+            mine.len()
+        );
+    }
+    assert!(
+        experts_given > 0,
+        "no expert request got through (seed {seed})"
+    );
+    println!(
+        "{} advisers, {experts_given} expert codes given",
+        advisers.len()
+    );
     println!(
         "{} requesters, {} codes given, {} stored, {} duplicate staff notices (seed {seed})",
         requesters.len(),
