@@ -185,13 +185,15 @@ pub async fn command(
     msg: Message,
     cmd: Command,
     me: Me,
+    // The chat's state as the dialogue layer already loaded it.
+    state: State,
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
     let result = async {
         let i18n = &ctx.i18n;
         // A comment is only ever the very next message after a rating: a command ends it, so
         // that text typed later (a search, say) never reaches the coordinators.
-        if let Ok(Some(State::Commenting { .. })) = dialogue.get().await {
+        if matches!(state, State::Commenting { .. }) {
             dialogue.exit().await?;
         }
         let screen = match cmd {
