@@ -5,7 +5,8 @@
 //! - `ecode_expert`:       code ("E-7K3Q") → `ExpertRecord` (JSON; body, contact and requester
 //!   chat sealed inside it)
 //! - `ecode_orgid_answer`: code, 0xFF, org id → `AnswerRecord` (JSON; the proposal sealed)
-//! - `orgid_ecode`:        org id, 0xFF, code → empty (open requests offered to the organization)
+//! - `orgid_ecode`:        org id, 0xFF, code → empty (open requests offered to the organization;
+//!   the record lists the organizations, so a request finds its entries without a scan)
 //! - `chatblind_ecode`:    blinded chat id (16 bytes), code → empty (her expert requests)
 
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,10 @@ struct ExpertRecord {
     /// Whether the requester was told that no offer came in time.
     #[serde(default)]
     reported: bool,
+    /// The organizations it was offered to (their entries in `orgid_ecode` are found from
+    /// here, without scanning that tree).
+    #[serde(default)]
+    offered_to: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -168,6 +173,7 @@ impl Store {
             private: self.sealer.seal(&private, &record_place(code))?,
             closed_at: None,
             reported: false,
+            offered_to: orgs.to_vec(),
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("ecode_expert"))?;
         let mine = self.chat_key(request.requester_chat, code);
@@ -406,16 +412,11 @@ impl Store {
 
     /// The keys of a request's entries in the organizations' offer lists.
     pub(super) fn offered_keys(&self, code: &str) -> Result<Vec<Vec<u8>>, StoreError> {
-        let mut keys = Vec::new();
-        for key in self.orgid_ecode.iter().keys() {
-            let key = key?;
-            if key.ends_with(code.as_bytes())
-                && key.get(key.len() - code.len() - 1) == Some(&super::SEP)
-            {
-                keys.push(key.to_vec());
-            }
-        }
-        Ok(keys)
+        let orgs = self
+            .expert_record(code)?
+            .map(|r| r.offered_to)
+            .unwrap_or_default();
+        Ok(orgs.iter().map(|org| index_key(org, code)).collect())
     }
 
     /// Ends an open request without a pick (withdrawn by the requester, or expired), takes
