@@ -39,6 +39,14 @@ impl BotContext {
             .unwrap_or_else(|| chrono::Utc::now().date_naive())
     }
 
+    /// Makes what was written durable and wakes the outbox for the notices it queued: the
+    /// step between every change and telling anyone about it.
+    pub async fn commit(&self) -> Result<(), crate::storage::StoreError> {
+        self.store.flush().await?;
+        self.outbox_wake.notify_one();
+        Ok(())
+    }
+
     /// Remembers a message of a chat for `/forget`. Best effort: a store that cannot be
     /// written must not stop a reply (urgent help above all).
     pub fn remember_message(&self, chat: teloxide::types::ChatId, id: teloxide::types::MessageId) {

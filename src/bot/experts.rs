@@ -12,7 +12,9 @@ use super::referrals::{Pressed, info, keyboard, protected, show};
 use super::render::{self, Screen};
 use super::render_request::contact_line;
 use super::state::ExpertDraft;
-use super::workflow::{admin_count, notices, remember_language, token_button};
+use super::workflow::{
+    admin_count, notices, reachable_staff, remember_language, staff_notice, token_button,
+};
 use super::{BotContext, BotError, PoruchDialogue, State, html, render_expert};
 use crate::domain::expert::{
     Answer, ExpertRefusal, ExpertRequest, ExpertStatus, Picked, may_answer, may_offer,
@@ -22,7 +24,7 @@ use crate::domain::request::MAX_DESCRIPTION;
 use crate::domain::when::When;
 use crate::domain::{ContactChoice, Lang};
 use crate::i18n::{Arg, Msg};
-use crate::storage::{ExpertChangeError, FeedbackAsk, OutboxMessage, StoreError};
+use crate::storage::{ExpertChangeError, FeedbackAsk, StoreError};
 
 /// The longest proposal accepted, in characters (as long as a help request's description).
 pub const MAX_PROPOSAL: usize = MAX_DESCRIPTION;
@@ -35,33 +37,6 @@ fn summary(ctx: &BotContext, lang: Lang, request: &ExpertRequest) -> String {
         &request.need,
         request.body.as_deref(),
     )
-}
-
-async fn commit(ctx: &BotContext) -> Result<(), BotError> {
-    ctx.store.flush().await?;
-    ctx.outbox_wake.notify_one();
-    Ok(())
-}
-
-/// Every reachable staff chat of an organization, with its language.
-fn staff_of(ctx: &BotContext, org: &str) -> Result<Vec<(i64, Lang)>, StoreError> {
-    let mut out = Vec::new();
-    for chat in ctx.store.staff_chats(org)? {
-        if !ctx.store.is_unreachable(chat)? {
-            out.push((chat, ctx.lang_of_chat(chat)));
-        }
-    }
-    Ok(out)
-}
-
-/// A notice with the request's code to every reachable staff member of an organization.
-fn staff_notice(
-    ctx: &BotContext,
-    org: &str,
-    msg: Msg,
-    code: &str,
-) -> Result<Vec<OutboxMessage>, StoreError> {
-    super::workflow::staff_notice(ctx, org, msg, code)
 }
 
 /// Send: stores the request offered to every eligible organization, with their notices, in
@@ -98,7 +73,7 @@ pub async fn submit(
         let admins = admin_count(ctx, "expert_unplaced", Msg::AdminExpertUnplaced)?;
         ctx.store.enqueue(&admins, ctx.now() * 1000)?;
         ctx.store.remove_dialogue(chat)?;
-        commit(ctx).await?;
+        ctx.commit().await?;
         tracing::info!("an expert request found no eligible organization");
         return Ok(Screen {
             text: i18n.text(lang, Msg::ExpertNoOrg),
@@ -108,7 +83,7 @@ pub async fn submit(
     let code = ctx.store.new_expert_code()?;
     let mut notify = Vec::new();
     for org in &orgs {
-        for (staff, staff_lang) in staff_of(ctx, org)? {
+        for (staff, staff_lang) in reachable_staff(ctx, org)? {
             let text = i18n.with(
                 staff_lang,
                 Msg::StaffNewExpert,
@@ -143,7 +118,7 @@ pub async fn submit(
         Err(StoreError::Stale) => return Ok(already()),
         other => other?,
     }
-    commit(ctx).await?;
+    ctx.commit().await?;
     tracing::info!(
         organizations = orgs.len(),
         staff_notices = notify.len(),
@@ -185,27 +160,38 @@ pub async fn press(
     let Some((request, status)) = ctx.store.expert_request(&code)? else {
         return Ok(Pressed::Refused("gone"));
     };
+    let target = Target {
+        code: &code,
+        request: &request,
+        status: &status,
+    };
     match act {
         Act::OpenExpert(_) | Act::Offer(_) | Act::Pass(_) | Act::Reply(_) => {
-            staff_press(ctx, dialogue, user, lang, act, &code, &request, &status).await
+            staff_press(ctx, dialogue, user, lang, act, target).await
         }
         // A private chat's id is its user's id: only the adviser who asked may act.
         _ if request.requester_chat != user => Ok(Pressed::Refused("not-owner")),
-        _ => requester_press(ctx, dialogue, user, lang, act, &code, &request, &status).await,
+        _ => requester_press(ctx, dialogue, user, lang, act, target).await,
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The request a button points at, as read when it was pressed.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    code: &'a str,
+    request: &'a ExpertRequest,
+    status: &'a ExpertStatus,
+}
+
 async fn staff_press(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
     user: i64,
     lang: Lang,
     act: Act,
-    code: &str,
-    request: &ExpertRequest,
-    status: &ExpertStatus,
+    target: Target<'_>,
 ) -> Result<Pressed, BotError> {
+    let Target { code, status, .. } = target;
     let Some(org) = ctx.store.staff_org(user)? else {
         return Ok(Pressed::Refused("not-staff"));
     };
@@ -235,7 +221,7 @@ async fn staff_press(
                 .answer_expert(code, &org, &Answer::Pass, None, &[], ctx.now())?
             {
                 Ok(()) => {
-                    commit(ctx).await?;
+                    ctx.commit().await?;
                     tracing::info!("an organization passed on an expert request");
                     Ok(show(info(ctx, lang, Msg::Passed, code)))
                 }
@@ -251,24 +237,26 @@ async fn staff_press(
             Ok(show(info(ctx, lang, Msg::ReplyPrompt, code)))
         }
         Act::OpenExpert(_) => Ok(protected(staff_detail(
-            ctx, user, lang, &org, code, request, status, earlier,
+            ctx, user, lang, &org, target, earlier,
         )?)),
         _ => Ok(show(info(ctx, lang, Msg::ExpertNotOpen, code))),
     }
 }
 
 /// A request as an organization's staff see it, with what they can do now.
-#[allow(clippy::too_many_arguments)]
 fn staff_detail(
     ctx: &BotContext,
     user: i64,
     lang: Lang,
     org: &str,
-    code: &str,
-    request: &ExpertRequest,
-    status: &ExpertStatus,
+    target: Target<'_>,
     earlier: Option<&Answer>,
 ) -> Result<Screen, BotError> {
+    let Target {
+        code,
+        request,
+        status,
+    } = target;
     let i18n = &ctx.i18n;
     let state = staff_status(status, org, earlier);
     let mut text = i18n.with(
@@ -378,7 +366,7 @@ pub async fn proposal(
         ctx.now(),
     )? {
         Ok(()) => {
-            commit(ctx).await?;
+            ctx.commit().await?;
             tracing::info!("an organization made an offer");
             Ok(info(ctx, lang, Msg::OfferSent, code))
         }
@@ -386,17 +374,19 @@ pub async fn proposal(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn requester_press(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
     user: i64,
     lang: Lang,
     act: Act,
-    code: &str,
-    request: &ExpertRequest,
-    status: &ExpertStatus,
+    target: Target<'_>,
 ) -> Result<Pressed, BotError> {
+    let Target {
+        code,
+        request,
+        status,
+    } = target;
     let i18n = &ctx.i18n;
     match act {
         Act::Pick(_, org) => pick(ctx, user, lang, code, &org, request).await,
@@ -433,7 +423,7 @@ async fn requester_press(
                 .close_expert(code, &ExpertStatus::Withdrawn, &notify, ctx.now())?
             {
                 Ok(()) => {
-                    commit(ctx).await?;
+                    ctx.commit().await?;
                     tracing::info!("an expert request was withdrawn");
                     Ok(show(info(ctx, lang, Msg::ExpertWithdrawnDone, code)))
                 }
@@ -483,7 +473,7 @@ async fn pick(
 ) -> Result<Pressed, BotError> {
     let i18n = &ctx.i18n;
     let mut notify = Vec::new();
-    for (staff, staff_lang) in staff_of(ctx, org)? {
+    for (staff, staff_lang) in reachable_staff(ctx, org)? {
         let mut contact = contact_line(i18n, staff_lang, &request.contact);
         let mut buttons = Vec::new();
         if request.contact == ContactChoice::ThroughBot {
@@ -542,7 +532,7 @@ async fn pick(
     match result {
         Ok(picked) => {
             if picked == Picked::Filled {
-                commit(ctx).await?;
+                ctx.commit().await?;
                 tracing::info!("an offer was picked");
             }
             let text = i18n.with(
@@ -809,7 +799,7 @@ pub async fn check_open_requests(ctx: &BotContext) -> Result<Checked, BotError> 
         checked.reported += 1;
     }
     if checked != Checked::default() {
-        commit(ctx).await?;
+        ctx.commit().await?;
         tracing::info!(
             reported = checked.reported,
             expired = checked.expired,

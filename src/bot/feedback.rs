@@ -22,15 +22,10 @@ pub const MAX_COMMENT: usize = 1000;
 fn recipients(ctx: &BotContext, ask: &FeedbackAsk) -> Result<Vec<i64>, StoreError> {
     match ask.chat {
         Some(chat) => Ok(vec![chat]),
-        None => {
-            let mut out = Vec::new();
-            for chat in ctx.store.staff_chats(&ask.org)? {
-                if !ctx.store.is_unreachable(chat)? {
-                    out.push(chat);
-                }
-            }
-            Ok(out)
-        }
+        None => Ok(super::workflow::reachable_staff(ctx, &ask.org)?
+            .into_iter()
+            .map(|(chat, _)| chat)
+            .collect()),
     }
 }
 
@@ -106,8 +101,7 @@ pub async fn ask_due(ctx: &BotContext) -> Result<usize, BotError> {
         ctx.store.feedback_asked(ask, remind, &notify, now_ms)?;
     }
     if !due.is_empty() {
-        ctx.store.flush().await?;
-        ctx.outbox_wake.notify_one();
+        ctx.commit().await?;
         tracing::info!(questions = due.len(), "feedback questions sent");
     }
     Ok(due.len())
@@ -242,10 +236,8 @@ pub async fn comment(
     } else {
         Msg::SideRequester
     };
-    let mut notify = Vec::new();
-    for &admin in &ctx.admins {
-        let admin_lang = ctx.lang_of_chat(admin);
-        let body = i18n.with(
+    let notify = super::workflow::to_admins(ctx, |admin_lang| {
+        i18n.with(
             admin_lang,
             Msg::AdminComment,
             &[
@@ -258,12 +250,10 @@ pub async fn comment(
                 ("stars", Arg::Num(stars.into())),
                 ("text", Arg::Str(&html::escape(text.trim()))),
             ],
-        );
-        notify.extend(notices(admin, &body, Vec::new()));
-    }
+        )
+    });
     ctx.store.enqueue(&notify, ctx.now() * 1000)?;
-    ctx.store.flush().await?;
-    ctx.outbox_wake.notify_one();
+    ctx.commit().await?;
     tracing::info!(
         copies = notify.len(),
         "a feedback comment went to the coordinators"

@@ -564,8 +564,7 @@ async fn forget(
         )?);
     }
     ctx.store.enqueue(&notices, ctx.now() * 1000)?;
-    ctx.store.flush().await?;
-    ctx.outbox_wake.notify_one();
+    ctx.commit().await?;
     tracing::info!(
         requests = forgotten.requests,
         "a person's data was deleted on request"

@@ -177,6 +177,18 @@ fn new_referral(ctx: &BotContext, org: &Organization) -> Referral {
     }
 }
 
+/// Every staff member of an organization the bot can reach (not marked unreachable after a
+/// 403), with the language notices to them are written in.
+pub(super) fn reachable_staff(ctx: &BotContext, org: &str) -> Result<Vec<(i64, Lang)>, StoreError> {
+    let mut out = Vec::new();
+    for chat in ctx.store.staff_chats(org)? {
+        if !ctx.store.is_unreachable(chat)? {
+            out.push((chat, ctx.lang_of_chat(chat)));
+        }
+    }
+    Ok(out)
+}
+
 /// "New request" notices to every reachable staff member of the organization: only the code,
 /// topic, region and kind of help, and a button to open it.
 fn staff_new_referral(
@@ -187,11 +199,7 @@ fn staff_new_referral(
 ) -> Result<Vec<OutboxMessage>, StoreError> {
     let taxonomy = ctx.index.taxonomy();
     let mut out = Vec::new();
-    for chat in ctx.store.staff_chats(&referral.org)? {
-        if ctx.store.is_unreachable(chat)? {
-            continue;
-        }
-        let lang = ctx.lang_of_chat(chat);
+    for (chat, lang) in reachable_staff(ctx, &referral.org)? {
         let text = ctx.i18n.with(
             lang,
             Msg::StaffNewReferral,
@@ -240,12 +248,9 @@ pub(super) fn staff_notice(
     code: &str,
 ) -> Result<Vec<OutboxMessage>, StoreError> {
     let mut out = Vec::new();
-    for chat in ctx.store.staff_chats(org)? {
-        if !ctx.store.is_unreachable(chat)? {
-            let lang = ctx.lang_of_chat(chat);
-            let text = ctx.i18n.with(lang, msg, &[("code", Arg::Str(code))]);
-            out.extend(notices(chat, &text, Vec::new()));
-        }
+    for (chat, lang) in reachable_staff(ctx, org)? {
+        let text = ctx.i18n.with(lang, msg, &[("code", Arg::Str(code))]);
+        out.extend(notices(chat, &text, Vec::new()));
     }
     Ok(out)
 }
@@ -258,15 +263,18 @@ pub(super) fn admin_count(
     msg: Msg,
 ) -> Result<Vec<OutboxMessage>, StoreError> {
     let count = ctx.store.bump_counter(counter)?;
-    let mut out = Vec::new();
-    for &admin in &ctx.admins {
-        let lang = ctx.lang_of_chat(admin);
-        let text = ctx
-            .i18n
-            .with(lang, msg, &[("count", Arg::Num(count as i64))]);
-        out.extend(notices(admin, &text, Vec::new()));
-    }
-    Ok(out)
+    Ok(to_admins(ctx, |lang| {
+        ctx.i18n
+            .with(lang, msg, &[("count", Arg::Num(count as i64))])
+    }))
+}
+
+/// A notice to every coordinator, written in each one's language.
+pub(super) fn to_admins(ctx: &BotContext, text: impl Fn(Lang) -> String) -> Vec<OutboxMessage> {
+    ctx.admins
+        .iter()
+        .flat_map(|&admin| notices(admin, &text(ctx.lang_of_chat(admin)), Vec::new()))
+        .collect()
 }
 
 fn admin_unplaced(ctx: &BotContext) -> Result<Vec<OutboxMessage>, StoreError> {
@@ -306,8 +314,7 @@ pub async fn submit(
     let Some(org) = next_org(ctx, &need, &[], draft.org.as_deref())? else {
         ctx.store.enqueue(&admin_unplaced(ctx)?, ctx.now() * 1000)?;
         ctx.store.remove_dialogue(chat)?;
-        ctx.store.flush().await?;
-        ctx.outbox_wake.notify_one();
+        ctx.commit().await?;
         tracing::info!("a help request found no eligible organization");
         return Ok(Submitted::NoOrganization);
     };
@@ -325,8 +332,7 @@ pub async fn submit(
         Err(StoreError::Stale) => return Ok(Submitted::AlreadySent),
         other => other?,
     }
-    ctx.store.flush().await?;
-    ctx.outbox_wake.notify_one();
+    ctx.commit().await?;
     tracing::info!(staff_notices = notify.len(), "a help request was referred");
     Ok(Submitted::Sent {
         code,
@@ -465,8 +471,7 @@ pub async fn act(
         // crash here loses only the question, never the change she was told about.
         super::feedback::schedule_help_question(ctx, code, &referral.org, requester)?;
     }
-    ctx.store.flush().await?;
-    ctx.outbox_wake.notify_one();
+    ctx.commit().await?;
     tracing::info!(?actor, to = ?to, "a referral changed");
     Ok(Acted::Changed(to))
 }
@@ -519,11 +524,7 @@ pub async fn relay_to_org(
         return Ok(Relayed::Closed);
     }
     let mut out = Vec::new();
-    for chat in ctx.store.staff_chats(&talk.org)? {
-        if ctx.store.is_unreachable(chat)? {
-            continue;
-        }
-        let lang = ctx.lang_of_chat(chat);
+    for (chat, lang) in reachable_staff(ctx, &talk.org)? {
         let reply = token_button(
             ctx,
             chat,
@@ -558,8 +559,7 @@ pub async fn relay_to_org(
         }
     }
     ctx.store.enqueue(&out, ctx.now() * 1000)?;
-    ctx.store.flush().await?;
-    ctx.outbox_wake.notify_one();
+    ctx.commit().await?;
     tracing::info!(
         copies = out.len(),
         "a message was relayed to an organization"
@@ -602,8 +602,7 @@ pub async fn relay_to_requester(
     )?;
     let out = notices(chat, &body, write.into_iter().collect());
     ctx.store.enqueue(&out, ctx.now() * 1000)?;
-    ctx.store.flush().await?;
-    ctx.outbox_wake.notify_one();
+    ctx.commit().await?;
     tracing::info!("a message was relayed to a requester");
     Ok(Relayed::Sent)
 }
