@@ -740,7 +740,7 @@ pub async fn check_open_requests(ctx: &BotContext) -> Result<Checked, BotError> 
     let mut checked = Checked::default();
     let now = ctx.now();
     let today = ctx.today();
-    for code in ctx.store.expert_codes()? {
+    for code in ctx.store.open_expert_codes()? {
         let Some((request, ExpertStatus::Open)) = ctx.store.expert_request(&code)? else {
             continue;
         };

@@ -459,12 +459,27 @@ impl Store {
     }
 
     /// Every expert request's code.
-    pub fn expert_codes(&self) -> Result<Vec<String>, StoreError> {
+    fn expert_codes(&self) -> Result<Vec<String>, StoreError> {
         self.ecode_expert
             .iter()
             .keys()
             .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
             .collect()
+    }
+
+    /// The codes of the requests still open (read without opening their sealed parts: the
+    /// background check runs every minute).
+    pub fn open_expert_codes(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.ecode_expert.iter() {
+            let (key, value) = item?;
+            let record: ExpertRecord =
+                serde_json::from_slice(&value).map_err(corrupt("ecode_expert"))?;
+            if record.status == "open" {
+                out.push(String::from_utf8_lossy(&key).into_owned());
+            }
+        }
+        Ok(out)
     }
 
     /// Whether the requester was told no offer came in time.

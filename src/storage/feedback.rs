@@ -139,9 +139,11 @@ impl Store {
         let mut out = Vec::new();
         for item in self.codeside_feedback.iter() {
             let (key, value) = item?;
-            let ask = self.read_ask(&key, &value)?;
-            if ask.due_ms <= now_ms {
-                out.push(ask);
+            // Runs every minute: open the sealed chat only of the questions that are due.
+            let record: FeedbackRecord =
+                serde_json::from_slice(&value).map_err(corrupt("codeside_feedback"))?;
+            if record.due_ms <= now_ms {
+                out.push(self.read_ask(&key, &value)?);
             }
         }
         Ok(out)
