@@ -189,7 +189,7 @@ pub async fn command(
     state: State,
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
-    let result = async {
+    let work = async {
         let i18n = &ctx.i18n;
         // A comment is only ever the very next message after a rating: a command ends it, so
         // that text typed later (a search, say) never reaches the coordinators.
@@ -242,11 +242,9 @@ pub async fn command(
                 hint(&ctx, lang, Msg::Cancelled)
             }
         };
-        send(&bot, &ctx, msg.chat.id, screen).await?;
-        Ok(())
-    }
-    .await;
-    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+        Ok(screen)
+    };
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// What is kept, with the retention period this instance uses.
@@ -274,21 +272,24 @@ pub async fn request_message(
     (step, draft): (Step, Draft),
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
-    let result = async {
+    let work = async {
         let screen = requesting::on_message(&ctx, &dialogue, &msg, lang, step, draft).await?;
-        send(&bot, &ctx, msg.chat.id, screen).await?;
-        Ok(())
-    }
-    .await;
-    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+        Ok(screen)
+    };
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// Runs a message handler's work and sends its screen, apologizing if it fails.
-async fn answer_message<F>(bot: &Bot, ctx: &BotContext, msg: &Message, work: F) -> HandlerResult
+async fn answer_message<F>(
+    bot: &Bot,
+    ctx: &BotContext,
+    msg: &Message,
+    lang: Lang,
+    work: F,
+) -> HandlerResult
 where
     F: std::future::Future<Output = Result<Screen, BotError>>,
 {
-    let lang = ctx.lang(msg.from.as_ref());
     let result = async {
         let screen = work.await?;
         send(bot, ctx, msg.chat.id, screen).await?;
@@ -308,7 +309,7 @@ pub async fn expert_message(
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
     let work = expert_request::on_message(&ctx, &dialogue, &msg, lang, step, draft);
-    answer_message(&bot, &ctx, &msg, work).await
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// A staff member's proposal after Offer.
@@ -328,7 +329,7 @@ pub async fn proposing_message(
             }
         })
     };
-    answer_message(&bot, &ctx, &msg, work).await
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// An optional comment after a rating.
@@ -348,7 +349,7 @@ pub async fn commenting_message(
             }
         })
     };
-    answer_message(&bot, &ctx, &msg, work).await
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// A message while a material is being published.
@@ -361,7 +362,7 @@ pub async fn material_message(
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
     let work = materials::on_message(&ctx, &dialogue, &msg, lang, step, draft);
-    answer_message(&bot, &ctx, &msg, work).await
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// Sends a material: a document by its file id, or a link.
@@ -410,7 +411,7 @@ async fn relay_message(
     side: Side,
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
-    let result = async {
+    let work = async {
         let screen = match (msg.text(), side) {
             (Some(text), _) if text.starts_with('/') => hint(&ctx, lang, Msg::UnknownCommand),
             (_, Side::Requester) => {
@@ -418,11 +419,9 @@ async fn relay_message(
             }
             (_, Side::Staff) => relay::from_staff(&ctx, &dialogue, &msg, lang, &code).await?,
         };
-        send(&bot, &ctx, msg.chat.id, screen).await?;
-        Ok(())
-    }
-    .await;
-    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+        Ok(screen)
+    };
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// A message while the requester writes to the organization.
@@ -601,7 +600,7 @@ pub async fn region_text(
     topic: String,
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
-    let result = async {
+    let work = async {
         let screen = match typed_text(&ctx, lang, &msg) {
             Err(hint) => hint,
             Ok(text) => match ctx.index.resolve_region(text) {
@@ -623,11 +622,9 @@ pub async fn region_text(
                 }
             },
         };
-        send(&bot, &ctx, msg.chat.id, screen).await?;
-        Ok(())
-    }
-    .await;
-    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+        Ok(screen)
+    };
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 /// Any other message: text is a free-text search; anything else gets a hint.
@@ -638,7 +635,7 @@ pub async fn free_text(
     msg: Message,
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
-    let result = async {
+    let work = async {
         let screen = match typed_text(&ctx, lang, &msg) {
             Err(hint) => hint,
             Ok(text) => {
@@ -657,11 +654,9 @@ pub async fn free_text(
                 }
             }
         };
-        send(&bot, &ctx, msg.chat.id, screen).await?;
-        Ok(())
-    }
-    .await;
-    apologize_on_error(&bot, &ctx, msg.chat.id, lang, result).await
+        Ok(screen)
+    };
+    answer_message(&bot, &ctx, &msg, lang, work).await
 }
 
 fn topic_results(
