@@ -1,7 +1,7 @@
 //! Poruch: a Telegram bot that finds vetted civil society organizations for people in
 //! Ukraine's security and defence sector. See ARCHITECTURE.md for the map of the layers.
 
-pub mod bot;
+pub mod app;
 pub mod config;
 pub mod datafile;
 pub mod directory_cli;
@@ -10,3 +10,4 @@ pub mod i18n;
 pub mod logging;
 pub mod startup;
 pub mod storage;
+pub mod telegram;

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use poruch::bot::{self, BotContext};
+use poruch::app::{App, Clock, Config};
 use poruch::directory_cli::{self, SearchArgs};
 use poruch::storage::{Store, StoreError, StoreLocation};
+use poruch::telegram::{self, BotContext};
 use poruch::{config, datafile, i18n::I18n, startup};
 
 /// Poruch: find vetted civil society organizations in Ukraine's security and defence sector.
@@ -158,26 +159,24 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         .map_err(|r| anyhow::anyhow!("shipped materials are invalid: {:?}", r.problems))?;
     let index = startup::load_index(&store, taxonomy, config::today())?;
     tracing::info!(organizations = index.len(), "directory loaded");
-    let mut telegram = teloxide::Bot::new(token);
+    let mut bot = teloxide::Bot::new(token);
     if let Some(url) = api_url {
-        telegram = telegram.set_api_url(url);
+        bot = bot.set_api_url(url);
     }
-    let ctx = BotContext {
-        store,
-        index: Arc::new(index),
-        i18n: Arc::new(i18n),
-        hotlines: Arc::new(hotlines),
-        fixed_today: None,
-        admins,
-        outbox_wake: Arc::new(tokio::sync::Notify::new()),
+    let config = Config {
         retention_days,
         offer_days,
         min_ratings,
-        materials: Arc::new(materials),
+        admins,
+    };
+    let ctx = BotContext {
+        app: App::new(store, index, materials, config, Clock::System),
+        i18n: Arc::new(i18n),
+        hotlines: Arc::new(hotlines),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime
-        .block_on(bot::run(telegram, ctx))
+        .block_on(telegram::run(bot, ctx))
         .context("talking to Telegram")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,8 +4,10 @@
 
 mod support;
 
+use poruch::domain::Timestamp;
 use support::handlers::*;
 use support::invite_code;
+use support::people::*;
 
 // --- /start ---
 
@@ -542,7 +544,7 @@ async fn the_start_link_joins_too() {
     let w = world();
     let code = w
         .store
-        .create_invite("demo-svitanok-kharkiv", w.ctx.now())
+        .create_invite("demo-svitanok-kharkiv", w.ctx.app.now())
         .unwrap();
     let mut bot = bot_with(&w, text("en", &format!("/start join-{code}")));
     bot.dispatch().await;
@@ -594,23 +596,30 @@ async fn forget_asks_first_then_deletes_everything_and_tells_the_organization() 
             description: Some("опис".into()),
             contact: poruch::domain::ContactChoice::ThroughBot,
             requester_chat: me,
-            created_at: 0,
+            created_at: poruch::domain::Timestamp::default(),
         };
         let referral = poruch::domain::Referral {
             org: "demo-rivnist-dnipro".into(),
             status: poruch::domain::ReferralStatus::Pending,
-            offered_at: 0,
-            respond_by: 1,
+            offered_at: poruch::domain::Timestamp::default(),
+            respond_by: poruch::domain::Timestamp::from_secs(1),
         };
         w.store
-            .submit_request(&code, &request, Some(&referral), &[], 0, None)
+            .submit_request(
+                &code,
+                &request,
+                Some(&referral),
+                &[],
+                poruch::domain::Timestamp::default(),
+                None,
+            )
             .unwrap();
         let invite = w
             .store
-            .create_invite("demo-rivnist-dnipro", w.ctx.now())
+            .create_invite("demo-rivnist-dnipro", w.ctx.app.now())
             .unwrap();
         w.store
-            .accept_invite(&invite, 4242, 4242, w.ctx.now())
+            .accept_invite(&invite, 4242, 4242, w.ctx.app.now())
             .unwrap()
             .unwrap();
 
@@ -633,9 +642,9 @@ async fn forget_asks_first_then_deletes_everything_and_tells_the_organization() 
         assert_eq!(w.store.user_language(me).unwrap(), None);
         assert!(w.store.requests_of(me).unwrap().is_empty());
         assert_eq!(w.store.help_request(&code).unwrap(), None);
-        let queued = w.store.due(i64::MAX, 10).unwrap();
-        assert_eq!(queued.len(), 1);
-        assert_eq!(queued[0].message.chat_id, 4242);
-        assert!(queued[0].message.html.contains(&code));
+        let told = take_queued(&w, 4242);
+        assert_eq!(told.len(), 1);
+        assert!(told[0].html.contains(&code), "{}", told[0].html);
+        assert!(w.store.due(Timestamp::NEVER, 10).unwrap().is_empty());
     }
 }

@@ -490,10 +490,10 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     assert_eq!(store.dialogue(HER).expect("readable"), None);
     assert!(
         store
-            .due(i64::MAX, usize::MAX)
+            .due(poruch::domain::Timestamp::NEVER, usize::MAX)
             .expect("readable")
             .iter()
-            .all(|p| p.message.chat_id != HER),
+            .all(|p| p.entry.chat_id != HER),
         "nothing left queued for her"
     );
 }
@@ -588,21 +588,28 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
         let taxonomy = poruch::startup::taxonomy().expect("taxonomy");
         let materials = poruch::datafile::materials(&taxonomy).expect("materials");
         let index = poruch::startup::load_index(&store, taxonomy, day).expect("index");
-        let ctx = poruch::bot::BotContext {
-            store: store.clone(),
-            index: std::sync::Arc::new(index),
-            i18n: std::sync::Arc::new(poruch::i18n::I18n::load().expect("locales")),
-            hotlines: std::sync::Arc::new(poruch::datafile::hotlines().expect("hotlines")),
-            fixed_today: Some(day),
-            admins: [ADMIN].into_iter().collect(),
-            outbox_wake: Default::default(),
+        let config = poruch::app::Config {
             retention_days: 30,
             offer_days: 7,
             min_ratings: 1,
-            materials: std::sync::Arc::new(materials),
+            admins: [ADMIN].into_iter().collect(),
+        };
+        let ctx = poruch::telegram::BotContext {
+            app: poruch::app::App::new(
+                store.clone(),
+                index,
+                materials,
+                config,
+                poruch::app::Clock::Fixed(day),
+            ),
+            i18n: std::sync::Arc::new(poruch::i18n::I18n::load().expect("locales")),
+            hotlines: std::sync::Arc::new(poruch::datafile::hotlines().expect("hotlines")),
         };
         assert_eq!(
-            poruch::bot::feedback::ask_due(&ctx).await.expect("asked"),
+            poruch::app::feedback::ask_due(&ctx.app)
+                .await
+                .expect("asked")
+                .into_inner(),
             2
         );
         let telegram = teloxide::adaptors::Throttle::new_spawn(
@@ -611,7 +618,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
             teloxide::adaptors::throttle::Limits::default(),
         );
         let n = api.calls().len();
-        poruch::bot::outbox_worker::deliver_due_at(&telegram, &store, ctx.now() * 1000)
+        poruch::telegram::outbox_worker::deliver_due_at(&telegram, &ctx, ctx.app.now())
             .await
             .expect("delivered");
         message_to(&api, n, HER, "співпраця відбулася").await;

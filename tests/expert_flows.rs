@@ -6,7 +6,8 @@
 
 mod support;
 
-use poruch::bot::{experts, feedback, workflow};
+use poruch::app::help::{self, Decision};
+use poruch::app::{expert, feedback};
 use poruch::domain::expert::ExpertStatus;
 use support::handlers::*;
 use support::people::*;
@@ -221,13 +222,7 @@ async fn nobody_eligible_stores_nothing_and_coordinators_get_a_count() {
 }
 
 /// Staff offer with a proposal; returns the notice she got.
-async fn offer(
-    w: &World,
-    bot: &mut Bot,
-    staff: i64,
-    lang: &str,
-    proposal: &str,
-) -> poruch::storage::OutboxMessage {
+async fn offer(w: &World, bot: &mut Bot, staff: i64, lang: &str, proposal: &str) -> Delivered {
     let notice = take_queued(w, staff).remove(0);
     let offer = notice_buttons(&notice)[0].1.clone();
     let s = step(bot, presses(staff, lang, &offer)).await;
@@ -379,16 +374,28 @@ async fn no_offer_in_seven_days_is_reported_and_passed_dates_close_it() {
     take_queued(&w, HER);
     let later = on_day(&w, today().checked_add_days(chrono::Days::new(6)).unwrap());
     assert_eq!(
-        experts::check_open_requests(&later).await.unwrap().reported,
+        expert::check_open_requests(&later.app)
+            .await
+            .unwrap()
+            .into_inner()
+            .reported,
         0
     );
     let week = on_day(&w, today().checked_add_days(chrono::Days::new(7)).unwrap());
     assert_eq!(
-        experts::check_open_requests(&week).await.unwrap().reported,
+        expert::check_open_requests(&week.app)
+            .await
+            .unwrap()
+            .into_inner()
+            .reported,
         1
     );
     assert_eq!(
-        experts::check_open_requests(&week).await.unwrap().reported,
+        expert::check_open_requests(&week.app)
+            .await
+            .unwrap()
+            .into_inner()
+            .reported,
         0,
         "once"
     );
@@ -409,7 +416,11 @@ async fn no_offer_in_seven_days_is_reported_and_passed_dates_close_it() {
     );
     let after = on_day(&w, chrono::NaiveDate::from_ymd_opt(2027, 3, 16).unwrap());
     assert_eq!(
-        experts::check_open_requests(&after).await.unwrap().expired,
+        expert::check_open_requests(&after.app)
+            .await
+            .unwrap()
+            .into_inner()
+            .expired,
         1
     );
     assert_eq!(
@@ -435,9 +446,12 @@ async fn after_the_dates_both_sides_rate_with_one_reminder_and_the_card_shows_th
 
     // Nothing before the day after the dates (12–15 March).
     let during = on_day(&w, chrono::NaiveDate::from_ymd_opt(2027, 3, 15).unwrap());
-    assert_eq!(feedback::ask_due(&during).await.unwrap(), 0);
+    assert_eq!(
+        feedback::ask_due(&during.app).await.unwrap().into_inner(),
+        0
+    );
     let after = on_day(&w, chrono::NaiveDate::from_ymd_opt(2027, 3, 16).unwrap());
-    assert_eq!(feedback::ask_due(&after).await.unwrap(), 2);
+    assert_eq!(feedback::ask_due(&after.app).await.unwrap().into_inner(), 2);
     let asked = take_queued(&w, HER);
     assert!(
         asked[0].html.contains("did the cooperation take place") && asked[0].html.contains("Kurs"),
@@ -474,7 +488,13 @@ async fn after_the_dates_both_sides_rate_with_one_reminder_and_the_card_shows_th
 
     // The organization did not answer: one reminder three days later, then no more.
     let three_days = on_day(&w, chrono::NaiveDate::from_ymd_opt(2027, 3, 19).unwrap());
-    assert_eq!(feedback::ask_due(&three_days).await.unwrap(), 1);
+    assert_eq!(
+        feedback::ask_due(&three_days.app)
+            .await
+            .unwrap()
+            .into_inner(),
+        1
+    );
     let reminded = take_queued(&w, KURS_STAFF);
     assert!(
         reminded[0].html.contains("Нагадування"),
@@ -482,7 +502,7 @@ async fn after_the_dates_both_sides_rate_with_one_reminder_and_the_card_shows_th
         reminded[0].html
     );
     let later = on_day(&w, chrono::NaiveDate::from_ymd_opt(2027, 4, 30).unwrap());
-    assert_eq!(feedback::ask_due(&later).await.unwrap(), 0);
+    assert_eq!(feedback::ask_due(&later.app).await.unwrap().into_inner(), 0);
     let no = button_with(&notice_buttons(&reminded[0]), "Ні");
     let s = step(&mut bot, presses(KURS_STAFF, "uk", &no)).await;
     assert!(s.contains("записано"), "{s}");
@@ -492,8 +512,11 @@ async fn after_the_dates_both_sides_rate_with_one_reminder_and_the_card_shows_th
     let s = step(&mut bot, presses(HER, "en", "1:o:demo-kurs-lviv")).await;
     assert!(!s.contains("of 5"), "{s}");
     drop(bot);
-    let one = poruch::bot::BotContext {
-        min_ratings: 1,
+    let one = BotContext {
+        app: w.ctx.app.with_config(Config {
+            min_ratings: 1,
+            ..(*w.ctx.app.config).clone()
+        }),
         ..(*w.ctx).clone()
     };
     let mut bot = MockBot::new(presses(HER, "uk", "1:o:demo-kurs-lviv"), schema());
@@ -530,36 +553,31 @@ async fn a_closed_help_request_asks_her_once_anonymously() {
             step(&mut bot, presses(HER, lang, data)).await;
         }
         let rcode = w.store.requests_of(HER).unwrap().remove(0);
-        let (attempt, referral) = w.store.latest_referral(&rcode).unwrap().unwrap();
-        let accepted = workflow::act(
-            &w.ctx,
+        let accepted = help::decide(&w.ctx.app, OTHER_STAFF, &rcode, Decision::Accept)
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(matches!(accepted, help::Acted::Changed(_)));
+        let _ = help::decide(
+            &w.ctx.app,
+            OTHER_STAFF,
             &rcode,
-            attempt,
-            &referral,
-            poruch::domain::Action::Accept,
-            None,
-            workflow::Actor::Staff,
-        )
-        .await
-        .unwrap();
-        assert!(matches!(accepted, workflow::Acted::Changed(_)));
-        let (attempt, referral) = w.store.latest_referral(&rcode).unwrap().unwrap();
-        workflow::act(
-            &w.ctx,
-            &rcode,
-            attempt,
-            &referral,
-            poruch::domain::Action::Close(poruch::domain::Outcome::Helped),
-            None,
-            workflow::Actor::Staff,
+            Decision::Close(poruch::domain::Outcome::Helped),
         )
         .await
         .unwrap();
         take_queued(&w, HER);
         take_queued(&w, OTHER_STAFF);
-        assert_eq!(feedback::ask_due(&w.ctx).await.unwrap(), 0, "a day later");
+        assert_eq!(
+            feedback::ask_due(&w.ctx.app).await.unwrap().into_inner(),
+            0,
+            "a day later"
+        );
         let next_day = on_day(&w, today().succ_opt().unwrap());
-        assert_eq!(feedback::ask_due(&next_day).await.unwrap(), 1);
+        assert_eq!(
+            feedback::ask_due(&next_day.app).await.unwrap().into_inner(),
+            1
+        );
         let asked = take_queued(&w, HER);
         assert!(asked[0].html.contains(question), "{}", asked[0].html);
         assert!(
@@ -574,7 +592,7 @@ async fn a_closed_help_request_asks_her_once_anonymously() {
         assert!(stats.contains("yes 0, partly 1, no 0"), "{stats}");
         let week = on_day(&w, today().checked_add_days(chrono::Days::new(8)).unwrap());
         assert_eq!(
-            feedback::ask_due(&week).await.unwrap(),
+            feedback::ask_due(&week.app).await.unwrap().into_inner(),
             0,
             "asked once, no reminder"
         );
@@ -765,7 +783,7 @@ async fn text_typed_after_leaving_the_comment_step_is_never_sent_to_coordinators
     )
     .await;
     let after = on_day(&w, chrono::NaiveDate::from_ymd_opt(2027, 3, 16).unwrap());
-    feedback::ask_due(&after).await.unwrap();
+    feedback::ask_due(&after.app).await.unwrap().into_inner();
     let asked = take_queued(&w, HER);
     step(
         &mut bot,

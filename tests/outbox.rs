@@ -3,8 +3,13 @@
 
 mod support;
 
-use poruch::bot::outbox_worker::deliver_due;
-use poruch::storage::{OutboxMessage, Store};
+use std::sync::Arc;
+
+use poruch::app::{App, Clock, Config};
+use poruch::domain::Timestamp;
+use poruch::storage::{OutboxEntry, Store};
+use poruch::telegram::BotContext;
+use poruch::telegram::outbox_worker::deliver_due;
 use support::fake_bot_api::FakeBotApi;
 use teloxide::Bot;
 use teloxide::adaptors::Throttle;
@@ -12,8 +17,25 @@ use teloxide::adaptors::throttle::Limits;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn message(chat: i64, text: &str) -> OutboxMessage {
-    OutboxMessage::protected(chat, format!("<b>{text}</b>"))
+fn message(chat: i64, text: &str) -> OutboxEntry {
+    OutboxEntry::text(chat, format!("<b>{text}</b>"))
+}
+
+/// The context the worker delivers with, on a store.
+fn context(store: &Store) -> BotContext {
+    let taxonomy = poruch::startup::taxonomy().expect("taxonomy");
+    let index = poruch::domain::SearchIndex::new(taxonomy, Vec::new());
+    BotContext {
+        app: App::new(
+            store.clone(),
+            index,
+            Vec::new(),
+            Config::default(),
+            Clock::System,
+        ),
+        i18n: Arc::new(poruch::i18n::I18n::load().expect("locales")),
+        hotlines: Arc::new(Vec::new()),
+    }
 }
 
 fn bot(api: &FakeBotApi) -> Result<Throttle<Bot>, Box<dyn std::error::Error>> {
@@ -44,11 +66,11 @@ async fn a_429_is_waited_out_and_a_403_drops_the_message() -> TestResult {
             message(200, "to B"),
             message(300, "to C"),
         ],
-        0,
+        Timestamp::default(),
     )?;
 
     let bot = bot(&api)?;
-    let finished = deliver_due(&bot, &store).await?;
+    let finished = deliver_due(&bot, &context(&store)).await?;
     assert_eq!(finished, 3);
     assert_eq!(store.outbox_len(), 0);
     assert_eq!(sends_to(&api, 100), vec![None]);
@@ -70,13 +92,13 @@ async fn a_chat_held_back_by_telegrams_limit_does_not_hold_back_others() -> Test
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
     // Telegram allows 20 messages a minute to one chat: the 21st waits a minute.
-    let busy: Vec<OutboxMessage> = (0..25).map(|i| message(500, &format!("n{i:02}"))).collect();
-    store.enqueue(&busy, 0)?;
-    store.enqueue(&[message(600, "queued last")], 0)?;
+    let busy: Vec<OutboxEntry> = (0..25).map(|i| message(500, &format!("n{i:02}"))).collect();
+    store.enqueue(&busy, Timestamp::default())?;
+    store.enqueue(&[message(600, "queued last")], Timestamp::default())?;
     let bot = bot(&api)?;
     let worker = {
-        let store = store.clone();
-        tokio::spawn(async move { deliver_due(&bot, &store).await })
+        let ctx = context(&store);
+        tokio::spawn(async move { deliver_due(&bot, &ctx).await })
     };
     api.wait_for(0, "the other chat's message", |c| {
         c.method == "sendMessage" && c.params["chat_id"] == 600
@@ -102,11 +124,14 @@ async fn what_was_queued_before_a_restart_is_delivered_after_it() -> TestResult 
     let dir = tempfile::tempdir()?;
     {
         let store = Store::open(dir.path())?;
-        store.enqueue(&[message(400, "queued before the crash")], 0)?;
+        store.enqueue(
+            &[message(400, "queued before the crash")],
+            Timestamp::default(),
+        )?;
         store.flush().await?;
     }
     let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
-    deliver_due(&bot(&api)?, &store).await?;
+    deliver_due(&bot(&api)?, &context(&store)).await?;
     let sent: Vec<_> = api
         .calls()
         .into_iter()
@@ -124,21 +149,21 @@ async fn a_message_queued_later_is_not_stuck_behind_a_held_back_chat() -> TestRe
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    let worker = tokio::spawn(poruch::bot::outbox_worker::run(
+    let ctx = Arc::new(context(&store));
+    let wake = ctx.app.outbox_signal();
+    let worker = tokio::spawn(poruch::telegram::outbox_worker::run(
         bot(&api)?,
-        store.clone(),
-        wake.clone(),
+        ctx.clone(),
     ));
-    let busy: Vec<OutboxMessage> = (0..25).map(|i| message(700, &format!("n{i:02}"))).collect();
-    store.enqueue(&busy, 0)?;
+    let busy: Vec<OutboxEntry> = (0..25).map(|i| message(700, &format!("n{i:02}"))).collect();
+    store.enqueue(&busy, Timestamp::default())?;
     wake.notify_one();
     api.wait_for(0, "the busy chat's first messages", |c| {
         c.method == "sendMessage" && c.params["chat_id"] == 700
     })
     .await;
     // A relayed message to someone else, queued while that chat is held back.
-    store.enqueue(&[message(800, "a reply to her")], 0)?;
+    store.enqueue(&[message(800, "a reply to her")], Timestamp::default())?;
     wake.notify_one();
     api.wait_for(0, "the later message to another chat", |c| {
         c.method == "sendMessage" && c.params["chat_id"] == 800

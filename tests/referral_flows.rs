@@ -5,8 +5,10 @@
 
 mod support;
 
-use poruch::bot::workflow;
+use poruch::app::help::{self, Decision};
+use poruch::app::retention;
 use poruch::domain::{HelpKind, ReferralStatus};
+use poruch::telegram::dialogue::state::{Draft, Step};
 use support::handlers::*;
 use support::people::*;
 use teloxide_tests::MockPrivateChat;
@@ -210,7 +212,7 @@ async fn a_description_over_1000_characters_is_refused_with_the_right_plural() {
         let w = world();
         let mut bot = bot_with(&w, says(HER, lang, "/request"));
         bot.set_state(State::Requesting {
-            step: poruch::bot::state::Step::Description,
+            step: Step::Description,
             draft: Default::default(),
         })
         .await;
@@ -224,7 +226,7 @@ async fn a_description_over_1000_characters_is_refused_with_the_right_plural() {
             matches!(
                 state,
                 State::Requesting {
-                    step: poruch::bot::state::Step::Description,
+                    step: Step::Description,
                     ..
                 }
             ),
@@ -238,11 +240,11 @@ async fn a_shared_contact_is_checked_and_shown_before_sending() {
     let w = world();
     let mut bot = bot_with(&w, says(HER, "en", "/request"));
     bot.set_state(State::Requesting {
-        step: poruch::bot::state::Step::Contact,
-        draft: poruch::bot::state::Draft {
+        step: Step::Contact,
+        draft: Draft {
             topic: Some("sexual-harassment".into()),
             region: Some("UA-12".into()),
-            kind: Some("legal".into()),
+            kind: Some(HelpKind::Legal),
             ..Default::default()
         },
     })
@@ -598,10 +600,10 @@ async fn forged_replayed_and_other_peoples_buttons_are_refused_and_counted() {
     // A staff member who left the organization can no longer use their old buttons.
     let moved = w
         .store
-        .create_invite("demo-shchyt-kyiv", w.ctx.now())
+        .create_invite("demo-shchyt-kyiv", w.ctx.app.now())
         .unwrap();
     w.store
-        .accept_invite(&moved, RIVNIST_STAFF, RIVNIST_STAFF, w.ctx.now())
+        .accept_invite(&moved, RIVNIST_STAFF, RIVNIST_STAFF, w.ctx.app.now())
         .unwrap()
         .unwrap();
     bot.update(presses(RIVNIST_STAFF, "uk", &accept));
@@ -756,12 +758,15 @@ async fn an_unanswered_request_goes_to_the_next_organization_after_its_response_
     take_queued(&w, PSY_LINIYA_STAFF);
 
     assert_eq!(
-        workflow::expire_overdue(&w.ctx).await.unwrap(),
+        help::expire_overdue(&w.ctx.app).await.unwrap().into_inner(),
         0,
         "not yet"
     );
     let later = on_day(&w, (today().succ_opt()).unwrap());
-    assert_eq!(workflow::expire_overdue(&later).await.unwrap(), 1);
+    assert_eq!(
+        help::expire_overdue(&later.app).await.unwrap().into_inner(),
+        1
+    );
     let all = w.store.referrals(&code).unwrap();
     assert_eq!(all[0].1.status, ReferralStatus::Expired);
     assert_eq!(all[1].1.status, ReferralStatus::Pending);
@@ -782,20 +787,12 @@ async fn finished_requests_are_deleted_after_the_retention_period() {
     bot.dispatch().await;
     let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
     drop(bot);
-    let (attempt, referral) = w.store.latest_referral(&code).unwrap().unwrap();
-    workflow::act(
-        &w.ctx,
-        &code,
-        attempt,
-        &referral,
-        poruch::domain::Action::Withdraw,
-        None,
-        workflow::Actor::Requester,
-    )
-    .await
-    .unwrap();
+    let _ = help::withdraw(&w.ctx.app, HER, &code).await.unwrap();
     assert_eq!(
-        workflow::purge_expired(&w.ctx).await.unwrap(),
+        retention::purge_expired(&w.ctx.app)
+            .await
+            .unwrap()
+            .into_inner(),
         0,
         "kept for 30 days"
     );
@@ -803,7 +800,13 @@ async fn finished_requests_are_deleted_after_the_retention_period() {
         &w,
         (today().checked_add_days(chrono::Days::new(31))).unwrap(),
     );
-    assert_eq!(workflow::purge_expired(&month_later).await.unwrap(), 1);
+    assert_eq!(
+        retention::purge_expired(&month_later.app)
+            .await
+            .unwrap()
+            .into_inner(),
+        1
+    );
     assert_eq!(w.store.help_request(&code).unwrap(), None);
     assert!(w.store.requests_of(HER).unwrap().is_empty());
 }
@@ -835,18 +838,9 @@ async fn files_go_only_from_the_requester_as_copies_and_stickers_are_explained()
     let mut bot = bot_with(&w, says(HER, "en", "/start"));
     bot.dispatch().await;
     let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
-    let (attempt, referral) = w.store.latest_referral(&code).unwrap().unwrap();
-    workflow::act(
-        &w.ctx,
-        &code,
-        attempt,
-        &referral,
-        poruch::domain::Action::Accept,
-        None,
-        workflow::Actor::Staff,
-    )
-    .await
-    .unwrap();
+    let _ = help::decide(&w.ctx.app, RIVNIST_STAFF, &code, Decision::Accept)
+        .await
+        .unwrap();
     take_queued(&w, RIVNIST_STAFF);
     take_queued(&w, HER);
 
@@ -915,18 +909,9 @@ async fn staff_close_with_an_outcome_and_she_can_close_hers_too() {
         let mut bot = bot_with(&w, says(HER, lang, "/start"));
         bot.dispatch().await;
         let accept_and_open = async |bot: &mut MockBot<_, _>, code: &str| {
-            let (attempt, referral) = w.store.latest_referral(code).unwrap().unwrap();
-            workflow::act(
-                &w.ctx,
-                code,
-                attempt,
-                &referral,
-                poruch::domain::Action::Accept,
-                None,
-                workflow::Actor::Staff,
-            )
-            .await
-            .unwrap();
+            let _ = help::decide(&w.ctx.app, RIVNIST_STAFF, code, Decision::Accept)
+                .await
+                .unwrap();
             take_queued(&w, HER);
             let open = notice_buttons(&take_queued(&w, RIVNIST_STAFF)[0])[0]
                 .1
@@ -994,44 +979,4 @@ async fn staff_close_with_an_outcome_and_she_can_close_hers_too() {
                 .any(|m| m.html.contains(staff_told) && m.html.contains(&second))
         );
     }
-}
-
-#[tokio::test]
-async fn two_colleagues_accepting_at_once_change_it_once_and_notify_once() {
-    let w = world();
-    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
-    let mut bot = bot_with(&w, says(HER, "en", "/start"));
-    bot.dispatch().await;
-    let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
-    drop(bot);
-    take_queued(&w, HER);
-    // Both read the referral while it was pending.
-    let (attempt, snapshot) = w.store.latest_referral(&code).unwrap().unwrap();
-    let accept = |w: &World| {
-        let (ctx, code, snapshot) = (w.ctx.clone(), code.clone(), snapshot.clone());
-        async move {
-            workflow::act(
-                &ctx,
-                &code,
-                attempt,
-                &snapshot,
-                poruch::domain::Action::Accept,
-                None,
-                workflow::Actor::Staff,
-            )
-            .await
-            .unwrap()
-        }
-    };
-    let (a, b) = tokio::join!(accept(&w), accept(&w));
-    let mut results = [a, b];
-    results.sort_by_key(|r| format!("{r:?}"));
-    assert_eq!(
-        results,
-        [
-            workflow::Acted::Changed(ReferralStatus::Accepted),
-            workflow::Acted::Stale
-        ]
-    );
-    assert_eq!(take_queued(&w, HER).len(), 1, "she is told once");
 }

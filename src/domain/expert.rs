@@ -9,6 +9,13 @@
 use super::when::When;
 use super::{Organization, Service};
 
+/// The longest requesting body accepted, in characters.
+pub const MAX_BODY: usize = 200;
+/// The largest group accepted.
+pub const MAX_SIZE: u32 = 10_000;
+/// The longest proposal accepted, in characters (as long as a help request's description).
+pub const MAX_PROPOSAL: usize = super::request::MAX_DESCRIPTION;
+
 /// What the adviser needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NeedKind {
@@ -106,15 +113,19 @@ impl ExpertAudience {
     }
 }
 
+serde_as_code!(NeedKind);
+serde_as_code!(ExpertAudience);
+
 /// Online, or in person in a region.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     Online,
     InPerson { region: String },
 }
 
 /// What an expert request asks for (the requester's contact and body are kept apart, sealed).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExpertNeed {
     pub kind: NeedKind,
     pub topic: String,
@@ -134,8 +145,7 @@ pub struct ExpertRequest {
     pub contact: super::ContactChoice,
     /// Never shown to an organization.
     pub requester_chat: i64,
-    /// Unix seconds.
-    pub created_at: i64,
+    pub created_at: super::Timestamp,
 }
 
 /// Whether an organization may be offered the request: visible, not paused, offers the form

@@ -6,6 +6,9 @@ use chrono::{Days, NaiveDate};
 
 use super::when::When;
 
+/// The longest comment on a rating accepted, in characters.
+pub const MAX_COMMENT: usize = 1000;
+
 /// Days after the first question before the one reminder.
 pub const REMINDER_DAYS: u64 = 3;
 /// Days after a pick before asking about a cooperation with flexible dates.
@@ -42,6 +45,9 @@ impl Side {
         self != Side::HelpRequester
     }
 }
+
+serde_as_code!(Side);
+serde_as_code!(HelpAnswer);
 
 /// The day both sides are asked about a cooperation: the day after it ended, or — for
 /// flexible dates — a month after the pick.

@@ -56,6 +56,10 @@ impl HelpKind {
     }
 }
 
+serde_as_code!(HelpKind);
+serde_as_code!(DeclineReason);
+serde_as_code!(Outcome);
+
 /// Why an organization declined a referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeclineReason {

@@ -1,12 +1,15 @@
 //! A confidential help request and the referrals it makes, as the domain sees them.
 
-use super::{HelpKind, ReferralStatus};
+use serde::{Deserialize, Serialize};
+
+use super::{HelpKind, ReferralStatus, Timestamp};
 
 /// The longest description a requester may write, in characters.
 pub const MAX_DESCRIPTION: usize = 1000;
 
 /// How the requester wants to be contacted. Anonymous, through the bot, unless she chooses.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ContactChoice {
     #[default]
     ThroughBot,
@@ -23,8 +26,7 @@ pub struct HelpRequest {
     pub contact: ContactChoice,
     /// The requester's private chat, for answers. Never shown to an organization.
     pub requester_chat: i64,
-    /// Unix seconds.
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// One offer of a request to one organization.
@@ -32,10 +34,9 @@ pub struct HelpRequest {
 pub struct Referral {
     pub org: String,
     pub status: ReferralStatus,
-    /// Unix seconds.
-    pub offered_at: i64,
-    /// Unix seconds: if still pending then, it is offered to the next organization.
-    pub respond_by: i64,
+    pub offered_at: Timestamp,
+    /// If still pending then, it is offered to the next organization.
+    pub respond_by: Timestamp,
 }
 
 /// Reads a contact the requester typed: a phone number (9 to 15 digits, with the usual

@@ -9,7 +9,8 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 /// The longest range accepted, in days.
 pub const MAX_DAYS: u64 = 366;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum When {
     Flexible,
     /// Inclusive.

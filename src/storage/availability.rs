@@ -8,13 +8,14 @@
 use std::collections::HashSet;
 
 use super::{Store, StoreError};
+use crate::domain::Timestamp;
 
 impl Store {
     /// Pauses (`true`) or resumes an organization's new referrals. The caller flushes.
-    pub fn set_paused(&self, org: &str, paused: bool, now: i64) -> Result<(), StoreError> {
+    pub fn set_paused(&self, org: &str, paused: bool, now: Timestamp) -> Result<(), StoreError> {
         if paused {
             self.orgid_pausedat
-                .insert(org.as_bytes(), &now.to_be_bytes())?;
+                .insert(org.as_bytes(), &now.secs().to_be_bytes())?;
         } else {
             self.orgid_pausedat.remove(org.as_bytes())?;
         }
@@ -35,10 +36,10 @@ impl Store {
     }
 
     /// Remembers that Telegram refuses messages to a chat (403): nothing more is queued for it.
-    pub fn mark_unreachable(&self, chat: i64, now: i64) -> Result<(), StoreError> {
+    pub fn mark_unreachable(&self, chat: i64, now: Timestamp) -> Result<(), StoreError> {
         let key = self.sealer.blind(&chat.to_be_bytes());
         self.chatblind_unreachableat
-            .insert(key, &now.to_be_bytes())?;
+            .insert(key, &now.secs().to_be_bytes())?;
         Ok(())
     }
 
@@ -65,13 +66,13 @@ mod tests {
     #[test]
     fn pausing_and_reachability_are_remembered() -> Result<(), StoreError> {
         let store = Store::temporary()?;
-        store.set_paused("org-a", true, 5)?;
+        store.set_paused("org-a", true, Timestamp::from_secs(5))?;
         assert!(store.is_paused("org-a")?);
         assert_eq!(store.paused_orgs()?, HashSet::from(["org-a".to_string()]));
-        store.set_paused("org-a", false, 6)?;
+        store.set_paused("org-a", false, Timestamp::from_secs(6))?;
         assert!(store.paused_orgs()?.is_empty());
 
-        store.mark_unreachable(42, 1)?;
+        store.mark_unreachable(42, Timestamp::from_secs(1))?;
         assert!(store.is_unreachable(42)?);
         assert!(!store.is_unreachable(43)?);
         store.mark_reachable(42)?;

@@ -14,7 +14,8 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::requests::{contact_code, contact_of};
-use super::{FeedbackAsk, OutboxMessage, Store, StoreError, corrupt, index_key};
+use super::{FeedbackAsk, OutboxEntry, Store, StoreError, corrupt, index_key};
+use crate::domain::Timestamp;
 use crate::domain::expert::{
     Answer, ExpertAudience, ExpertNeed, ExpertRefusal, ExpertRequest, ExpertStatus, Format,
     NeedKind, Picked, may_answer, pick,
@@ -71,8 +72,7 @@ pub struct OrgAnswer {
     pub org: String,
     pub answer: Answer,
     pub proposal: Option<String>,
-    /// Unix seconds.
-    pub at: i64,
+    pub at: Timestamp,
 }
 
 type TxError = ConflictableTransactionError<StoreError>;
@@ -139,12 +139,12 @@ impl Store {
         code: &str,
         request: &ExpertRequest,
         orgs: &[String],
-        notify: &[OutboxMessage],
-        now_ms: i64,
+        notify: &[OutboxEntry],
+        now: Timestamp,
         consume_dialogue_of: Option<i64>,
     ) -> Result<(), StoreError> {
         let draft_key = consume_dialogue_of.map(|chat| self.sealer.blind(&chat.to_be_bytes()));
-        let outbox = self.outbox_records(notify, now_ms)?;
+        let outbox = self.outbox_records(notify, now)?;
         let private = ExpertPrivate {
             chat: request.requester_chat,
             body: request.body.clone(),
@@ -167,7 +167,7 @@ impl Store {
             },
             from,
             to,
-            created_at: request.created_at,
+            created_at: request.created_at.secs(),
             status: "open".into(),
             filled_org: None,
             private: self.sealer.seal(&private, &record_place(code))?,
@@ -255,7 +255,7 @@ impl Store {
             body: private.body,
             contact: contact_of(&private.contact),
             requester_chat: private.chat,
-            created_at: record.created_at,
+            created_at: Timestamp::from_secs(record.created_at),
         };
         Ok(Some((request, status_of(&record)?)))
     }
@@ -283,7 +283,7 @@ impl Store {
                         Answer::Pass
                     },
                     proposal,
-                    at: record.at,
+                    at: Timestamp::from_secs(record.at),
                 })
             })
             .collect()
@@ -297,8 +297,8 @@ impl Store {
         org: &str,
         answer: &Answer,
         proposal: Option<&str>,
-        notify: &[OutboxMessage],
-        now: i64,
+        notify: &[OutboxEntry],
+        now: Timestamp,
     ) -> Result<Result<(), ExpertChangeError>, StoreError> {
         let key = index_key(code, org);
         let sealed = match proposal {
@@ -310,11 +310,11 @@ impl Store {
                 Answer::Offer => "offer".into(),
                 Answer::Pass => "pass".into(),
             },
-            at: now,
+            at: now.secs(),
             proposal: sealed,
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("ecode_orgid_answer"))?;
-        let outbox = self.outbox_records(notify, now * 1000)?;
+        let outbox = self.outbox_records(notify, now)?;
         let result = (
             &self.ecode_expert,
             &self.ecode_orgid_answer,
@@ -347,13 +347,13 @@ impl Store {
         &self,
         code: &str,
         org: &str,
-        notify: &[OutboxMessage],
+        notify: &[OutboxEntry],
         feedback: &[FeedbackAsk],
-        now_ms: i64,
+        now: Timestamp,
     ) -> Result<Result<Picked, ExpertChangeError>, StoreError> {
         let answer_key = index_key(code, org);
         let offered = self.offered_keys(code)?;
-        let outbox = self.outbox_records(notify, now_ms)?;
+        let outbox = self.outbox_records(notify, now)?;
         let questions = self.feedback_records(feedback)?;
         let result = (
             &self.ecode_expert,
@@ -390,7 +390,7 @@ impl Store {
                         });
                         request.status = code_str.to_string();
                         request.filled_org = filled;
-                        request.closed_at = Some(now_ms / 1000);
+                        request.closed_at = Some(now.secs());
                         let bytes = serde_json::to_vec(&request)
                             .map_err(|e| abort(corrupt("ecode_expert")(e)))?;
                         requests.insert(code.as_bytes(), bytes)?;
@@ -425,11 +425,11 @@ impl Store {
         &self,
         code: &str,
         to: &ExpertStatus,
-        notify: &[OutboxMessage],
-        now: i64,
+        notify: &[OutboxEntry],
+        now: Timestamp,
     ) -> Result<Result<(), ExpertChangeError>, StoreError> {
         let offered = self.offered_keys(code)?;
-        let outbox = self.outbox_records(notify, now * 1000)?;
+        let outbox = self.outbox_records(notify, now)?;
         let (status_str, _) = status_code(to);
         let result = (&self.ecode_expert, &self.orgid_ecode, &self.seq_outbox).transaction(
             |(requests, open, queue)| {
@@ -442,7 +442,7 @@ impl Store {
                     return Ok(Err(ExpertRefusal::NotOpen.into()));
                 }
                 request.status = status_str.to_string();
-                request.closed_at = Some(now);
+                request.closed_at = Some(now.secs());
                 let bytes =
                     serde_json::to_vec(&request).map_err(|e| abort(corrupt("ecode_expert")(e)))?;
                 requests.insert(code.as_bytes(), bytes)?;
@@ -491,10 +491,10 @@ impl Store {
     pub fn report_expert(
         &self,
         code: &str,
-        notify: &[OutboxMessage],
-        now_ms: i64,
+        notify: &[OutboxEntry],
+        now: Timestamp,
     ) -> Result<(), StoreError> {
-        let outbox = self.outbox_records(notify, now_ms)?;
+        let outbox = self.outbox_records(notify, now)?;
         (&self.ecode_expert, &self.seq_outbox)
             .transaction(|(requests, queue)| {
                 let Some(bytes) = requests.get(code.as_bytes())? else {
@@ -517,10 +517,10 @@ impl Store {
             .map_err(StoreError::from)
     }
 
-    /// Deletes expert requests that ended before `cutoff` (unix seconds: withdrawn, expired, or
-    /// filled and past their dates) and have no question left to send, with their answers and
-    /// questions. Returns how many.
-    pub fn purge_finished_experts(&self, cutoff: i64) -> Result<usize, StoreError> {
+    /// Deletes expert requests that ended before `cutoff` (withdrawn, expired, or filled and
+    /// past their dates) and have no question left to send, with their answers and questions.
+    /// Returns how many.
+    pub fn purge_finished_experts(&self, cutoff: Timestamp) -> Result<usize, StoreError> {
         let mut purged = 0;
         for code in self.expert_codes()? {
             let Some(record) = self.expert_record(&code)? else {
@@ -537,7 +537,7 @@ impl Store {
                 "filled" => record.closed_at.map(|at| at.max(dates_end)),
                 _ => record.closed_at,
             };
-            if ended.is_none_or(|at| at >= cutoff) || self.feedback_to_send(&code)? {
+            if ended.is_none_or(|at| at >= cutoff.secs()) || self.feedback_to_send(&code)? {
                 continue;
             }
             let Some((request, _)) = self.expert_request(&code)? else {
@@ -622,12 +622,16 @@ mod tests {
             body: Some(BODY.into()),
             contact: ContactChoice::Telegram("@adviser_lviv".into()),
             requester_chat: CHAT,
-            created_at: 100,
+            created_at: Timestamp::from_secs(100),
         }
     }
 
-    fn note() -> OutboxMessage {
-        OutboxMessage::protected(9, "x")
+    fn note() -> OutboxEntry {
+        OutboxEntry::text(9, "x")
+    }
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_secs(secs)
     }
 
     #[test]
@@ -636,7 +640,7 @@ mod tests {
         let code = store.new_expert_code()?;
         assert!(code.starts_with("E-"));
         let orgs = vec!["a".to_string(), "b".to_string(), "c".to_string()];
-        store.submit_expert(&code, &request(), &orgs, &[note()], 0, None)?;
+        store.submit_expert(&code, &request(), &orgs, &[note()], at(0), None)?;
         assert_eq!(
             store.expert_request(&code)?,
             Some((request(), ExpertStatus::Open))
@@ -651,12 +655,12 @@ mod tests {
             &Answer::Offer,
             Some("2-day training, free"),
             &[],
-            5,
+            at(5),
         )??;
-        store.answer_expert(&code, "b", &Answer::Offer, Some("lecture"), &[], 5)??;
-        store.answer_expert(&code, "c", &Answer::Pass, None, &[], 6)??;
+        store.answer_expert(&code, "b", &Answer::Offer, Some("lecture"), &[], at(5))??;
+        store.answer_expert(&code, "c", &Answer::Pass, None, &[], at(6))??;
         assert_eq!(
-            store.answer_expert(&code, "a", &Answer::Pass, None, &[note()], 7)?,
+            store.answer_expert(&code, "a", &Answer::Pass, None, &[note()], at(7))?,
             Err(ExpertRefusal::AlreadyAnswered.into())
         );
         let answers = store.expert_answers(&code)?;
@@ -667,17 +671,17 @@ mod tests {
         // She picks a; pressing Pick again is a no-op; b cannot be picked any more.
         let before = store.outbox_len();
         assert_eq!(
-            store.pick_expert_offer(&code, "a", &[note()], &[], 0)?,
+            store.pick_expert_offer(&code, "a", &[note()], &[], at(0))?,
             Ok(Picked::Filled)
         );
         assert_eq!(store.outbox_len(), before + 1);
         assert_eq!(
-            store.pick_expert_offer(&code, "a", &[note()], &[], 0)?,
+            store.pick_expert_offer(&code, "a", &[note()], &[], at(0))?,
             Ok(Picked::Again)
         );
         assert_eq!(store.outbox_len(), before + 1, "a repeat sends nothing");
         assert_eq!(
-            store.pick_expert_offer(&code, "b", &[note()], &[], 0)?,
+            store.pick_expert_offer(&code, "b", &[note()], &[], at(0))?,
             Err(ExpertRefusal::OtherPicked.into())
         );
         assert!(
@@ -685,7 +689,7 @@ mod tests {
             "no longer open for others"
         );
         assert_eq!(
-            store.answer_expert(&code, "d", &Answer::Offer, Some("late"), &[], 9)?,
+            store.answer_expert(&code, "d", &Answer::Offer, Some("late"), &[], at(9))?,
             Err(ExpertRefusal::NotOpen.into())
         );
         assert_eq!(
@@ -701,7 +705,7 @@ mod tests {
             let store = Store::temporary()?;
             let code = store.new_expert_code()?;
             let orgs: Vec<String> = vec!["a".into(), "b".into()];
-            store.submit_expert(&code, &request(), &orgs, &[], 0, None)?;
+            store.submit_expert(&code, &request(), &orgs, &[], at(0), None)?;
             // Two organizations offer at the same moment.
             let answers: Vec<_> = std::thread::scope(|s| {
                 let handles: Vec<_> = orgs
@@ -709,7 +713,14 @@ mod tests {
                     .map(|org| {
                         let (store, code) = (&store, &code);
                         s.spawn(move || {
-                            store.answer_expert(code, org, &Answer::Offer, Some("p"), &[note()], 1)
+                            store.answer_expert(
+                                code,
+                                org,
+                                &Answer::Offer,
+                                Some("p"),
+                                &[note()],
+                                at(1),
+                            )
                         })
                     })
                     .collect();
@@ -732,7 +743,7 @@ mod tests {
                     .iter()
                     .map(|org| {
                         let (store, code) = (&store, &code);
-                        s.spawn(move || store.pick_expert_offer(code, org, &[note()], &[], 0))
+                        s.spawn(move || store.pick_expert_offer(code, org, &[note()], &[], at(0)))
                     })
                     .collect();
                 handles.into_iter().map(|h| h.join().ok()).collect()
@@ -755,39 +766,39 @@ mod tests {
     fn ended_requests_are_purged_after_the_retention_period_with_their_answers() -> TestResult {
         let store = Store::temporary()?;
         let code = store.new_expert_code()?;
-        store.submit_expert(&code, &request(), &["a".into()], &[], 0, None)?;
-        store.answer_expert(&code, "a", &Answer::Offer, Some("p"), &[], 1)??;
+        store.submit_expert(&code, &request(), &["a".into()], &[], at(0), None)?;
+        store.answer_expert(&code, "a", &Answer::Offer, Some("p"), &[], at(1))??;
         assert_eq!(
-            store.purge_finished_experts(1_000_000)?,
+            store.purge_finished_experts(at(1_000_000))?,
             0,
             "open requests stay"
         );
-        store.close_expert(&code, &ExpertStatus::Withdrawn, &[], 100)??;
+        store.close_expert(&code, &ExpertStatus::Withdrawn, &[], at(100))??;
         assert!(store.expert_requests_for("a")?.is_empty());
         assert_eq!(
-            store.close_expert(&code, &ExpertStatus::Expired, &[], 101)?,
+            store.close_expert(&code, &ExpertStatus::Expired, &[], at(101))?,
             Err(ExpertRefusal::NotOpen.into())
         );
-        assert_eq!(store.purge_finished_experts(100)?, 0, "not yet");
-        assert_eq!(store.purge_finished_experts(101)?, 1);
+        assert_eq!(store.purge_finished_experts(at(100))?, 0, "not yet");
+        assert_eq!(store.purge_finished_experts(at(101))?, 1);
         assert_eq!(store.expert_request(&code)?, None);
         assert!(store.expert_answers(&code)?.is_empty());
         assert!(store.expert_requests_of(CHAT)?.is_empty());
 
         // A filled request stays until its dates (12–15 March 2027) are past the cutoff.
         let code = store.new_expert_code()?;
-        store.submit_expert(&code, &request(), &["a".into()], &[], 0, None)?;
-        store.answer_expert(&code, "a", &Answer::Offer, Some("p"), &[], 1)??;
-        store.pick_expert_offer(&code, "a", &[], &[], 2_000)??;
+        store.submit_expert(&code, &request(), &["a".into()], &[], at(0), None)?;
+        store.answer_expert(&code, "a", &Answer::Offer, Some("p"), &[], at(1))??;
+        store.pick_expert_offer(&code, "a", &[], &[], at(2_000))??;
         let march_16 = chrono::NaiveDate::from_ymd_opt(2027, 3, 16)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map_or(0, |t| t.and_utc().timestamp());
         assert_eq!(
-            store.purge_finished_experts(1_000_000)?,
+            store.purge_finished_experts(at(1_000_000))?,
             0,
             "its dates are ahead"
         );
-        assert_eq!(store.purge_finished_experts(march_16)?, 1);
+        assert_eq!(store.purge_finished_experts(at(march_16))?, 1);
         Ok(())
     }
 
@@ -797,8 +808,15 @@ mod tests {
         {
             let store = Store::open(dir.path())?;
             let code = store.new_expert_code()?;
-            store.submit_expert(&code, &request(), &["a".into()], &[], 0, None)?;
-            store.answer_expert(&code, "a", &Answer::Offer, Some("CANARY-PROPOSAL"), &[], 1)??;
+            store.submit_expert(&code, &request(), &["a".into()], &[], at(0), None)?;
+            store.answer_expert(
+                &code,
+                "a",
+                &Answer::Offer,
+                Some("CANARY-PROPOSAL"),
+                &[],
+                at(1),
+            )??;
             store.flush_blocking()?;
         }
         super::super::assert_not_on_disk(

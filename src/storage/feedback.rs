@@ -12,13 +12,11 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
 use super::{Store, StoreError, corrupt, index_key};
+use crate::domain::Timestamp;
 use crate::domain::feedback::{Rating, Ratings, Side};
 
 /// A record ready to insert: key and value.
 type KeyValue = (Vec<u8>, Vec<u8>);
-
-/// "Asked twice, waiting": no more questions are due.
-const NEVER: i64 = i64::MAX;
 
 #[derive(Serialize, Deserialize)]
 struct FeedbackRecord {
@@ -44,7 +42,7 @@ pub struct FeedbackAsk {
     pub org: String,
     /// The person to ask; `None` for the organization's side.
     pub chat: Option<i64>,
-    pub due_ms: i64,
+    pub due: Timestamp,
     /// How many times it was asked already.
     pub asked: u8,
 }
@@ -75,7 +73,7 @@ impl Store {
                 let record = FeedbackRecord {
                     org: ask.org.clone(),
                     chat,
-                    due_ms: ask.due_ms,
+                    due_ms: ask.due.millis(),
                     asked: ask.asked,
                 };
                 let bytes = serde_json::to_vec(&record).map_err(corrupt("codeside_feedback"))?;
@@ -116,7 +114,7 @@ impl Store {
             side,
             org: record.org,
             chat,
-            due_ms: record.due_ms,
+            due: Timestamp::from_millis(record.due_ms),
             asked: record.asked,
         })
     }
@@ -134,37 +132,37 @@ impl Store {
             .transpose()
     }
 
-    /// Every question due by `now_ms`.
-    pub fn due_feedback(&self, now_ms: i64) -> Result<Vec<FeedbackAsk>, StoreError> {
+    /// Every question due by `now`.
+    pub fn due_feedback(&self, now: Timestamp) -> Result<Vec<FeedbackAsk>, StoreError> {
         let mut out = Vec::new();
         for item in self.codeside_feedback.iter() {
             let (key, value) = item?;
             // Runs every minute: open the sealed chat only of the questions that are due.
             let record: FeedbackRecord =
                 serde_json::from_slice(&value).map_err(corrupt("codeside_feedback"))?;
-            if record.due_ms <= now_ms {
+            if record.due_ms <= now.millis() {
                 out.push(self.read_ask(&key, &value)?);
             }
         }
         Ok(out)
     }
 
-    /// Records that a question was sent, with the notices that carry it; `remind_at_ms` is
+    /// Records that a question was sent, with the notices that carry it; `remind_at` is
     /// when to ask once more (`None`: never). One transaction, so a question is sent once.
     pub fn feedback_asked(
         &self,
         ask: &FeedbackAsk,
-        remind_at_ms: Option<i64>,
-        notify: &[super::OutboxMessage],
-        now_ms: i64,
+        remind_at: Option<Timestamp>,
+        notify: &[super::OutboxEntry],
+        now: Timestamp,
     ) -> Result<(), StoreError> {
         let next = FeedbackAsk {
             asked: ask.asked.saturating_add(1),
-            due_ms: remind_at_ms.unwrap_or(NEVER),
+            due: remind_at.unwrap_or(Timestamp::NEVER),
             ..ask.clone()
         };
         let records = self.feedback_records(std::slice::from_ref(&next))?;
-        let outbox = self.outbox_records(notify, now_ms)?;
+        let outbox = self.outbox_records(notify, now)?;
         (&self.codeside_feedback, &self.seq_outbox)
             .transaction(|(questions, queue)| {
                 for (key, value) in &records {
@@ -191,12 +189,12 @@ impl Store {
         side: Side,
         rating: Option<(&str, Rating)>,
         counter: Option<&str>,
-        notify: &[super::OutboxMessage],
-        now_ms: i64,
+        notify: &[super::OutboxEntry],
+        now: Timestamp,
     ) -> Result<bool, StoreError> {
         let key = key(code, side);
         let counter = counter.map(|c| format!("counter/{c}"));
-        let outbox = self.outbox_records(notify, now_ms)?;
+        let outbox = self.outbox_records(notify, now)?;
         let done = (
             &self.codeside_feedback,
             &self.orgid_ratings,
@@ -264,7 +262,7 @@ impl Store {
     pub(super) fn feedback_to_send(&self, code: &str) -> Result<bool, StoreError> {
         for item in self.codeside_feedback.scan_prefix(index_key(code, "")) {
             let (key, value) = item?;
-            if self.read_ask(&key, &value)?.due_ms != NEVER {
+            if self.read_ask(&key, &value)?.due != Timestamp::NEVER {
                 return Ok(true);
             }
         }
@@ -284,7 +282,7 @@ mod tests {
             side,
             org: "org-a".into(),
             chat,
-            due_ms: 1_000,
+            due: Timestamp::from_millis(1_000),
             asked: 0,
         }
     }
@@ -296,20 +294,25 @@ mod tests {
             ask(Side::Requester, Some(77)),
             ask(Side::Organization, None),
         ])?;
-        assert!(store.due_feedback(999)?.is_empty());
-        let due = store.due_feedback(1_000)?;
+        assert!(store.due_feedback(Timestamp::from_millis(999))?.is_empty());
+        let due = store.due_feedback(Timestamp::from_millis(1_000))?;
         assert_eq!(due.len(), 2);
         let hers = due.iter().find(|a| a.side == Side::Requester).cloned();
         let hers = hers.ok_or("no question for her")?;
         assert_eq!(hers.chat, Some(77));
-        store.feedback_asked(&hers, Some(5_000), &[], 0)?;
+        store.feedback_asked(
+            &hers,
+            Some(Timestamp::from_millis(5_000)),
+            &[],
+            Timestamp::default(),
+        )?;
         assert_eq!(
-            store.due_feedback(4_999)?.len(),
+            store.due_feedback(Timestamp::from_millis(4_999))?.len(),
             1,
             "only the organization's"
         );
         let again = store.pending_feedback("E-7K3Q", Side::Requester)?;
-        store.feedback_asked(&again.ok_or("gone")?, None, &[], 0)?;
+        store.feedback_asked(&again.ok_or("gone")?, None, &[], Timestamp::default())?;
         assert!(
             store.feedback_to_send("E-7K3Q")?,
             "the organization's is still due"
@@ -322,7 +325,7 @@ mod tests {
             Some(("org-a", rating)),
             None,
             &[],
-            0
+            Timestamp::default()
         )?);
         assert!(
             !store.finish_feedback(
@@ -331,12 +334,19 @@ mod tests {
                 Some(("org-a", rating)),
                 None,
                 &[],
-                0
+                Timestamp::default()
             )?,
             "a second answer changes nothing"
         );
         assert_eq!(store.ratings("org-a")?, Ratings { count: 1, sum: 4 });
-        assert!(store.finish_feedback("E-7K3Q", Side::Organization, None, Some("held"), &[], 0)?);
+        assert!(store.finish_feedback(
+            "E-7K3Q",
+            Side::Organization,
+            None,
+            Some("held"),
+            &[],
+            Timestamp::default()
+        )?);
         assert_eq!(store.counter("held")?, 1);
         assert!(store.feedback_keys("E-7K3Q")?.is_empty());
         Ok(())

@@ -4,6 +4,7 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::{SEP, Store, StoreError, index_key};
+use crate::domain::Timestamp;
 
 /// What was deleted, so the bot can tell organizations about their open referrals.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -23,7 +24,7 @@ impl Store {
         &self,
         user_id: i64,
         chat_id: i64,
-        now_ms: i64,
+        now: Timestamp,
     ) -> Result<Forgotten, StoreError> {
         let user = self.sealer.blind(&user_id.to_be_bytes());
         let chat = self.sealer.blind(&chat_id.to_be_bytes());
@@ -47,94 +48,125 @@ impl Store {
             }
         }
         let membership = self.userblind_orgid.get(user)?;
-        forgotten.recent_messages = self.recent_messages(chat_id, now_ms)?;
+        forgotten.recent_messages = self.recent_messages(chat_id, now)?;
         let message_keys = self.message_keys(chat_id)?;
         let token_keys = self.token_keys_of(user_id)?;
         let queued: Vec<u64> = self
-            .due(i64::MAX, usize::MAX)?
+            .due(Timestamp::NEVER, usize::MAX)?
             .into_iter()
-            .filter(|p| p.message.chat_id == chat_id)
+            .filter(|p| p.entry.chat_id == chat_id)
             .map(|p| p.id)
             .collect();
         // Her expert requests, with every organization's answer and offer-list entry.
         let expert_codes = self.expert_requests_of(chat_id)?;
-        let mut expert_keys: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut answer_keys = Vec::new();
+        let mut offered_keys = Vec::new();
         for code in &expert_codes {
-            expert_keys.push((12, code.as_bytes().to_vec()));
-            let mut mine = chat.to_vec();
-            mine.extend_from_slice(code.as_bytes());
-            expert_keys.push((15, mine));
             for key in self
                 .ecode_orgid_answer
                 .scan_prefix(index_key(code, ""))
                 .keys()
             {
-                expert_keys.push((13, key?.to_vec()));
+                answer_keys.push(key?.to_vec());
             }
-            for key in self.offered_keys(code)? {
-                expert_keys.push((14, key));
-            }
+            offered_keys.extend(self.offered_keys(code)?);
         }
         // Questions after a cooperation or a closed help request.
+        let mut question_keys = Vec::new();
         for code in expert_codes.iter().chain(&codes) {
-            for key in self.feedback_keys(code)? {
-                expert_keys.push((16, key));
-            }
+            question_keys.extend(self.feedback_keys(code)?);
         }
-        // More trees than sled's tuple transactions take: a slice, by index.
-        let trees: [&sled::Tree; 17] = [
-            &self.userblind_settings,      // 0
-            &self.chatblind_dialogue,      // 1
-            &self.refcode_request,         // 2
-            &self.refcode_referral,        // 3
-            &self.orgid_refcode,           // 4
-            &self.chatblind_refcode,       // 5
-            &self.userblind_orgid,         // 6
-            &self.orgid_staff,             // 7
-            &self.chatblind_sentat_msgid,  // 8
-            &self.token_action,            // 9
-            &self.seq_outbox,              // 10
-            &self.chatblind_unreachableat, // 11
-            &self.ecode_expert,            // 12
-            &self.ecode_orgid_answer,      // 13
-            &self.orgid_ecode,             // 14
-            &self.chatblind_ecode,         // 15
-            &self.codeside_feedback,       // 16
+        // More trees than sled's tuple transactions take: a slice, named back below.
+        let trees = [
+            &self.userblind_settings,
+            &self.chatblind_dialogue,
+            &self.refcode_request,
+            &self.refcode_referral,
+            &self.orgid_refcode,
+            &self.chatblind_refcode,
+            &self.userblind_orgid,
+            &self.orgid_staff,
+            &self.chatblind_sentat_msgid,
+            &self.token_action,
+            &self.seq_outbox,
+            &self.chatblind_unreachableat,
+            &self.ecode_expert,
+            &self.ecode_orgid_answer,
+            &self.orgid_ecode,
+            &self.chatblind_ecode,
+            &self.codeside_feedback,
         ];
         trees[..].transaction(|t| {
+            let [
+                settings,
+                dialogue,
+                requests,
+                referrals,
+                open,
+                mine,
+                membership_of,
+                staff,
+                sent,
+                tokens,
+                outbox,
+                unreachable,
+                experts,
+                answers,
+                offered,
+                my_experts,
+                questions,
+            ] = t.as_slice()
+            else {
+                // The slice above has exactly these trees.
+                return Err(ConflictableTransactionError::Abort(StoreError::Backend(
+                    "forget: trees do not match".into(),
+                )));
+            };
             for key in &token_keys {
-                t[9].remove(key.as_slice())?;
+                tokens.remove(key.as_slice())?;
             }
             for id in &queued {
-                t[10].remove(&id.to_be_bytes())?;
+                outbox.remove(&id.to_be_bytes())?;
             }
-            t[11].remove(&chat)?;
+            unreachable.remove(&chat)?;
             for key in &message_keys {
-                t[8].remove(key.as_slice())?;
+                sent.remove(key.as_slice())?;
             }
-            t[0].remove(&user)?;
-            t[1].remove(&chat)?;
+            settings.remove(&user)?;
+            dialogue.remove(&chat)?;
             for code in &codes {
-                t[2].remove(code.as_bytes())?;
+                requests.remove(code.as_bytes())?;
                 let mut key = chat.to_vec();
                 key.extend_from_slice(code.as_bytes());
-                t[5].remove(key)?;
+                mine.remove(key)?;
             }
             for key in &referral_keys {
-                t[3].remove(key.as_slice())?;
+                referrals.remove(key.as_slice())?;
             }
             for key in &open_keys {
-                t[4].remove(key.as_slice())?;
+                open.remove(key.as_slice())?;
             }
             if let Some(org) = &membership {
                 let mut key = org.to_vec();
                 key.push(SEP);
                 key.extend_from_slice(&user);
-                t[7].remove(key)?;
-                t[6].remove(&user)?;
+                staff.remove(key)?;
+                membership_of.remove(&user)?;
             }
-            for (tree, key) in &expert_keys {
-                t[*tree].remove(key.as_slice())?;
+            for code in &expert_codes {
+                experts.remove(code.as_bytes())?;
+                let mut key = chat.to_vec();
+                key.extend_from_slice(code.as_bytes());
+                my_experts.remove(key)?;
+            }
+            for key in &answer_keys {
+                answers.remove(key.as_slice())?;
+            }
+            for key in &offered_keys {
+                offered.remove(key.as_slice())?;
+            }
+            for key in &question_keys {
+                questions.remove(key.as_slice())?;
             }
             Ok::<(), ConflictableTransactionError<StoreError>>(())
         })?;
@@ -145,7 +177,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ContactChoice, HelpKind, HelpRequest, Lang, Referral, ReferralStatus};
+    use crate::domain::{
+        ContactChoice, HelpKind, HelpRequest, Lang, Referral, ReferralStatus, Timestamp,
+    };
 
     #[test]
     fn every_trace_of_a_person_is_deleted() -> Result<(), Box<dyn std::error::Error>> {
@@ -162,19 +196,20 @@ mod tests {
             description: Some("CANARY-FORGET".into()),
             contact: ContactChoice::Telegram("@canary_forget".into()),
             requester_chat: chat,
-            created_at: 0,
+            created_at: Timestamp::default(),
         };
         let referral = Referral {
             org: "org-a".into(),
             status: ReferralStatus::Pending,
-            offered_at: 0,
-            respond_by: 1,
+            offered_at: Timestamp::default(),
+            respond_by: Timestamp::from_secs(1),
         };
-        store.submit_request(&code, &request, Some(&referral), &[], 0, None)?;
-        let invite = store.create_invite("org-b", 0)?;
-        store.accept_invite(&invite, user, chat, 1)?.ok();
+        let at = Timestamp::from_millis;
+        store.submit_request(&code, &request, Some(&referral), &[], at(0), None)?;
+        let invite = store.create_invite("org-b", at(0))?;
+        store.accept_invite(&invite, user, chat, at(1_000))?.ok();
 
-        store.remember_message(chat, 77, 1_000)?;
+        store.remember_message(chat, 77, at(1_000))?;
         // An expert request of hers, answered by an organization.
         let expert = crate::domain::expert::ExpertRequest {
             need: crate::domain::expert::ExpertNeed {
@@ -188,21 +223,21 @@ mod tests {
             body: Some("CANARY-BODY".into()),
             contact: ContactChoice::ThroughBot,
             requester_chat: chat,
-            created_at: 0,
+            created_at: at(0),
         };
         let ecode = store.new_expert_code()?;
-        store.submit_expert(&ecode, &expert, &["org-c".into()], &[], 0, None)?;
+        store.submit_expert(&ecode, &expert, &["org-c".into()], &[], at(0), None)?;
         store.answer_expert(
             &ecode,
             "org-c",
             &crate::domain::expert::Answer::Offer,
             Some("x"),
             &[],
-            1,
+            at(1_000),
         )??;
-        let forgotten = store.forget_person(user, chat, 2_000)?;
+        let forgotten = store.forget_person(user, chat, at(2_000))?;
         assert_eq!(forgotten.recent_messages, vec![77]);
-        assert!(store.recent_messages(chat, 2_000)?.is_empty());
+        assert!(store.recent_messages(chat, at(2_000))?.is_empty());
         store.flush_blocking()?;
         assert_eq!(forgotten.requests, 1);
         assert_eq!(

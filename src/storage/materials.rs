@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, corrupt};
-use crate::domain::Localized;
 use crate::domain::material::{Material, Source};
+use crate::domain::{Localized, Timestamp};
 
 #[derive(Serialize, Deserialize)]
 struct MaterialRecord {
@@ -42,7 +42,7 @@ impl Store {
     }
 
     /// Publishes a material. The caller flushes before confirming.
-    pub fn publish_material(&self, material: &Material, now: i64) -> Result<(), StoreError> {
+    pub fn publish_material(&self, material: &Material, now: Timestamp) -> Result<(), StoreError> {
         let (file_id, url) = match &material.source {
             Source::Document { file_id } => (Some(file_id.clone()), None),
             Source::Link { url } => (None, Some(url.clone())),
@@ -54,7 +54,7 @@ impl Store {
             topics: material.topics.clone(),
             file_id,
             url,
-            published_at: now,
+            published_at: now.secs(),
         };
         let bytes = serde_json::to_vec(&record).map_err(corrupt("materialid_material"))?;
         self.materialid_material
@@ -95,9 +95,9 @@ impl Store {
     }
 
     /// Hides a material from `/materials` (a coordinator's decision).
-    pub fn hide_material(&self, id: &str, now: i64) -> Result<(), StoreError> {
+    pub fn hide_material(&self, id: &str, now: Timestamp) -> Result<(), StoreError> {
         self.materialid_hiddenat
-            .insert(id.as_bytes(), &now.to_be_bytes())?;
+            .insert(id.as_bytes(), &now.secs().to_be_bytes())?;
         Ok(())
     }
 
@@ -124,10 +124,10 @@ mod tests {
                 file_id: "BQACAgIAAx".into(),
             },
         };
-        store.publish_material(&memo, 1)?;
+        store.publish_material(&memo, Timestamp::from_secs(1))?;
         assert_eq!(store.published_materials()?, vec![memo]);
         assert!(!store.is_material_hidden(&id)?);
-        store.hide_material(&id, 2)?;
+        store.hide_material(&id, Timestamp::from_secs(2))?;
         assert!(store.is_material_hidden(&id)?);
         Ok(())
     }

@@ -49,7 +49,7 @@ mod updates;
 pub use expert::{ExpertChangeError, OrgAnswer};
 pub use feedback::FeedbackAsk;
 pub use forget::Forgotten;
-pub use outbox::{OutboxMessage, Pending};
+pub use outbox::{OutboxBody, OutboxEntry, Pending, Rendered};
 pub use referrals::ReferralChange;
 pub use staff::{INVITE_VALID_SECONDS, InvalidInvite};
 pub use tokens::{TOKEN_VALID_SECONDS, TokenRefusal};
@@ -63,13 +63,19 @@ use crate::domain::{Lang, Organization};
 use records::{OrgRecord, SettingsRecord};
 
 /// The schema version this program writes. Older stores are migrated step by step.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One step of the schema.
 type Migration = fn(&Store) -> Result<(), StoreError>;
 
 /// Migrations from version N to N+1 are at index N-1.
-const MIGRATIONS: &[Migration] = &[migrate_1_to_2];
+const MIGRATIONS: &[Migration] = &[migrate_1_to_2, migrate_2_to_3];
+
+/// Version 2 queued rendered messages; version 3 queues typed notices the adapter renders
+/// when it delivers them, and keeps the rendering. Queued messages become renderings.
+fn migrate_2_to_3(store: &Store) -> Result<(), StoreError> {
+    store.migrate_outbox_2_to_3()
+}
 
 /// Version 1 keyed settings and dialogue by raw Telegram ids. Settings are re-keyed by the
 /// blinded id; dialogue states are dropped (those users start again from the menu).
@@ -694,6 +700,28 @@ mod tests {
             .collect();
         assert!(!names.contains(&b"userid_settings".to_vec()));
         assert!(!names.contains(&b"chatid_dialogue".to_vec()));
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_2_outbox_is_migrated_to_renderings() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        {
+            let store = Store::open(dir.path())?;
+            store.enqueue_legacy(42, "<b>queued by version 2</b>")?;
+            store.meta.insert(SCHEMA_KEY, &2u32.to_be_bytes())?;
+            store.flush_blocking()?;
+        }
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
+        assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
+        let due = store.due(crate::domain::Timestamp::from_millis(0), 10)?;
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].entry.chat_id, 42);
+        let OutboxBody::Rendered(r) = &due[0].entry.body else {
+            return Err("not a rendering".into());
+        };
+        assert_eq!(r.parts, vec!["<b>queued by version 2</b>".to_string()]);
+        assert!(r.protect_content && r.keyboard.is_none() && r.delivered == 0);
         Ok(())
     }
 

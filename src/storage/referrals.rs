@@ -7,8 +7,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::records::ReferralRecord;
 use super::requests::{referral_key, referral_record, status_code, status_of};
-use super::{OutboxMessage, Store, StoreError, corrupt, index_key};
-use crate::domain::{DeclineReason, Referral, ReferralStatus};
+use super::{OutboxEntry, Store, StoreError, corrupt, index_key};
+use crate::domain::{DeclineReason, Referral, ReferralStatus, Timestamp};
 
 /// A change of a request's latest referral.
 #[derive(Debug, Clone)]
@@ -21,9 +21,8 @@ pub struct ReferralChange<'a> {
     pub reason: Option<DeclineReason>,
     /// The organization the request is offered to next, if it goes on.
     pub next: Option<&'a Referral>,
-    pub notify: &'a [OutboxMessage],
-    /// Unix seconds.
-    pub now: i64,
+    pub notify: &'a [OutboxEntry],
+    pub now: Timestamp,
 }
 
 type TxError = ConflictableTransactionError<StoreError>;
@@ -41,7 +40,7 @@ impl Store {
     /// Applies a change. `StoreError::Stale` if the referral moved on meanwhile (another
     /// staff member acted, the requester withdrew): nothing is written then.
     pub fn change_referral(&self, change: &ReferralChange<'_>) -> Result<(), StoreError> {
-        let outbox = self.outbox_records(change.notify, change.now * 1000)?;
+        let outbox = self.outbox_records(change.notify, change.now)?;
         let key = referral_key(change.code, change.attempt);
         let next_key = referral_key(change.code, change.attempt + 1);
         let next = change
@@ -67,7 +66,7 @@ impl Store {
                 record.status = status.to_string();
                 record.outcome = outcome.map(str::to_string);
                 record.reason = change.reason.map(|r| r.code().to_string());
-                record.updated_at = change.now;
+                record.updated_at = change.now.secs();
                 let bytes = serde_json::to_vec(&record)
                     .map_err(|e| abort(corrupt("refcode_referral")(e)))?;
                 referrals.insert(key.as_slice(), bytes)?;
@@ -87,7 +86,10 @@ impl Store {
     }
 
     /// Pending referrals whose response time has passed: (reference code, attempt, referral).
-    pub fn overdue_referrals(&self, now: i64) -> Result<Vec<(String, u16, Referral)>, StoreError> {
+    pub fn overdue_referrals(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<(String, u16, Referral)>, StoreError> {
         let mut codes: Vec<String> = Vec::new();
         for key in self.orgid_refcode.iter().keys() {
             let key = key?;
@@ -125,7 +127,7 @@ mod tests {
             description: None,
             contact: ContactChoice::ThroughBot,
             requester_chat: 5,
-            created_at: 100,
+            created_at: Timestamp::from_secs(100),
         }
     }
 
@@ -133,19 +135,26 @@ mod tests {
         Referral {
             org: org.into(),
             status: ReferralStatus::Pending,
-            offered_at: at,
-            respond_by: at + 86_400,
+            offered_at: Timestamp::from_secs(at),
+            respond_by: Timestamp::from_secs(at + 86_400),
         }
     }
 
-    fn note() -> OutboxMessage {
-        OutboxMessage::protected(9, "x")
+    fn note() -> OutboxEntry {
+        OutboxEntry::text(9, "x")
     }
 
     #[test]
     fn a_decline_moves_the_request_on_with_its_notices_at_once() -> TestResult {
         let store = Store::temporary()?;
-        store.submit_request("R-AAAA", &request(), Some(&pending("a", 100)), &[], 0, None)?;
+        store.submit_request(
+            "R-AAAA",
+            &request(),
+            Some(&pending("a", 100)),
+            &[],
+            Timestamp::default(),
+            None,
+        )?;
         let next = pending("b", 200);
         store.change_referral(&ReferralChange {
             code: "R-AAAA",
@@ -155,7 +164,7 @@ mod tests {
             reason: Some(DeclineReason::NoCapacity),
             next: Some(&next),
             notify: &[note(), note()],
-            now: 200,
+            now: Timestamp::from_secs(200),
         })?;
         let all = store.referrals("R-AAAA")?;
         assert_eq!(all.len(), 2);
@@ -163,14 +172,21 @@ mod tests {
         assert_eq!(all[1], (1, next));
         assert_eq!(store.open_referrals_of("a")?, Vec::<String>::new());
         assert_eq!(store.open_referrals_of("b")?, vec!["R-AAAA".to_string()]);
-        assert_eq!(store.due(i64::MAX, 10)?.len(), 2);
+        assert_eq!(store.due(Timestamp::NEVER, 10)?.len(), 2);
         Ok(())
     }
 
     #[test]
     fn a_change_on_a_moved_referral_is_stale_and_writes_nothing() -> TestResult {
         let store = Store::temporary()?;
-        store.submit_request("R-AAAA", &request(), Some(&pending("a", 100)), &[], 0, None)?;
+        store.submit_request(
+            "R-AAAA",
+            &request(),
+            Some(&pending("a", 100)),
+            &[],
+            Timestamp::default(),
+            None,
+        )?;
         let accept = ReferralChange {
             code: "R-AAAA",
             attempt: 0,
@@ -179,7 +195,7 @@ mod tests {
             reason: None,
             next: None,
             notify: &[],
-            now: 150,
+            now: Timestamp::from_secs(150),
         };
         store.change_referral(&accept)?;
         let late_decline = ReferralChange {
@@ -206,17 +222,28 @@ mod tests {
     #[test]
     fn only_pending_referrals_past_their_time_are_overdue() -> TestResult {
         let store = Store::temporary()?;
-        store.submit_request("R-AAAA", &request(), Some(&pending("a", 100)), &[], 0, None)?;
+        store.submit_request(
+            "R-AAAA",
+            &request(),
+            Some(&pending("a", 100)),
+            &[],
+            Timestamp::default(),
+            None,
+        )?;
         store.submit_request(
             "R-CCCC",
             &request(),
             Some(&pending("a", 100_000)),
             &[],
-            0,
+            Timestamp::default(),
             None,
         )?;
-        assert!(store.overdue_referrals(100 + 86_399)?.is_empty());
-        let overdue = store.overdue_referrals(100 + 86_400)?;
+        assert!(
+            store
+                .overdue_referrals(Timestamp::from_secs(100 + 86_399))?
+                .is_empty()
+        );
+        let overdue = store.overdue_referrals(Timestamp::from_secs(100 + 86_400))?;
         assert_eq!(overdue.len(), 1);
         assert_eq!((overdue[0].0.as_str(), overdue[0].1), ("R-AAAA", 0));
         Ok(())

@@ -7,10 +7,10 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
-use super::{OutboxMessage, SEP, Store, StoreError, corrupt, index_key};
+use super::{OutboxEntry, SEP, Store, StoreError, corrupt, index_key};
 use crate::domain::referral::{Outcome, ReferralStatus};
 use crate::domain::request::reference_code;
-use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral};
+use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral, Timestamp};
 
 pub(super) fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
     match status {
@@ -51,10 +51,10 @@ pub(super) fn referral_record(r: &Referral) -> ReferralRecord {
         org: r.org.clone(),
         status: status.to_string(),
         outcome: outcome.map(str::to_string),
-        offered_at: r.offered_at,
-        respond_by: r.respond_by,
+        offered_at: r.offered_at.secs(),
+        respond_by: r.respond_by.secs(),
         reason: None,
-        updated_at: r.offered_at,
+        updated_at: r.offered_at.secs(),
     }
 }
 
@@ -108,11 +108,11 @@ impl Store {
         code: &str,
         request: &HelpRequest,
         first: Option<&Referral>,
-        notify: &[OutboxMessage],
-        now_ms: i64,
+        notify: &[OutboxEntry],
+        now: Timestamp,
         consume_dialogue_of: Option<i64>,
     ) -> Result<(), StoreError> {
-        let outbox = self.outbox_records(notify, now_ms)?;
+        let outbox = self.outbox_records(notify, now)?;
         let private = PrivateRecord {
             chat: request.requester_chat,
             description: request.description.clone(),
@@ -123,7 +123,7 @@ impl Store {
             topic: request.topic.clone(),
             region: request.region.clone(),
             kind: request.kind.code().to_string(),
-            created_at: request.created_at,
+            created_at: request.created_at.secs(),
             private: self.sealer.seal(&private, &Self::request_place(code))?,
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("refcode_request"))?;
@@ -190,7 +190,7 @@ impl Store {
             description: private.description,
             contact: contact_of(&private.contact),
             requester_chat: private.chat,
-            created_at: record.created_at,
+            created_at: Timestamp::from_secs(record.created_at),
         }))
     }
 
@@ -207,23 +207,25 @@ impl Store {
                 let referral = Referral {
                     status: status_of(&record)?,
                     org: record.org,
-                    offered_at: record.offered_at,
-                    respond_by: record.respond_by,
+                    offered_at: Timestamp::from_secs(record.offered_at),
+                    respond_by: Timestamp::from_secs(record.respond_by),
                 };
                 Ok((attempt, referral))
             })
             .collect()
     }
 
-    /// When each referral of a request last changed (unix seconds), for retention.
-    pub(super) fn referral_change_times(&self, code: &str) -> Result<Vec<i64>, StoreError> {
+    /// When each referral of a request last changed, for retention.
+    pub(super) fn referral_change_times(&self, code: &str) -> Result<Vec<Timestamp>, StoreError> {
         self.refcode_referral
             .scan_prefix(index_key(code, ""))
             .values()
             .map(|v| {
                 let record: ReferralRecord =
                     serde_json::from_slice(&v?).map_err(corrupt("refcode_referral"))?;
-                Ok(record.updated_at.max(record.offered_at))
+                Ok(Timestamp::from_secs(
+                    record.updated_at.max(record.offered_at),
+                ))
             })
             .collect()
     }
@@ -311,7 +313,7 @@ mod tests {
             description: Some(CANARY.into()),
             contact: ContactChoice::Phone(PHONE.into()),
             requester_chat: CHAT,
-            created_at: 1_790_000_000,
+            created_at: Timestamp::from_secs(1_790_000_000),
         }
     }
 
@@ -319,8 +321,8 @@ mod tests {
         Referral {
             org: org.into(),
             status: ReferralStatus::Pending,
-            offered_at: 1_790_000_000,
-            respond_by: 1_790_086_400,
+            offered_at: Timestamp::from_secs(1_790_000_000),
+            respond_by: Timestamp::from_secs(1_790_086_400),
         }
     }
 
@@ -328,18 +330,18 @@ mod tests {
     fn a_request_is_stored_and_read_back_with_its_referral() -> TestResult {
         let store = Store::temporary()?;
         let code = store.new_reference_code()?;
-        let note = OutboxMessage::protected(99, "R-code");
+        let note = OutboxEntry::text(99, "R-code");
         store.submit_request(
             &code,
             &request(),
             Some(&referral("org-a")),
             &[note],
-            0,
+            Timestamp::default(),
             None,
         )?;
         assert_eq!(store.help_request(&code)?, Some(request()));
         assert_eq!(
-            store.due(0, 10)?.len(),
+            store.due(Timestamp::default(), 10)?.len(),
             1,
             "the notification is queued with the request"
         );
@@ -350,12 +352,12 @@ mod tests {
         assert_eq!(store.open_referrals_of("org-a")?, vec![code.clone()]);
         assert!(
             store
-                .submit_request(&code, &request(), None, &[], 0, None)
+                .submit_request(&code, &request(), None, &[], Timestamp::default(), None)
                 .is_err(),
             "a code is used once"
         );
         assert_eq!(
-            store.due(0, 10)?.len(),
+            store.due(Timestamp::default(), 10)?.len(),
             1,
             "a refused submission queues nothing"
         );
@@ -366,7 +368,14 @@ mod tests {
     fn the_lifecycle_is_enforced_in_the_store() -> TestResult {
         let store = Store::temporary()?;
         let code = store.new_reference_code()?;
-        store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0, None)?;
+        store.submit_request(
+            &code,
+            &request(),
+            Some(&referral("org-a")),
+            &[],
+            Timestamp::default(),
+            None,
+        )?;
         assert_eq!(
             store.act_on_referral(&code, "org-a", Action::Accept)?,
             Transition::Changed(ReferralStatus::Accepted)
@@ -401,7 +410,14 @@ mod tests {
         {
             let store = Store::open(dir.path())?;
             let code = store.new_reference_code()?;
-            store.submit_request(&code, &request(), Some(&referral("org-a")), &[], 0, None)?;
+            store.submit_request(
+                &code,
+                &request(),
+                Some(&referral("org-a")),
+                &[],
+                Timestamp::default(),
+                None,
+            )?;
             store.flush_blocking()?;
         }
         // The scan must see the request itself, or finding nothing would prove nothing.

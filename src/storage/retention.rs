@@ -6,11 +6,12 @@ use sled::transaction::ConflictableTransactionError;
 
 use super::records::RequestRecord;
 use super::{Store, StoreError, corrupt, index_key};
+use crate::domain::Timestamp;
 
 impl Store {
     /// Deletes every request whose referrals are all final and whose last change is older
-    /// than `cutoff` (unix seconds). Returns how many were deleted. The caller flushes.
-    pub fn purge_finished_requests(&self, cutoff: i64) -> Result<usize, StoreError> {
+    /// than `cutoff`. Returns how many were deleted. The caller flushes.
+    pub fn purge_finished_requests(&self, cutoff: Timestamp) -> Result<usize, StoreError> {
         let mut purged = 0;
         let codes: Vec<String> = self
             .refcode_request
@@ -31,9 +32,9 @@ impl Store {
             let last_change = self
                 .referral_change_times(&code)?
                 .into_iter()
-                .chain([record.created_at])
+                .chain([Timestamp::from_secs(record.created_at)])
                 .max()
-                .unwrap_or(record.created_at);
+                .unwrap_or(Timestamp::from_secs(record.created_at));
             if last_change >= cutoff {
                 continue;
             }
@@ -74,7 +75,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use crate::domain::{
-        Action, ContactChoice, HelpKind, HelpRequest, Outcome, Referral, ReferralStatus,
+        Action, ContactChoice, HelpKind, HelpRequest, Outcome, Referral, ReferralStatus, Timestamp,
     };
     use crate::storage::Store;
 
@@ -89,21 +90,39 @@ mod tests {
             description: Some("text".into()),
             contact: ContactChoice::ThroughBot,
             requester_chat: 5,
-            created_at: 100,
+            created_at: Timestamp::from_secs(100),
         };
         let referral = Referral {
             org: "a".into(),
             status: ReferralStatus::Pending,
-            offered_at: 100,
-            respond_by: 200,
+            offered_at: Timestamp::from_secs(100),
+            respond_by: Timestamp::from_secs(200),
         };
-        store.submit_request("R-AAAA", &request, Some(&referral), &[], 0, None)?;
-        store.submit_request("R-CCCC", &request, Some(&referral), &[], 0, None)?;
-        store.submit_request("R-DDDD", &request, None, &[], 0, None)?;
+        store.submit_request(
+            "R-AAAA",
+            &request,
+            Some(&referral),
+            &[],
+            Timestamp::default(),
+            None,
+        )?;
+        store.submit_request(
+            "R-CCCC",
+            &request,
+            Some(&referral),
+            &[],
+            Timestamp::default(),
+            None,
+        )?;
+        store.submit_request("R-DDDD", &request, None, &[], Timestamp::default(), None)?;
         store.act_on_referral("R-AAAA", "a", Action::Accept)?;
         store.act_on_referral("R-AAAA", "a", Action::Close(Outcome::Helped))?;
-        assert_eq!(store.purge_finished_requests(100)?, 0, "not yet old enough");
-        assert_eq!(store.purge_finished_requests(101)?, 2);
+        assert_eq!(
+            store.purge_finished_requests(Timestamp::from_secs(100))?,
+            0,
+            "not yet old enough"
+        );
+        assert_eq!(store.purge_finished_requests(Timestamp::from_secs(101))?, 2);
         assert_eq!(store.help_request("R-AAAA")?, None);
         assert!(store.referrals("R-AAAA")?.is_empty());
         assert_eq!(

@@ -5,6 +5,7 @@
 //! (i32 BE) → empty. Entries older than 48 hours are pruned as new ones arrive.
 
 use super::{Store, StoreError};
+use crate::domain::Timestamp;
 
 /// How far back Telegram lets a bot delete messages.
 pub const DELETABLE_MS: i64 = 48 * 3600 * 1000;
@@ -16,8 +17,9 @@ impl Store {
         &self,
         chat_id: i64,
         message_id: i32,
-        at_ms: i64,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
+        let at_ms = at.millis();
         let prefix = self.sealer.blind(&chat_id.to_be_bytes());
         let mut key = prefix.to_vec();
         // Unsigned, so that byte order is time order.
@@ -36,8 +38,9 @@ impl Store {
         Ok(())
     }
 
-    /// The messages of a chat from the last 48 hours before `now_ms`, oldest first.
-    pub fn recent_messages(&self, chat_id: i64, now_ms: i64) -> Result<Vec<i32>, StoreError> {
+    /// The messages of a chat from the last 48 hours before `now`, oldest first.
+    pub fn recent_messages(&self, chat_id: i64, now: Timestamp) -> Result<Vec<i32>, StoreError> {
+        let now_ms = now.millis();
         let prefix = self.sealer.blind(&chat_id.to_be_bytes());
         let mut ids = Vec::new();
         for key in self.chatblind_sentat_msgid.scan_prefix(prefix).keys() {
@@ -69,14 +72,18 @@ mod tests {
     #[test]
     fn only_the_last_48_hours_are_kept_per_chat() -> Result<(), StoreError> {
         let store = Store::temporary()?;
-        store.remember_message(1, 10, 0)?;
-        store.remember_message(1, 11, 1_000)?;
-        store.remember_message(2, 20, 1_000)?;
-        assert_eq!(store.recent_messages(1, 2_000)?, vec![10, 11]);
-        store.remember_message(1, 12, DELETABLE_MS + 500)?;
-        assert_eq!(store.recent_messages(1, DELETABLE_MS + 500)?, vec![11, 12]);
+        let at = Timestamp::from_millis;
+        store.remember_message(1, 10, at(0))?;
+        store.remember_message(1, 11, at(1_000))?;
+        store.remember_message(2, 20, at(1_000))?;
+        assert_eq!(store.recent_messages(1, at(2_000))?, vec![10, 11]);
+        store.remember_message(1, 12, at(DELETABLE_MS + 500))?;
+        assert_eq!(
+            store.recent_messages(1, at(DELETABLE_MS + 500))?,
+            vec![11, 12]
+        );
         assert_eq!(store.message_keys(1)?.len(), 2, "the old entry was pruned");
-        assert_eq!(store.recent_messages(2, 2_000)?, vec![20]);
+        assert_eq!(store.recent_messages(2, at(2_000))?, vec![20]);
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ use sled::transaction::ConflictableTransactionError;
 
 use super::crypto::Sealer;
 use super::{Store, StoreError, corrupt, index_key};
+use crate::domain::Timestamp;
 
 /// How long an invitation can be used: 72 hours.
 pub const INVITE_VALID_SECONDS: i64 = 72 * 3600;
@@ -34,7 +35,7 @@ const CODE_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 impl Store {
     /// A single-use invitation to join `org` as staff, valid for 72 hours from `now`.
     /// Ten random characters (about 50 bits): short enough to type, too many to guess.
-    pub fn create_invite(&self, org: &str, now: i64) -> Result<String, StoreError> {
+    pub fn create_invite(&self, org: &str, now: Timestamp) -> Result<String, StoreError> {
         let mut code = String::with_capacity(10);
         while code.len() < 10 {
             for b in Sealer::random4() {
@@ -45,7 +46,7 @@ impl Store {
         }
         let record = InviteRecord {
             org: org.to_string(),
-            expires_at: now + INVITE_VALID_SECONDS,
+            expires_at: now.secs() + INVITE_VALID_SECONDS,
         };
         self.invite_org.insert(
             code.as_bytes(),
@@ -61,7 +62,7 @@ impl Store {
         code: &str,
         user_id: i64,
         chat_id: i64,
-        now: i64,
+        now: Timestamp,
     ) -> Result<Result<String, InvalidInvite>, StoreError> {
         let blind = self.sealer.blind(&user_id.to_be_bytes());
         let result = (&self.invite_org, &self.orgid_staff, &self.userblind_orgid).transaction(
@@ -72,7 +73,7 @@ impl Store {
                 invites.remove(code.as_bytes())?;
                 let record: InviteRecord = serde_json::from_slice(&bytes)
                     .map_err(|e| ConflictableTransactionError::Abort(corrupt("invite_org")(e)))?;
-                if record.expires_at < now {
+                if record.expires_at < now.secs() {
                     return Ok(Err(InvalidInvite));
                 }
                 let mut key = index_key(&record.org, "");
@@ -140,16 +141,16 @@ mod tests {
     #[test]
     fn an_invitation_makes_staff_once() -> TestResult {
         let store = Store::temporary()?;
-        let code = store.create_invite("org-a", 1_000)?;
+        let code = store.create_invite("org-a", Timestamp::from_secs(1_000))?;
         assert_eq!(code.len(), 10);
         assert_eq!(
-            store.accept_invite(&code, 7, 70, 2_000)?,
+            store.accept_invite(&code, 7, 70, Timestamp::from_secs(2_000))?,
             Ok("org-a".to_string())
         );
         assert_eq!(store.staff_org(7)?, Some("org-a".into()));
         assert_eq!(store.staff_chats("org-a")?, vec![70]);
         assert_eq!(
-            store.accept_invite(&code, 8, 80, 2_000)?,
+            store.accept_invite(&code, 8, 80, Timestamp::from_secs(2_000))?,
             Err(InvalidInvite),
             "single use"
         );
@@ -160,13 +161,13 @@ mod tests {
     #[test]
     fn an_expired_or_unknown_invitation_is_refused_alike() -> TestResult {
         let store = Store::temporary()?;
-        let code = store.create_invite("org-a", 0)?;
+        let code = store.create_invite("org-a", Timestamp::from_secs(0))?;
         assert_eq!(
-            store.accept_invite(&code, 7, 70, INVITE_VALID_SECONDS + 1)?,
+            store.accept_invite(&code, 7, 70, Timestamp::from_secs(INVITE_VALID_SECONDS + 1))?,
             Err(InvalidInvite)
         );
         assert_eq!(
-            store.accept_invite("nosuchcode", 7, 70, 0)?,
+            store.accept_invite("nosuchcode", 7, 70, Timestamp::from_secs(0))?,
             Err(InvalidInvite)
         );
         assert!(store.staff_chats("org-a")?.is_empty());
@@ -176,10 +177,14 @@ mod tests {
     #[test]
     fn joining_another_organization_moves_the_person() -> TestResult {
         let store = Store::temporary()?;
-        let first = store.create_invite("org-a", 0)?;
-        let second = store.create_invite("org-b", 0)?;
-        store.accept_invite(&first, 7, 70, 1)?.ok();
-        store.accept_invite(&second, 7, 70, 1)?.ok();
+        let first = store.create_invite("org-a", Timestamp::from_secs(0))?;
+        let second = store.create_invite("org-b", Timestamp::from_secs(0))?;
+        store
+            .accept_invite(&first, 7, 70, Timestamp::from_secs(1))?
+            .ok();
+        store
+            .accept_invite(&second, 7, 70, Timestamp::from_secs(1))?
+            .ok();
         assert_eq!(store.staff_org(7)?, Some("org-b".into()));
         assert!(store.staff_chats("org-a")?.is_empty());
         assert_eq!(store.staff_chats("org-b")?, vec![70]);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::crypto::Sealer;
 use super::{Store, StoreError, corrupt};
+use crate::domain::Timestamp;
 
 /// How long a button keeps working: as long as a finished request is kept.
 pub const TOKEN_VALID_SECONDS: i64 = 30 * 24 * 3600;
@@ -64,7 +65,12 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 
 impl Store {
     /// A new token (20 hex characters) for `action`, usable only by `user_id`.
-    pub fn issue_token(&self, user_id: i64, action: &str, now: i64) -> Result<String, StoreError> {
+    pub fn issue_token(
+        &self,
+        user_id: i64,
+        action: &str,
+        now: Timestamp,
+    ) -> Result<String, StoreError> {
         let mut token = Vec::with_capacity(TOKEN_BYTES);
         while token.len() < TOKEN_BYTES {
             token.extend(Sealer::random4());
@@ -72,7 +78,7 @@ impl Store {
         token.truncate(TOKEN_BYTES);
         let record = TokenRecord {
             user: self.sealer.blind(&user_id.to_be_bytes()),
-            expires_at: now + TOKEN_VALID_SECONDS,
+            expires_at: now.secs() + TOKEN_VALID_SECONDS,
             action: self.sealer.seal(action.as_bytes(), &place(&token))?,
         };
         self.token_action.insert(
@@ -87,7 +93,7 @@ impl Store {
         &self,
         token: &str,
         user_id: i64,
-        now: i64,
+        now: Timestamp,
     ) -> Result<Result<String, TokenRefusal>, StoreError> {
         let Some(key) = from_hex(token) else {
             return Ok(Err(TokenRefusal::Unknown));
@@ -100,7 +106,7 @@ impl Store {
         if record.user != self.sealer.blind(&user_id.to_be_bytes()) {
             return Ok(Err(TokenRefusal::OtherUser));
         }
-        if record.expires_at < now {
+        if record.expires_at < now.secs() {
             return Ok(Err(TokenRefusal::Expired));
         }
         let action = self.sealer.open(&record.action, &place(&key))?;
@@ -108,13 +114,13 @@ impl Store {
     }
 
     /// Deletes expired tokens. Returns how many.
-    pub fn purge_tokens(&self, now: i64) -> Result<usize, StoreError> {
+    pub fn purge_tokens(&self, now: Timestamp) -> Result<usize, StoreError> {
         let mut purged = 0;
         for item in self.token_action.iter() {
             let (key, bytes) = item?;
             let record: TokenRecord =
                 serde_json::from_slice(&bytes).map_err(corrupt("token_action"))?;
-            if record.expires_at < now {
+            if record.expires_at < now.secs() {
                 self.token_action.remove(key)?;
                 purged += 1;
             }
@@ -145,34 +151,35 @@ mod tests {
     #[test]
     fn a_token_works_only_for_its_person_and_only_in_time() -> Result<(), StoreError> {
         let store = Store::temporary()?;
-        let token = store.issue_token(7, "acc:R-7K3Q", 1_000)?;
+        let at = Timestamp::from_secs;
+        let token = store.issue_token(7, "acc:R-7K3Q", at(1_000))?;
         assert_eq!(token.len(), 20);
         assert_eq!(
-            store.redeem_token(&token, 7, 1_000)?,
+            store.redeem_token(&token, 7, at(1_000))?,
             Ok("acc:R-7K3Q".into())
         );
         assert_eq!(
-            store.redeem_token(&token, 7, 1_001)?,
+            store.redeem_token(&token, 7, at(1_001))?,
             Ok("acc:R-7K3Q".into()),
             "a token can be pressed again; the action itself decides what a repeat means"
         );
         assert_eq!(
-            store.redeem_token(&token, 8, 1_000)?,
+            store.redeem_token(&token, 8, at(1_000))?,
             Err(TokenRefusal::OtherUser)
         );
         assert_eq!(
-            store.redeem_token(&token, 7, 1_000 + TOKEN_VALID_SECONDS + 1)?,
+            store.redeem_token(&token, 7, at(1_000 + TOKEN_VALID_SECONDS + 1))?,
             Err(TokenRefusal::Expired)
         );
         for forged in ["", "zz", "00000000000000000000", &token[..19], "ё"] {
             assert_eq!(
-                store.redeem_token(forged, 7, 1_000)?,
+                store.redeem_token(forged, 7, at(1_000))?,
                 Err(TokenRefusal::Unknown)
             );
         }
-        assert_eq!(store.purge_tokens(1_000 + TOKEN_VALID_SECONDS + 1)?, 1);
+        assert_eq!(store.purge_tokens(at(1_000 + TOKEN_VALID_SECONDS + 1))?, 1);
         assert_eq!(
-            store.redeem_token(&token, 7, 1_000)?,
+            store.redeem_token(&token, 7, at(1_000))?,
             Err(TokenRefusal::Unknown)
         );
         Ok(())
@@ -181,8 +188,8 @@ mod tests {
     #[test]
     fn tokens_differ_every_time() -> Result<(), StoreError> {
         let store = Store::temporary()?;
-        let a = store.issue_token(7, "x", 0)?;
-        let b = store.issue_token(7, "x", 0)?;
+        let a = store.issue_token(7, "x", Timestamp::from_secs(0))?;
+        let b = store.issue_token(7, "x", Timestamp::from_secs(0))?;
         assert_ne!(a, b);
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! Update ids are per bot, so a new token (another bot) starts afresh.
 
 use super::{Store, StoreError};
+use crate::domain::Timestamp;
 
 /// How long an update id is remembered: Telegram keeps undelivered updates for 24 hours.
 pub const SEEN_UPDATE_MS: i64 = 24 * 3600 * 1000;
@@ -24,18 +25,19 @@ impl Store {
         &self,
         bot: u64,
         update: u32,
-        now_ms: i64,
+        now: Timestamp,
     ) -> Result<bool, StoreError> {
         let swapped = self.botid_updateid_seenat.compare_and_swap(
             key(bot, update),
             None as Option<&[u8]>,
-            Some(&now_ms.to_be_bytes()[..]),
+            Some(&now.millis().to_be_bytes()[..]),
         )?;
         Ok(swapped.is_ok())
     }
 
     /// Forgets update ids older than a day. Returns how many.
-    pub fn purge_seen_updates(&self, now_ms: i64) -> Result<usize, StoreError> {
+    pub fn purge_seen_updates(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let now_ms = now.millis();
         let mut purged = 0;
         for item in self.botid_updateid_seenat.iter() {
             let (key, at) = item?;
@@ -62,14 +64,15 @@ mod tests {
     #[test]
     fn an_update_counts_once_per_bot() -> Result<(), StoreError> {
         let store = Store::temporary()?;
-        assert!(store.first_time_update(1, 42, 0)?);
-        assert!(!store.first_time_update(1, 42, 10)?);
+        let at = Timestamp::from_millis;
+        assert!(store.first_time_update(1, 42, at(0))?);
+        assert!(!store.first_time_update(1, 42, at(10))?);
         assert!(
-            store.first_time_update(2, 42, 10)?,
+            store.first_time_update(2, 42, at(10))?,
             "another bot's update 42"
         );
-        assert_eq!(store.purge_seen_updates(SEEN_UPDATE_MS + 11)?, 2);
-        assert!(store.first_time_update(1, 42, SEEN_UPDATE_MS + 12)?);
+        assert_eq!(store.purge_seen_updates(at(SEEN_UPDATE_MS + 11))?, 2);
+        assert!(store.first_time_update(1, 42, at(SEEN_UPDATE_MS + 12))?);
         Ok(())
     }
 }

@@ -17,10 +17,12 @@ pub use teloxide_tests::{
 };
 
 use super::telegram_rules::Spec;
-pub use poruch::bot::{BotContext, State, dialogue_storage, schema};
+pub use poruch::app::{App, Clock, Config};
 pub use poruch::domain::Lang;
 pub use poruch::i18n::I18n;
 pub use poruch::storage::Store;
+pub use poruch::telegram::dialogue::storage as dialogue_storage;
+pub use poruch::telegram::{BotContext, State, schema};
 pub use poruch::{datafile, startup};
 
 /// The coordinator of these tests (PORUCH_ADMINS).
@@ -33,8 +35,7 @@ pub fn today() -> NaiveDate {
 /// The world's context on another day (for deadlines, reminders and retention).
 pub fn on_day(w: &World, day: NaiveDate) -> BotContext {
     BotContext {
-        fixed_today: Some(day),
-        outbox_wake: Default::default(),
+        app: w.ctx.app.on_day(day),
         ..(*w.ctx).clone()
     }
 }
@@ -50,18 +51,22 @@ pub fn world() -> World {
     let taxonomy = startup::taxonomy().unwrap();
     let materials = datafile::materials(&taxonomy).unwrap();
     let index = startup::load_index(&store, taxonomy, today()).unwrap();
-    let ctx = Arc::new(BotContext {
-        store: store.clone(),
-        index: Arc::new(index),
-        i18n: Arc::new(I18n::load().unwrap()),
-        hotlines: Arc::new(datafile::hotlines().unwrap()),
-        fixed_today: Some(today()),
-        admins: std::collections::HashSet::from([ADMIN]),
-        outbox_wake: Default::default(),
+    let config = Config {
         retention_days: 30,
         offer_days: 7,
         min_ratings: 3,
-        materials: Arc::new(materials),
+        admins: std::collections::HashSet::from([ADMIN]),
+    };
+    let ctx = Arc::new(BotContext {
+        app: App::new(
+            store.clone(),
+            index,
+            materials,
+            config,
+            Clock::Fixed(today()),
+        ),
+        i18n: Arc::new(I18n::load().unwrap()),
+        hotlines: Arc::new(datafile::hotlines().unwrap()),
     });
     let storage = dialogue_storage::erased(store.clone());
     World {

@@ -1,6 +1,7 @@
 //! Test support shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod fake_bot_api;
 pub mod handlers;
 pub mod people;

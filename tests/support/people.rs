@@ -5,12 +5,25 @@
 
 use super::handlers::*;
 use super::telegram_rules::Spec;
-use poruch::storage::OutboxMessage;
+use poruch::app::notice::Notice;
+use poruch::domain::Timestamp;
+use poruch::storage::OutboxBody;
+use poruch::telegram::courier;
 use teloxide_tests::MockPrivateChat;
+
+/// One message as the outbox worker would send it.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub chat_id: i64,
+    pub html: String,
+    pub keyboard_json: Option<String>,
+    pub protect_content: bool,
+    pub copy_from: Option<(i64, i32)>,
+}
 
 /// Makes `staff` a member of `org` through the bot, in `lang`.
 pub async fn join(w: &World, org: &str, staff: i64, lang: &str) {
-    let code = w.store.create_invite(org, w.ctx.now()).unwrap();
+    let code = w.store.create_invite(org, w.ctx.app.now()).unwrap();
     let mut bot = bot_with(w, says(staff, lang, &format!("/join {code}")));
     bot.dispatch().await;
 }
@@ -39,31 +52,53 @@ pub fn presses(id: i64, lang: &str, data: &str) -> MockCallbackQuery {
         )
 }
 
-/// Takes every queued notice for a chat out of the outbox, checking each against the rules.
-pub fn take_queued(w: &World, chat: i64) -> Vec<OutboxMessage> {
+/// Takes every queued notice for a chat out of the outbox, rendered as the worker would
+/// render it (in the recipient's language, with their buttons), checking each message against
+/// the rules.
+pub fn take_queued(w: &World, chat: i64) -> Vec<Delivered> {
     let spec = Spec::load();
     let mut out = Vec::new();
-    for pending in w.store.due(i64::MAX, usize::MAX).unwrap() {
-        if pending.message.chat_id != chat {
+    for pending in w.store.due(Timestamp::NEVER, usize::MAX).unwrap() {
+        if pending.entry.chat_id != chat {
             continue;
         }
-        let m = &pending.message;
-        let mut body = json!({"chat_id": chat, "text": m.html, "parse_mode": "HTML", "protect_content": m.protect_content});
-        if let Some(k) = &m.keyboard_json {
-            body["reply_markup"] = serde_json::from_str(k).unwrap();
-        }
-        if m.copy_from.is_none() {
-            spec.check("sendMessage", &body)
-                .unwrap_or_else(|e| panic!("{e:?}: {}", m.html));
+        let rendered = match &pending.entry.body {
+            OutboxBody::Rendered(r) => r.clone(),
+            OutboxBody::Notice(encoded) => {
+                let notice = Notice::decode(encoded).expect("a notice this version reads");
+                courier::render(&w.ctx, &notice).unwrap()
+            }
+        };
+        let last = rendered.parts.len().saturating_sub(1);
+        for (i, html) in rendered.parts.iter().enumerate() {
+            let m = Delivered {
+                chat_id: chat,
+                html: html.clone(),
+                keyboard_json: if i == last {
+                    rendered.keyboard.clone()
+                } else {
+                    None
+                },
+                protect_content: rendered.protect_content,
+                copy_from: rendered.copy_from,
+            };
+            let mut body = json!({"chat_id": chat, "text": m.html, "parse_mode": "HTML", "protect_content": m.protect_content});
+            if let Some(k) = &m.keyboard_json {
+                body["reply_markup"] = serde_json::from_str(k).unwrap();
+            }
+            if m.copy_from.is_none() {
+                spec.check("sendMessage", &body)
+                    .unwrap_or_else(|e| panic!("{e:?}: {}", m.html));
+            }
+            out.push(m);
         }
         w.store.outbox_done(pending.id).unwrap();
-        out.push(pending.message);
     }
     out
 }
 
 /// The callback data of a queued notice's buttons.
-pub fn notice_buttons(m: &OutboxMessage) -> Vec<(String, String)> {
+pub fn notice_buttons(m: &Delivered) -> Vec<(String, String)> {
     let Some(k) = &m.keyboard_json else {
         return Vec::new();
     };

@@ -4,22 +4,20 @@
 
 use teloxide::prelude::*;
 
-use super::callback::ExpertInput;
-use super::render::{self, Screen};
-use super::state::{DraftContact, ExpertDraft, ExpertStep};
-use super::{BotContext, BotError, PoruchDialogue, State, experts, html, render_expert};
-use crate::domain::expert::{ExpertAudience, NeedKind};
+use super::state::{DraftContact, ExpertDraft, ExpertStep, State};
+use crate::app::expert;
+use crate::domain::expert::{ExpertAudience, MAX_BODY, MAX_SIZE, NeedKind};
 use crate::domain::{ContactChoice, Lang, parse_contact, when};
 use crate::i18n::{Arg, Msg};
-
-/// The longest requesting body accepted, in characters.
-pub const MAX_BODY: usize = 200;
-/// The largest group accepted.
-pub const MAX_SIZE: u32 = 10_000;
+use crate::telegram::callback::ExpertInput;
+use crate::telegram::render::expert as render_expert;
+use crate::telegram::render::{self, Screen};
+use crate::telegram::{BotContext, BotError, PoruchDialogue, html};
 
 /// The screen of a step, for the draft as it is.
 pub fn screen(ctx: &BotContext, lang: Lang, step: ExpertStep, draft: &ExpertDraft) -> Screen {
-    let (i18n, taxonomy) = (&ctx.i18n, ctx.index.taxonomy());
+    let directory = ctx.app.directory();
+    let (i18n, taxonomy) = (&ctx.i18n, directory.taxonomy());
     match step {
         ExpertStep::Need => render_expert::need(i18n, lang),
         ExpertStep::Topic => render_expert::topic(i18n, lang, taxonomy),
@@ -99,15 +97,15 @@ pub async fn on_button(
     use ExpertStep as S;
     let next = match (step, input) {
         (S::Need, ExpertInput::Need(n)) if NeedKind::from_code(&n).is_some() => {
-            draft.need = Some(n);
+            draft.need = NeedKind::from_code(&n);
             S::Topic
         }
-        (S::Topic, ExpertInput::Topic(t)) if ctx.index.taxonomy().topic(&t).is_some() => {
+        (S::Topic, ExpertInput::Topic(t)) if ctx.app.directory().taxonomy().topic(&t).is_some() => {
             draft.topic = Some(t);
             S::Audience
         }
         (S::Audience, ExpertInput::Audience(a)) if ExpertAudience::from_code(&a).is_some() => {
-            draft.audience = Some(a);
+            draft.audience = ExpertAudience::from_code(&a);
             S::Size
         }
         (S::Size, ExpertInput::Size(n)) if (1..=MAX_SIZE).contains(&n) => {
@@ -123,7 +121,9 @@ pub async fn on_button(
             draft.online = Some(false);
             S::Region
         }
-        (S::Region, ExpertInput::Region(r)) if ctx.index.taxonomy().region(&r).is_some() => {
+        (S::Region, ExpertInput::Region(r))
+            if ctx.app.directory().taxonomy().region(&r).is_some() =>
+        {
             draft.region = Some(r);
             S::When
         }
@@ -142,7 +142,21 @@ pub async fn on_button(
         }
         (S::Contact, ExpertInput::ContactShare) => S::ContactTyping,
         (S::Confirm, ExpertInput::Send) => {
-            return Ok(Some(experts::submit(ctx, chat.0, lang, &draft).await?));
+            let outcome = match (draft.need(), &draft.contact) {
+                (Some(need), Some(contact)) => {
+                    let new = expert::NewExpertRequest {
+                        need,
+                        body: draft.body.clone(),
+                        contact: contact.into(),
+                        from_draft: true,
+                    };
+                    expert::submit(&ctx.app, chat.0, lang, new)
+                        .await?
+                        .into_inner()
+                }
+                _ => expert::Submitted::AlreadySent,
+            };
+            return Ok(Some(render_expert::submitted(&ctx.i18n, lang, &outcome)));
         }
         _ => return Ok(None),
     };
@@ -171,7 +185,7 @@ pub async fn on_message(
             }
             _ => Ok(render_expert::size(i18n, lang, Msg::SizeNotUnderstood)),
         },
-        (S::Region, Some(text)) => match ctx.index.resolve_region(text) {
+        (S::Region, Some(text)) => match ctx.app.directory().resolve_region(text) {
             Some(region) => {
                 draft.region = Some(region.code.clone());
                 go(ctx, dialogue, lang, S::When, draft).await
@@ -179,7 +193,7 @@ pub async fn on_message(
             None => Ok(render_expert::region(
                 i18n,
                 lang,
-                ctx.index.taxonomy(),
+                ctx.app.directory().taxonomy(),
                 i18n.with(
                     lang,
                     Msg::RegionNotRecognised,
@@ -187,7 +201,7 @@ pub async fn on_message(
                 ),
             )),
         },
-        (S::When | S::WhenConfirm, Some(text)) => match when::parse(text, ctx.today()) {
+        (S::When | S::WhenConfirm, Some(text)) => match when::parse(text, ctx.app.today()) {
             Some(w) => {
                 draft.set_when(&w);
                 go(ctx, dialogue, lang, S::WhenConfirm, draft).await

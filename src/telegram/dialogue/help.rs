@@ -4,36 +4,43 @@
 
 use teloxide::prelude::*;
 
-use super::callback::DraftInput;
-use super::render::{self, Screen};
-use super::state::{Draft, DraftContact, Step};
-use super::workflow::{self, Submitted};
-use super::{BotContext, BotError, PoruchDialogue, State, html, render_request};
+use super::state::{Draft, DraftContact, State, Step};
+use crate::app::help;
 use crate::domain::request::MAX_DESCRIPTION;
 use crate::domain::{ContactChoice, HelpKind, Lang, Organization, parse_contact};
 use crate::i18n::{Arg, Msg};
+use crate::telegram::callback::DraftInput;
+use crate::telegram::render::help as render_help;
+use crate::telegram::render::{self, Screen};
+use crate::telegram::{BotContext, BotError, PoruchDialogue, html};
 
-fn picked<'a>(ctx: &'a BotContext, draft: &Draft) -> Option<&'a Organization> {
-    draft
-        .org
-        .as_deref()
-        .and_then(|id| ctx.index.visible(id, ctx.today()))
+/// The organization she picked, if it is still in the directory.
+fn picked(ctx: &BotContext, draft: &Draft) -> Option<Organization> {
+    let id = draft.org.as_deref()?;
+    ctx.app.directory().visible(id, ctx.app.today()).cloned()
 }
 
 /// The screen of a step, for the draft as it is.
 pub fn screen(ctx: &BotContext, lang: Lang, step: Step, draft: &Draft) -> Screen {
-    let (i18n, taxonomy) = (&ctx.i18n, ctx.index.taxonomy());
+    let directory = ctx.app.directory();
+    let (i18n, taxonomy) = (&ctx.i18n, directory.taxonomy());
     let org = picked(ctx, draft);
+    let org = org.as_ref();
     match step {
-        Step::Topic => render_request::topic(i18n, lang, taxonomy, org),
-        Step::Region => render_request::region(i18n, lang, taxonomy, org),
-        Step::Kind => render_request::kind(i18n, lang, org),
-        Step::Description => render_request::description(i18n, lang),
-        Step::Contact => render_request::contact(i18n, lang),
-        Step::ContactTyping => render_request::contact_typing(i18n, lang, Msg::AskContactTyping),
-        Step::Consent => {
-            render_request::consent(i18n, lang, taxonomy, draft, org, ctx.retention_days)
-        }
+        Step::Topic => render_help::topic(i18n, lang, taxonomy, org),
+        Step::Region => render_help::region(i18n, lang, taxonomy, org),
+        Step::Kind => render_help::kind(i18n, lang, org),
+        Step::Description => render_help::description(i18n, lang),
+        Step::Contact => render_help::contact(i18n, lang),
+        Step::ContactTyping => render_help::contact_typing(i18n, lang, Msg::AskContactTyping),
+        Step::Consent => render_help::consent(
+            i18n,
+            lang,
+            taxonomy,
+            draft,
+            org,
+            ctx.app.config.retention_days,
+        ),
     }
 }
 
@@ -47,8 +54,9 @@ pub async fn start(
 ) -> Result<Option<Screen>, BotError> {
     if let Some(id) = &org
         && !ctx
-            .index
-            .visible(id, ctx.today())
+            .app
+            .directory()
+            .visible(id, ctx.app.today())
             .is_some_and(|o| o.accepts_referrals)
     {
         return Ok(None);
@@ -85,7 +93,8 @@ fn region_allowed(ctx: &BotContext, draft: &Draft, region: &str) -> bool {
     if region == "national" {
         return org.is_none_or(|o| o.regions.is_national());
     }
-    ctx.index.taxonomy().region(region).is_some() && org.is_none_or(|o| o.regions.serves(region))
+    ctx.app.directory().taxonomy().region(region).is_some()
+        && org.is_none_or(|o| o.regions.serves(region))
 }
 
 /// A button of the dialogue. `None` if it does not belong to the current step (an old or
@@ -112,8 +121,8 @@ pub async fn on_button(
     let org = picked(ctx, &draft);
     let screen = match (step, input) {
         (Step::Topic, DraftInput::Topic(topic))
-            if ctx.index.taxonomy().topic(&topic).is_some()
-                && org.is_none_or(|o| o.has_topic(&topic)) =>
+            if ctx.app.directory().taxonomy().topic(&topic).is_some()
+                && org.as_ref().is_none_or(|o| o.has_topic(&topic)) =>
         {
             draft.topic = Some(topic);
             go(ctx, dialogue, lang, Step::Region, draft).await?
@@ -123,9 +132,10 @@ pub async fn on_button(
             go(ctx, dialogue, lang, Step::Kind, draft).await?
         }
         (Step::Kind, DraftInput::Kind(kind))
-            if HelpKind::from_code(&kind).is_some_and(|k| org.is_none_or(|o| k.offered_by(o))) =>
+            if HelpKind::from_code(&kind)
+                .is_some_and(|k| org.as_ref().is_none_or(|o| k.offered_by(o))) =>
         {
-            draft.kind = Some(kind);
+            draft.kind = HelpKind::from_code(&kind);
             go(ctx, dialogue, lang, Step::Description, draft).await?
         }
         (Step::Description, DraftInput::SkipDescription) => {
@@ -152,45 +162,23 @@ async fn send(
     lang: Lang,
     draft: &Draft,
 ) -> Result<Screen, BotError> {
-    let i18n = &ctx.i18n;
-    Ok(match workflow::submit(ctx, chat.0, lang, draft).await? {
-        Submitted::Sent { code, org, hours } => {
-            let text = i18n.with(
-                lang,
-                Msg::RequestSent,
-                &[
-                    ("code", Arg::Str(&code)),
-                    ("org", Arg::Str(&html::escape(&ctx.org_name(&org, lang)))),
-                    (
-                        "hours",
-                        Arg::Str(&i18n.with(
-                            lang,
-                            Msg::Hours,
-                            &[("count", Arg::Num(hours.into()))],
-                        )),
-                    ),
-                ],
-            );
-            Screen {
-                text,
-                keyboard: Some(render::menu_keyboard(i18n, lang)),
-            }
-        }
-        Submitted::NoOrganization => {
-            let hotlines = render::hotlines(i18n, lang, &ctx.hotlines);
-            Screen {
-                text: format!(
-                    "{}\n\n{}",
-                    i18n.text(lang, Msg::RequestNoOrg),
-                    hotlines.text
-                ),
-                keyboard: hotlines.keyboard,
-            }
-        }
-        Submitted::AlreadySent => {
-            render::info(i18n, lang, i18n.text(lang, Msg::RequestAlreadySent))
-        }
-    })
+    let outcome = match draft.request() {
+        Some(request) => help::submit(&ctx.app, chat.0, lang, request)
+            .await?
+            .into_inner(),
+        None => help::Submitted::AlreadySent,
+    };
+    let org = match &outcome {
+        help::Submitted::Sent { org, .. } => ctx.org_name(org, lang),
+        _ => String::new(),
+    };
+    Ok(render_help::submitted(
+        &ctx.i18n,
+        lang,
+        &outcome,
+        &org,
+        &ctx.hotlines,
+    ))
 }
 
 /// A message during the dialogue: a typed place, description or contact where the step takes
@@ -206,7 +194,7 @@ pub async fn on_message(
     let i18n = &ctx.i18n;
     let text = msg.text().filter(|t| !t.starts_with('/'));
     match (step, text) {
-        (Step::Region, Some(text)) => match ctx.index.resolve_region(text) {
+        (Step::Region, Some(text)) => match ctx.app.directory().resolve_region(text) {
             Some(region) if region_allowed(ctx, &draft, &region.code) => {
                 draft.region = Some(region.code.clone());
                 go(ctx, dialogue, lang, Step::Kind, draft).await
@@ -252,7 +240,7 @@ pub async fn on_message(
                     draft.contact = Some(DraftContact::Telegram(t));
                     go(ctx, dialogue, lang, Step::Consent, draft).await
                 }
-                _ => Ok(render_request::contact_typing(
+                _ => Ok(render_help::contact_typing(
                     i18n,
                     lang,
                     Msg::ContactNotRecognised,

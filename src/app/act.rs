@@ -1,13 +1,16 @@
-//! The actions behind opaque buttons. A button that acts on a request or referral carries a
-//! token; the store maps the token to one of these (as text) and to the one person allowed
-//! to press it. The handler then re-checks, against the store, that this person may still do
-//! this to this object.
+//! The actions a person can take on a request, a referral, a question or a material. A
+//! notice offers them (`NoticeAction::Do`); the adapter's buttons carry them behind opaque
+//! tokens issued to the one person allowed to press them, and the use case each leads to
+//! re-checks, against the store, that this person may still do this to this object.
+//!
+//! `encode` / `decode` is their text form (kept behind tokens and inside queued notices).
 
 use crate::domain::feedback::{HelpAnswer, Side};
 use crate::domain::request::{is_expert_code, is_reference_code};
 use crate::domain::{DeclineReason, Outcome};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Act {
     // Staff of the organization the referral is assigned to.
     OpenReferral(String),
@@ -131,47 +134,19 @@ impl Act {
             _ => return None,
         })
     }
+}
 
-    /// Whether this acts on an expert request (handled by `bot::experts`).
-    pub fn is_expert(&self) -> bool {
-        match self {
-            Act::Write(c) | Act::Reply(c) => is_expert_code(c),
-            _ => matches!(
-                self,
-                Act::OpenExpert(_)
-                    | Act::Offer(_)
-                    | Act::Pass(_)
-                    | Act::MyExpert(_)
-                    | Act::Pick(..)
-                    | Act::WithdrawExpert(_)
-                    | Act::WithdrawExpertConfirmed(_)
-            ),
-        }
+impl From<Act> for String {
+    fn from(act: Act) -> String {
+        act.encode()
     }
+}
 
-    /// Whether this answers a question asked afterwards (handled by `bot::feedback`).
-    pub fn is_feedback(&self) -> bool {
-        matches!(
-            self,
-            Act::TookPlace(..) | Act::Rate(..) | Act::HelpAnswered(..)
-        )
-    }
+impl TryFrom<String> for Act {
+    type Error = String;
 
-    /// Whether only staff may do this (otherwise only the requester).
-    pub fn is_staff(&self) -> bool {
-        matches!(
-            self,
-            Act::OpenReferral(_)
-                | Act::Accept(_)
-                | Act::Decline(_)
-                | Act::DeclineWith(..)
-                | Act::Close(_)
-                | Act::CloseWith(..)
-                | Act::Reply(_)
-                | Act::Inbox
-                | Act::Pause
-                | Act::Resume
-        )
+    fn try_from(text: String) -> Result<Act, String> {
+        Act::decode(&text).ok_or(text)
     }
 }
 

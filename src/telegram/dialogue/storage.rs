@@ -44,7 +44,7 @@ where
     ) -> BoxFuture<'static, Result<(), StoreError>> {
         Box::pin(async move {
             let bytes = serde_json::to_vec(&dialogue).map_err(|e| StoreError::Corrupt {
-                tree: "chatid_dialogue",
+                tree: "chatblind_dialogue",
                 reason: e.to_string(),
             })?;
             self.store.set_dialogue(chat_id.0, &bytes)?;
@@ -79,6 +79,8 @@ where
 }
 
 /// The storage as the handler tree and teloxide_tests expect it.
-pub fn erased(store: Store) -> Arc<teloxide::dispatching::dialogue::ErasedStorage<super::State>> {
-    <SledDialogueStorage as Storage<super::State>>::erase(SledDialogueStorage::new(store))
+pub fn erased(
+    store: Store,
+) -> Arc<teloxide::dispatching::dialogue::ErasedStorage<super::state::State>> {
+    <SledDialogueStorage as Storage<super::state::State>>::erase(SledDialogueStorage::new(store))
 }

@@ -34,6 +34,11 @@ fn units(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
+/// Whether text fits one message.
+pub fn fits(text: &str) -> bool {
+    units(text) <= MAX_MESSAGE
+}
+
 /// Splits HTML into messages of at most `MAX_MESSAGE` units, at line breaks where possible.
 /// A single longer line is cut outside tags and entities; lines we build keep tags short and
 /// on one line, so no tag is ever split across messages.

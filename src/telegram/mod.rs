@@ -1,41 +1,35 @@
-//! The Telegram layer: a thin translation between Telegram updates and the domain. The
-//! handler tree lives in `schema()` so tests can drive it with teloxide_tests.
+//! The Telegram adapter: turns updates into use-case calls (`crate::app`) and outcomes into
+//! screens, keeps each chat's dialogue state, issues the buttons' tokens, and delivers the
+//! outbox. No use case lives here. The handler tree lives in `schema()` so tests can drive it
+//! with teloxide_tests.
 
 pub mod actions;
 pub mod callback;
 pub mod commands;
 pub mod context;
-pub mod dialogue_storage;
-pub mod expert_request;
-pub mod experts;
-pub mod feedback;
+pub mod courier;
+pub mod dialogue;
 pub mod handlers;
 pub mod html;
-pub mod materials;
 pub mod outbox_worker;
-pub mod referrals;
-pub mod relay;
 pub mod render;
-pub mod render_expert;
-pub mod render_request;
-pub mod requesting;
-pub mod state;
-pub mod workflow;
+pub mod send;
+pub mod tokens;
 
 use std::sync::Arc;
 
-use teloxide::dispatching::dialogue::{self, ErasedStorage};
+use teloxide::dispatching::dialogue::{self as teloxide_dialogue, ErasedStorage};
 use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 
 pub use commands::Command;
 pub use context::BotContext;
-pub use state::State;
+pub use dialogue::State;
 
 /// The error type of every handler.
 pub type BotError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub type HandlerResult = Result<(), BotError>;
-pub type PoruchDialogue = dialogue::Dialogue<State, ErasedStorage<State>>;
+pub type PoruchDialogue = teloxide_dialogue::Dialogue<State, ErasedStorage<State>>;
 
 /// The whole handler tree. `/urgent` and the urgent button are served before the dialogue is
 /// loaded, so they answer even when the store cannot be read.
@@ -57,24 +51,11 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(
             dptree::entry()
                 .filter_command::<Command>()
-                .endpoint(handlers::command),
+                .endpoint(handlers::commands::command),
         )
-        .branch(dptree::case![State::ChoosingRegion { topic }].endpoint(handlers::region_text))
-        .branch(
-            dptree::case![State::Requesting { step, draft }].endpoint(handlers::request_message),
-        )
-        .branch(dptree::case![State::Writing { code }].endpoint(handlers::writing_message))
-        .branch(dptree::case![State::Replying { code }].endpoint(handlers::replying_message))
-        .branch(dptree::case![State::Expert { step, draft }].endpoint(handlers::expert_message))
-        .branch(dptree::case![State::Proposing { code }].endpoint(handlers::proposing_message))
-        .branch(
-            dptree::case![State::Commenting { code, side, stars }]
-                .endpoint(handlers::commenting_message),
-        )
-        .branch(dptree::case![State::Material { step, draft }].endpoint(handlers::material_message))
-        .endpoint(handlers::free_text);
+        .endpoint(handlers::messages::message);
 
-    let callbacks = Update::filter_callback_query().endpoint(handlers::callback);
+    let callbacks = Update::filter_callback_query().endpoint(handlers::callbacks::callback);
 
     // Poruch works in private chats only: in a group, a search or a card could be seen by
     // the very people a user wants to keep it from.
@@ -91,14 +72,14 @@ pub fn schema() -> UpdateHandler<BotError> {
             if let teloxide::types::UpdateKind::Message(m) = &update.kind {
                 ctx.remember_message(m.chat.id, m.id);
                 // Whoever writes can be reached again, even if they once blocked the bot.
-                if let Err(e) = ctx.store.mark_reachable(m.chat.id.0) {
+                if let Err(e) = ctx.app.store.mark_reachable(m.chat.id.0) {
                     tracing::warn!(error = %e, "cannot update a chat's reachability");
                 }
             }
         })
         .branch(urgent)
         .branch(
-            dialogue::enter::<Update, ErasedStorage<State>, State, _>()
+            teloxide_dialogue::enter::<Update, ErasedStorage<State>, State, _>()
                 .branch(messages)
                 .branch(callbacks),
         )
@@ -117,22 +98,19 @@ pub async fn register_commands(bot: &Bot, ctx: &BotContext) -> Result<(), teloxi
     Ok(())
 }
 
-/// Runs the bot with long polling until Ctrl-C or SIGTERM.
+/// Runs the bot with long polling until Ctrl-C or SIGTERM, with the outbox worker and the
+/// background work beside it.
 pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError> {
     register_commands(&bot, &ctx).await?;
-    let storage = dialogue_storage::erased(ctx.store.clone());
+    let storage = dialogue::storage::erased(ctx.app.store.clone());
+    let ctx = Arc::new(ctx);
     // The outbox is delivered on its own Throttled bot; handlers keep the plain one.
     let throttled = teloxide::adaptors::Throttle::new_spawn(
         bot.clone(),
         teloxide::adaptors::throttle::Limits::default(),
     );
-    let worker = tokio::spawn(outbox_worker::run(
-        throttled,
-        ctx.store.clone(),
-        ctx.outbox_wake.clone(),
-    ));
-    let ctx = Arc::new(ctx);
-    let timers = tokio::spawn(workflow::run_timers(ctx.clone()));
+    let worker = tokio::spawn(outbox_worker::run(throttled, ctx.clone()));
+    let timers = tokio::spawn(crate::app::timers::run(ctx.app.clone()));
     tracing::info!("bot started");
     Dispatcher::builder(bot, schema())
         .dependencies(dptree::deps![ctx, storage])

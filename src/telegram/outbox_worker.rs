@@ -1,7 +1,9 @@
 //! Delivers the outbox. Runs on a `Throttle`d bot (Telegram's rate limits; a 429 freezes the
 //! bot for its `retry_after` and the request is retried), while handlers use a plain `Bot`.
-//! Each message leaves the outbox only when Telegram accepted it or can never accept it;
-//! anything else is retried with exponential backoff, also after a restart.
+//! A queued notice is rendered (`courier`) on its first attempt and the rendering kept, so a
+//! retry sends the same message. Each entry leaves the outbox only when Telegram accepted it
+//! or can never accept it; anything else is retried with exponential backoff, also after a
+//! restart.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,9 +12,12 @@ use teloxide::adaptors::Throttle;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode};
 use teloxide::{ApiError, RequestError};
-use tokio::sync::Notify;
 
-use crate::storage::{Pending, Store, StoreError};
+use super::context::BotContext;
+use super::courier;
+use crate::app::notice::Notice;
+use crate::domain::Timestamp;
+use crate::storage::{OutboxBody, Pending, Rendered, StoreError};
 
 /// What to do with a message after one delivery attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,17 +56,26 @@ pub fn classify(result: &Result<(), RequestError>, attempts: u32) -> Verdict {
     }
 }
 
-async fn send(bot: &Throttle<Bot>, pending: &Pending) -> Result<(), RequestError> {
-    let m = &pending.message;
-    let keyboard = m
-        .keyboard_json
-        .as_deref()
-        .and_then(|k| serde_json::from_str::<InlineKeyboardMarkup>(k).ok());
+/// Sends one part of a rendering (the keyboard with the last part).
+async fn send_part(
+    bot: &Throttle<Bot>,
+    chat: i64,
+    m: &Rendered,
+    part: usize,
+) -> Result<(), RequestError> {
+    let html = m.parts.get(part).cloned().unwrap_or_default();
+    let keyboard = (part + 1 == m.parts.len())
+        .then(|| {
+            m.keyboard
+                .as_deref()
+                .and_then(|k| serde_json::from_str::<InlineKeyboardMarkup>(k).ok())
+        })
+        .flatten();
     if let Some((from_chat, message)) = m.copy_from {
         // A copy, not a forward: it carries no link to the sender's account.
         let mut request = bot
-            .copy_message(ChatId(m.chat_id), ChatId(from_chat), MessageId(message))
-            .caption(m.html.clone())
+            .copy_message(ChatId(chat), ChatId(from_chat), MessageId(message))
+            .caption(html)
             .parse_mode(ParseMode::Html)
             .protect_content(m.protect_content);
         if let Some(keyboard) = keyboard {
@@ -70,7 +84,7 @@ async fn send(bot: &Throttle<Bot>, pending: &Pending) -> Result<(), RequestError
         return request.await.map(|_| ());
     }
     let mut request = bot
-        .send_message(ChatId(m.chat_id), m.html.clone())
+        .send_message(ChatId(chat), html)
         .parse_mode(ParseMode::Html)
         .protect_content(m.protect_content);
     if let Some(keyboard) = keyboard {
@@ -79,34 +93,82 @@ async fn send(bot: &Throttle<Bot>, pending: &Pending) -> Result<(), RequestError
     request.await.map(|_| ())
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+/// The entry as a rendering: a notice is rendered now and the rendering kept in the outbox
+/// (`None`: a notice this version cannot read, which can never be delivered).
+fn rendering(ctx: &BotContext, pending: &Pending) -> Result<Option<Rendered>, StoreError> {
+    match &pending.entry.body {
+        OutboxBody::Rendered(r) => Ok(Some(r.clone())),
+        OutboxBody::Notice(encoded) => {
+            let Some(notice) = Notice::decode(encoded) else {
+                return Ok(None);
+            };
+            let rendered = courier::render(ctx, &notice)?;
+            ctx.app.store.outbox_rendered(pending.id, &rendered)?;
+            Ok(Some(rendered))
+        }
+    }
 }
 
-/// Delivers the due messages of one chat in order. Stops at the first message that is not
-/// due or must be retried, so that a chat's messages never overtake each other.
+/// Sends the parts of an entry not yet delivered, recording progress between parts.
+async fn send(
+    bot: &Throttle<Bot>,
+    ctx: &BotContext,
+    pending: &Pending,
+    rendered: &mut Rendered,
+) -> Result<(), RequestError> {
+    while rendered.delivered < rendered.parts.len() {
+        send_part(bot, pending.entry.chat_id, rendered, rendered.delivered).await?;
+        rendered.delivered += 1;
+        if rendered.delivered < rendered.parts.len()
+            && let Err(e) = ctx.app.store.outbox_rendered(pending.id, rendered)
+        {
+            tracing::warn!(error = %e, "cannot record a delivered part");
+        }
+    }
+    Ok(())
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_millis(chrono::Utc::now().timestamp_millis())
+}
+
+/// Delivers the due entries of one chat in order. Stops at the first entry that is not due
+/// or must be retried, so that a chat's messages never overtake each other.
 async fn deliver_chat(
     bot: &Throttle<Bot>,
-    store: &Store,
-    messages: Vec<Pending>,
-    now: i64,
+    ctx: &BotContext,
+    entries: Vec<Pending>,
+    at: Timestamp,
 ) -> Result<usize, StoreError> {
+    let store = &ctx.app.store;
     let mut finished = 0;
-    for pending in messages {
-        if pending.not_before_ms > now {
+    for pending in entries {
+        if pending.not_before > at {
             break;
         }
-        let result = send(bot, &pending).await;
-        let verdict = classify(&result, pending.attempts);
+        let verdict = match rendering(ctx, &pending)? {
+            None => Verdict::Undeliverable,
+            Some(mut rendered) => {
+                if matches!(pending.entry.body, OutboxBody::Notice(_)) {
+                    // Durable before sending: the tokens its buttons carry must outlive a crash.
+                    store.flush().await?;
+                }
+                let result = send(bot, ctx, &pending, &mut rendered).await;
+                classify(&result, pending.attempts)
+            }
+        };
         match verdict {
             Verdict::Delivered => store.outbox_done(pending.id)?,
             Verdict::Unreachable => {
                 tracing::warn!(message = pending.id, "recipient unreachable; dropped");
-                store.mark_unreachable(pending.message.chat_id, now_ms() / 1000)?;
+                store.mark_unreachable(pending.entry.chat_id, now())?;
                 store.outbox_done(pending.id)?;
             }
             Verdict::Undeliverable => {
-                tracing::warn!(message = pending.id, "message refused by Telegram; dropped");
+                tracing::warn!(
+                    message = pending.id,
+                    "message refused or unreadable; dropped"
+                );
                 store.outbox_done(pending.id)?;
             }
             Verdict::Retry(after) => {
@@ -115,7 +177,7 @@ async fn deliver_chat(
                     attempt = pending.attempts + 1,
                     "delivery will be retried"
                 );
-                store.outbox_retry(pending.id, pending.attempts + 1, now_ms() + after)?;
+                store.outbox_retry(pending.id, pending.attempts + 1, now().plus_millis(after))?;
             }
         }
         store.flush().await?;
@@ -127,36 +189,36 @@ async fn deliver_chat(
     Ok(finished)
 }
 
-/// The pending messages grouped by chat, each chat's in order, chats in order of their first.
+/// The pending entries grouped by chat, each chat's in order, chats in order of their first.
 fn by_chat(pending: Vec<Pending>) -> Vec<(i64, Vec<Pending>)> {
     let mut chats: Vec<(i64, Vec<Pending>)> = Vec::new();
     for p in pending {
-        let chat = p.message.chat_id;
+        let chat = p.entry.chat_id;
         match chats.iter_mut().find(|(c, _)| *c == chat) {
-            Some((_, messages)) => messages.push(p),
+            Some((_, entries)) => entries.push(p),
             None => chats.push((chat, vec![p])),
         }
     }
     chats
 }
 
-/// Delivers every message due now, once, and waits until done; chats in parallel, each
-/// chat's messages in order. Returns how many left the outbox.
-pub async fn deliver_due(bot: &Throttle<Bot>, store: &Store) -> Result<usize, StoreError> {
-    deliver_due_at(bot, store, now_ms()).await
+/// Delivers every entry due now, once, and waits until done; chats in parallel, each chat's
+/// entries in order. Returns how many left the outbox.
+pub async fn deliver_due(bot: &Throttle<Bot>, ctx: &BotContext) -> Result<usize, StoreError> {
+    deliver_due_at(bot, ctx, now()).await
 }
 
-/// The same, as if it were `now` (unix milliseconds): for a context whose clock is set to
-/// another day (tests of reminders weeks ahead).
+/// The same, as if it were `at`: for a context whose clock is set to another day (tests of
+/// reminders weeks ahead).
 pub async fn deliver_due_at(
     bot: &Throttle<Bot>,
-    store: &Store,
-    now: i64,
+    ctx: &BotContext,
+    at: Timestamp,
 ) -> Result<usize, StoreError> {
     use futures_util::StreamExt;
     let results: Vec<Result<usize, StoreError>> =
-        futures_util::stream::iter(by_chat(store.due(i64::MAX, 1_000)?))
-            .map(|(_, messages)| deliver_chat(bot, store, messages, now))
+        futures_util::stream::iter(by_chat(ctx.app.store.due(Timestamp::NEVER, 1_000)?))
+            .map(|(_, entries)| deliver_chat(bot, ctx, entries, at))
             .buffer_unordered(32)
             .collect()
             .await;
@@ -167,18 +229,19 @@ pub async fn deliver_due_at(
     Ok(finished)
 }
 
-/// What delivery tasks hold: the chats being delivered to and their messages' ids.
+/// What delivery tasks hold: the chats being delivered to and their entries' ids.
 #[derive(Default)]
 struct InFlight {
     chats: std::collections::HashSet<i64>,
     ids: std::collections::HashSet<u64>,
 }
 
-/// Runs delivery until the process ends. Each chat with due messages gets its own task, so a
+/// Runs delivery until the process ends. Each chat with due entries gets its own task, so a
 /// chat held back by Telegram's per-chat limit (20 messages a minute) never delays another;
 /// a chat already being delivered to is left to its task, which wakes the loop when it ends.
 /// The loop also wakes when something is queued, when a retry is due, and every 30 seconds.
-pub async fn run(bot: Throttle<Bot>, store: Store, wake: Arc<Notify>) {
+pub async fn run(bot: Throttle<Bot>, ctx: Arc<BotContext>) {
+    let wake = ctx.app.outbox_signal();
     let in_flight: Arc<std::sync::Mutex<InFlight>> = Default::default();
     let held = |id: u64| {
         in_flight
@@ -187,38 +250,38 @@ pub async fn run(bot: Throttle<Bot>, store: Store, wake: Arc<Notify>) {
             .unwrap_or(true)
     };
     loop {
-        // Messages a task holds are skipped without being opened.
-        let pending = match store.due_except(i64::MAX, 1_000, held) {
+        // Entries a task holds are skipped without being opened.
+        let pending = match ctx.app.store.due_except(Timestamp::NEVER, 1_000, held) {
             Ok(pending) => pending,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read the outbox");
                 Vec::new()
             }
         };
-        let now = now_ms();
-        let mut next_due: Option<i64> = None;
-        for (chat, messages) in by_chat(pending) {
+        let at = now();
+        let mut next_due: Option<Timestamp> = None;
+        for (chat, entries) in by_chat(pending) {
             let busy = in_flight
                 .lock()
                 .map(|f| f.chats.contains(&chat))
                 .unwrap_or(true);
-            let first_due = messages.first().map_or(i64::MAX, |m| m.not_before_ms);
+            let first_due = entries.first().map_or(Timestamp::NEVER, |m| m.not_before);
             if busy {
                 continue;
             }
-            if first_due > now {
+            if first_due > at {
                 next_due = Some(next_due.map_or(first_due, |n| n.min(first_due)));
                 continue;
             }
             if let Ok(mut f) = in_flight.lock() {
                 f.chats.insert(chat);
-                f.ids.extend(messages.iter().map(|m| m.id));
+                f.ids.extend(entries.iter().map(|m| m.id));
             }
-            let ids: Vec<u64> = messages.iter().map(|m| m.id).collect();
-            let (bot, store, in_flight, wake) =
-                (bot.clone(), store.clone(), in_flight.clone(), wake.clone());
+            let ids: Vec<u64> = entries.iter().map(|m| m.id).collect();
+            let (bot, ctx, in_flight, wake) =
+                (bot.clone(), ctx.clone(), in_flight.clone(), wake.clone());
             tokio::spawn(async move {
-                if let Err(e) = deliver_chat(&bot, &store, messages, now).await {
+                if let Err(e) = deliver_chat(&bot, &ctx, entries, at).await {
                     tracing::error!(error = %e, "outbox delivery failed");
                 }
                 if let Ok(mut f) = in_flight.lock() {
@@ -230,7 +293,9 @@ pub async fn run(bot: Throttle<Bot>, store: Store, wake: Arc<Notify>) {
                 wake.notify_one();
             });
         }
-        let wait = next_due.map_or(30_000, |due| (due - now_ms()).clamp(20, 30_000));
+        let wait = next_due.map_or(30_000, |due| {
+            (due.millis() - now().millis()).clamp(20, 30_000)
+        });
         let _ = tokio::time::timeout(Duration::from_millis(wait as u64), wake.notified()).await;
     }
 }

@@ -1,0 +1,544 @@
+//! Confidential help requests: sending one (routed to one organization), the organization's
+//! decisions (accept, decline, close), the requester's (withdraw, "I got help"), the response
+//! deadline — and re-routing after a decline or a missed deadline. A referral changes state in
+//! one place, `change`; every change is written with its notices in one transaction.
+
+use super::access::{self, Assigned, Refusal};
+use super::act::Act;
+use super::notice::{Counted, Notice, NoticeAction, NoticeKind};
+use super::{App, AppResult, Committed, notify};
+use crate::domain::feedback::Side;
+use crate::domain::referral::apply;
+use crate::domain::request::MAX_DESCRIPTION;
+use crate::domain::routing::{self, Load, Need};
+use crate::domain::{
+    Action, ContactChoice, DeclineReason, HelpKind, HelpRequest, Lang, Organization, Outcome,
+    Referral, ReferralStatus, Timestamp, Transition,
+};
+use crate::storage::{FeedbackAsk, ReferralChange, StoreError};
+
+/// A request as the requester completed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    pub topic: String,
+    /// A region code, or "national" if she would rather not say.
+    pub region: String,
+    pub kind: HelpKind,
+    pub description: Option<String>,
+    pub contact: ContactChoice,
+    /// The organization she chose from its card, if any.
+    pub org: Option<String>,
+    /// Sent from a draft kept as her chat's dialogue state: the draft is deleted in the same
+    /// transaction, and if it is gone already (a second Send) nothing is stored.
+    pub from_draft: bool,
+}
+
+/// What became of a Send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// Stored and referred; `hours` is the organization's response time.
+    Sent {
+        code: String,
+        org: String,
+        hours: u32,
+    },
+    /// Nobody eligible: nothing was stored; coordinators were given a count.
+    NoOrganization,
+    /// The draft was already sent (a second press).
+    AlreadySent,
+    /// A field the dialogue should never let through (a description over the limit).
+    Invalid,
+}
+
+/// What became of an action on a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acted {
+    Changed(ReferralStatus),
+    /// Already in effect (a second Accept, or a colleague's).
+    Unchanged,
+    /// The referral moved on meanwhile, or the action does not apply to it now; nothing was
+    /// written.
+    Stale,
+    Refused(Refusal),
+}
+
+/// What staff decide about a referral assigned to their organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Accept,
+    Decline(DeclineReason),
+    Close(Outcome),
+}
+
+/// Who changes a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Staff,
+    Requester,
+    /// The response time passed.
+    Deadline,
+}
+
+fn load(app: &App) -> AppResult<Load> {
+    Ok(Load {
+        open: app.store.open_referral_counts()?,
+        paused: app.store.paused_orgs()?,
+    })
+}
+
+/// The organization a request goes to next: the one she picked if it can take it, else the
+/// routing choice; `None` if nobody eligible is left.
+fn next_org(
+    app: &App,
+    need: &Need<'_>,
+    tried: &[String],
+    preferred: Option<&str>,
+) -> AppResult<Option<Organization>> {
+    let load = load(app)?;
+    let today = app.today();
+    let directory = app.directory();
+    if let Some(org) = preferred.and_then(|id| directory.find(id))
+        && routing::eligible(org, need, &load, today)
+        && !tried.contains(&org.id)
+    {
+        return Ok(Some(org.clone()));
+    }
+    let rotation = app.store.bump_counter("rotation")?;
+    Ok(routing::choose(
+        directory.organizations(),
+        need,
+        &load,
+        tried,
+        rotation,
+        today,
+    )
+    .cloned())
+}
+
+fn new_referral(app: &App, org: &Organization) -> Referral {
+    let now = app.now();
+    Referral {
+        org: org.id.clone(),
+        status: ReferralStatus::Pending,
+        offered_at: now,
+        respond_by: now.plus_hours(i64::from(org.response_hours)),
+    }
+}
+
+/// "New request" to every reachable staff member of the organization: the code, topic,
+/// region, kind of help and the answer-by time, with a button to open it.
+fn new_referral_notices(
+    app: &App,
+    code: &str,
+    request: &HelpRequest,
+    referral: &Referral,
+) -> AppResult<Vec<Notice>> {
+    let kind = NoticeKind::NewReferral {
+        code: code.to_string(),
+        topic: request.topic.clone(),
+        region: request.region.clone(),
+        help: request.kind,
+        respond_by: referral.respond_by,
+    };
+    notify::to_staff(
+        app,
+        &referral.org,
+        &kind,
+        &[NoticeAction::Do(Act::OpenReferral(code.to_string()))],
+    )
+}
+
+/// Sends a completed request: routes it, and stores the request, its referral and the staff
+/// notices in one transaction that also consumes her draft (so a second Send stores nothing).
+pub async fn submit(
+    app: &App,
+    who: i64,
+    lang: Lang,
+    new: NewRequest,
+) -> AppResult<Committed<Submitted>> {
+    if new
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
+    {
+        return Ok(app.unchanged(Submitted::Invalid));
+    }
+    let request = HelpRequest {
+        topic: new.topic,
+        region: new.region,
+        kind: new.kind,
+        description: new.description,
+        contact: new.contact,
+        requester_chat: who,
+        created_at: app.now(),
+    };
+    let preferred = new.org;
+    // Notices about her request come in the language she wrote it in.
+    app.remember_language(who, lang)?;
+    let need = Need {
+        topic: &request.topic,
+        region: &request.region,
+        kind: request.kind,
+    };
+    let Some(org) = next_org(app, &need, &[], preferred.as_deref())? else {
+        let notices = notify::count_for_coordinators(app, "unplaced", Counted::Unplaced)?;
+        app.store.enqueue(&notify::entries(&notices), app.now())?;
+        if new.from_draft {
+            app.store.remove_dialogue(who)?;
+        }
+        tracing::info!("a help request found no eligible organization");
+        return app.commit(Submitted::NoOrganization).await;
+    };
+    let code = app.store.new_reference_code()?;
+    let referral = new_referral(app, &org);
+    let notices = new_referral_notices(app, &code, &request, &referral)?;
+    match app.store.submit_request(
+        &code,
+        &request,
+        Some(&referral),
+        &notify::entries(&notices),
+        app.now(),
+        new.from_draft.then_some(who),
+    ) {
+        Err(StoreError::Stale) => return Ok(app.unchanged(Submitted::AlreadySent)),
+        other => other?,
+    }
+    tracing::info!(staff_notices = notices.len(), "a help request was referred");
+    app.commit(Submitted::Sent {
+        code,
+        org: org.id.clone(),
+        hours: org.response_hours,
+    })
+    .await
+}
+
+/// Staff decide about a referral assigned to their organization now.
+pub async fn decide(
+    app: &App,
+    who: i64,
+    code: &str,
+    decision: Decision,
+) -> AppResult<Committed<Acted>> {
+    let Assigned {
+        org,
+        attempt,
+        referral,
+    } = match access::assigned(app, who, code)? {
+        Ok(assigned) => assigned,
+        Err(refusal) => return Ok(app.unchanged(Acted::Refused(refusal))),
+    };
+    let (action, reason) = match decision {
+        Decision::Accept => (Action::Accept, None),
+        Decision::Decline(reason) => (Action::Decline, Some(reason)),
+        Decision::Close(outcome) => (Action::Close(outcome), None),
+    };
+    let acted = change(app, code, attempt, &referral, action, reason, Actor::Staff)?;
+    // Two colleagues pressing Accept at once: the second finds it accepted, which is what
+    // they wanted — a no-op, not an error.
+    let acted = match acted {
+        Acted::Stale
+            if decision == Decision::Accept
+                && access::assigned_to(app, &org, code)?
+                    .is_some_and(|a| a.referral.status == ReferralStatus::Accepted) =>
+        {
+            Acted::Unchanged
+        }
+        other => other,
+    };
+    finish_change(app, acted).await
+}
+
+/// The requester withdraws her request (pending or accepted).
+pub async fn withdraw(app: &App, who: i64, code: &str) -> AppResult<Committed<Acted>> {
+    requester_change(app, who, code, Action::Withdraw).await
+}
+
+/// The requester got what she needed: she closes an accepted referral.
+pub async fn finish(app: &App, who: i64, code: &str) -> AppResult<Committed<Acted>> {
+    requester_change(app, who, code, Action::Close(Outcome::Helped)).await
+}
+
+async fn requester_change(
+    app: &App,
+    who: i64,
+    code: &str,
+    action: Action,
+) -> AppResult<Committed<Acted>> {
+    if let Err(refusal) = access::help_owner(app, who, code)? {
+        return Ok(app.unchanged(Acted::Refused(refusal)));
+    }
+    let Some((attempt, referral)) = app.store.latest_referral(code)? else {
+        return Ok(app.unchanged(Acted::Stale));
+    };
+    let acted = change(
+        app,
+        code,
+        attempt,
+        &referral,
+        action,
+        None,
+        Actor::Requester,
+    )?;
+    finish_change(app, acted).await
+}
+
+async fn finish_change(app: &App, acted: Acted) -> AppResult<Committed<Acted>> {
+    match acted {
+        Acted::Changed(_) => app.commit(acted).await,
+        other => Ok(app.unchanged(other)),
+    }
+}
+
+/// Moves every overdue referral on. Returns how many.
+pub async fn expire_overdue(app: &App) -> AppResult<Committed<usize>> {
+    let mut moved = 0;
+    for (code, attempt, referral) in app.store.overdue_referrals(app.now())? {
+        if let Acted::Changed(_) = change(
+            app,
+            &code,
+            attempt,
+            &referral,
+            Action::Expire,
+            None,
+            Actor::Deadline,
+        )? {
+            moved += 1;
+        }
+    }
+    if moved == 0 {
+        return Ok(app.unchanged(0));
+    }
+    app.commit(moved).await
+}
+
+/// Applies an action to a request's latest referral (attempt `attempt`, as read by the caller
+/// who checked who may do it), with everything that follows: the requester's and staff's
+/// notices, and when declined or expired, the next organization or — if none is left — a
+/// notice to her and a count for coordinators. Written in one transaction, only if the
+/// referral is still as it was read; the caller commits.
+fn change(
+    app: &App,
+    code: &str,
+    attempt: u16,
+    referral: &Referral,
+    action: Action,
+    reason: Option<DeclineReason>,
+    actor: Actor,
+) -> AppResult<Acted> {
+    let to = match apply(referral.status, action) {
+        Err(_) => return Ok(Acted::Stale),
+        Ok(Transition::Unchanged) => return Ok(Acted::Unchanged),
+        Ok(Transition::Changed(to)) => to,
+    };
+    let Some(request) = app.store.help_request(code)? else {
+        return Ok(Acted::Stale);
+    };
+    let her = request.requester_chat;
+    let code_s = code.to_string();
+    let mut notices = Vec::new();
+    let mut next = None;
+    match to {
+        ReferralStatus::Accepted => {
+            notices.push(
+                Notice::new(
+                    her,
+                    NoticeKind::Accepted {
+                        code: code_s.clone(),
+                        org: referral.org.clone(),
+                    },
+                )
+                .with(NoticeAction::Do(Act::Write(code_s.clone()))),
+            );
+        }
+        ReferralStatus::Declined | ReferralStatus::Expired => {
+            if to == ReferralStatus::Expired {
+                notices.extend(notify::to_staff(
+                    app,
+                    &referral.org,
+                    &NoticeKind::ReferralExpired {
+                        code: code_s.clone(),
+                    },
+                    &[],
+                )?);
+            }
+            let tried: Vec<String> = app
+                .store
+                .referrals(code)?
+                .into_iter()
+                .map(|(_, r)| r.org)
+                .collect();
+            let need = Need {
+                topic: &request.topic,
+                region: &request.region,
+                kind: request.kind,
+            };
+            match next_org(app, &need, &tried, None)? {
+                Some(org) => {
+                    let referral = new_referral(app, &org);
+                    notices.extend(new_referral_notices(app, code, &request, &referral)?);
+                    notices.push(Notice::new(
+                        her,
+                        NoticeKind::Rerouted {
+                            code: code_s.clone(),
+                            org: org.id.clone(),
+                        },
+                    ));
+                    next = Some(referral);
+                }
+                None => {
+                    notices.push(Notice::new(
+                        her,
+                        NoticeKind::Unplaced {
+                            code: code_s.clone(),
+                        },
+                    ));
+                    notices.extend(notify::count_for_coordinators(
+                        app,
+                        "unplaced",
+                        Counted::Unplaced,
+                    )?);
+                }
+            }
+        }
+        ReferralStatus::Closed(outcome) if actor == Actor::Staff => {
+            notices.push(Notice::new(
+                her,
+                NoticeKind::Closed {
+                    code: code_s.clone(),
+                    org: referral.org.clone(),
+                    outcome,
+                },
+            ));
+        }
+        ReferralStatus::Closed(_) => {
+            notices.extend(notify::to_staff(
+                app,
+                &referral.org,
+                &NoticeKind::ReferralFinished {
+                    code: code_s.clone(),
+                },
+                &[],
+            )?);
+        }
+        ReferralStatus::Withdrawn => {
+            notices.extend(notify::to_staff(
+                app,
+                &referral.org,
+                &NoticeKind::ReferralWithdrawn {
+                    code: code_s.clone(),
+                },
+                &[],
+            )?);
+        }
+        ReferralStatus::Pending => {}
+    }
+    let entries = notify::entries(&notices);
+    let written = app.store.change_referral(&ReferralChange {
+        code,
+        attempt,
+        expected: referral.status,
+        to,
+        reason,
+        next: next.as_ref(),
+        notify: &entries,
+        now: app.now(),
+    });
+    match written {
+        Err(StoreError::Stale | StoreError::NotFound) => return Ok(Acted::Stale),
+        other => other?,
+    }
+    if matches!(to, ReferralStatus::Closed(_)) && actor == Actor::Staff {
+        // One optional, anonymous question to her a day later. Not part of the change: a
+        // crash here loses only the question, never the change she was told about.
+        schedule_help_question(app, code, &referral.org, her)?;
+    }
+    tracing::info!(?actor, to = ?to, "a referral changed");
+    Ok(Acted::Changed(to))
+}
+
+/// Schedules the anonymous question to the requester of a help request closed by staff.
+fn schedule_help_question(app: &App, code: &str, org: &str, her: i64) -> AppResult<()> {
+    app.store.schedule_feedback(&[FeedbackAsk {
+        code: code.to_string(),
+        side: Side::HelpRequester,
+        org: org.to_string(),
+        chat: Some(her),
+        due: app.now().plus_days(1),
+        asked: 0,
+    }])?;
+    Ok(())
+}
+
+/// A referral as its organization's staff see it: the request's details and contact choice,
+/// never who sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralView {
+    pub code: String,
+    pub topic: String,
+    pub region: String,
+    pub kind: HelpKind,
+    pub description: Option<String>,
+    pub contact: ContactChoice,
+    pub status: ReferralStatus,
+    pub received: Timestamp,
+}
+
+/// A referral assigned to `who`'s organization now.
+pub fn staff_view(app: &App, who: i64, code: &str) -> AppResult<Result<ReferralView, Refusal>> {
+    let assigned = match access::assigned(app, who, code)? {
+        Ok(assigned) => assigned,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let Some(request) = app.store.help_request(code)? else {
+        return Ok(Err(Refusal::Gone));
+    };
+    Ok(Ok(ReferralView {
+        code: code.to_string(),
+        topic: request.topic,
+        region: request.region,
+        kind: request.kind,
+        description: request.description,
+        contact: request.contact,
+        status: assigned.referral.status,
+        received: assigned.referral.offered_at,
+    }))
+}
+
+/// One of her requests as she sees it: when she sent it and where it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnRequest {
+    pub code: String,
+    pub created_at: Timestamp,
+    /// The latest referral; `None` if it was never placed.
+    pub latest: Option<Referral>,
+}
+
+impl OwnRequest {
+    pub fn status(&self) -> Option<ReferralStatus> {
+        self.latest.as_ref().map(|r| r.status)
+    }
+}
+
+/// One of `who`'s requests.
+pub fn own_view(app: &App, who: i64, code: &str) -> AppResult<Result<OwnRequest, Refusal>> {
+    let request = match access::help_owner(app, who, code)? {
+        Ok(request) => request,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    Ok(Ok(OwnRequest {
+        code: code.to_string(),
+        created_at: request.created_at,
+        latest: app.store.latest_referral(code)?.map(|(_, r)| r),
+    }))
+}
+
+/// Every one of `who`'s requests.
+pub(crate) fn own_requests(app: &App, who: i64) -> AppResult<Vec<OwnRequest>> {
+    let mut out = Vec::new();
+    for code in app.store.requests_of(who)? {
+        if let Ok(request) = own_view(app, who, &code)? {
+            out.push(request);
+        }
+    }
+    Ok(out)
+}

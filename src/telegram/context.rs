@@ -1,0 +1,81 @@
+//! What every handler needs: the application, the texts and the hotlines; and the few
+//! Telegram-side chores done on every update (the person's language, the message log for
+//! `/forget`, duplicate updates).
+
+use std::sync::Arc;
+
+use teloxide::types::User;
+
+use crate::app::App;
+use crate::domain::{Hotline, Lang};
+use crate::i18n::I18n;
+
+#[derive(Clone)]
+pub struct BotContext {
+    pub app: App,
+    pub i18n: Arc<I18n>,
+    /// Compiled in: urgent help never depends on the store.
+    pub hotlines: Arc<Vec<Hotline>>,
+}
+
+impl BotContext {
+    /// Remembers a message of a chat for `/forget`. Best effort: a store that cannot be
+    /// written must not stop a reply (urgent help above all).
+    pub fn remember_message(&self, chat: teloxide::types::ChatId, id: teloxide::types::MessageId) {
+        if let Err(e) = self
+            .app
+            .store
+            .remember_message(chat.0, id.0, self.app.now())
+        {
+            tracing::warn!(error = %e, "cannot remember a message for /forget");
+        }
+    }
+
+    /// An organization's name in a language (its id if it left the directory).
+    pub fn org_name(&self, org: &str, lang: Lang) -> String {
+        self.app
+            .directory()
+            .find(org)
+            .map(|o| o.name.get(lang).to_string())
+            .unwrap_or_else(|| org.to_string())
+    }
+
+    /// Whether an update is seen for the first time (Telegram may deliver one again after a
+    /// crash). A store that cannot answer lets the update through: every action is also
+    /// guarded by its own state checks.
+    pub fn first_time(&self, bot: u64, update: u32) -> bool {
+        match self
+            .app
+            .store
+            .first_time_update(bot, update, self.app.now())
+        {
+            Ok(first) => {
+                if !first {
+                    tracing::info!("a duplicate update was ignored");
+                }
+                first
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check for a duplicate update");
+                true
+            }
+        }
+    }
+
+    /// The user's language: the one they chose, else their Telegram client's. A store that
+    /// cannot be read falls back to the client's language instead of failing the reply.
+    pub fn lang(&self, user: Option<&User>) -> Lang {
+        let Some(user) = user else {
+            return Lang::Uk;
+        };
+        let client = Lang::from_client(user.language_code.as_deref());
+        match self.app.language(user.id.0 as i64) {
+            Ok(Some(lang)) => lang,
+            Ok(None) => client,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read user settings; using the client language");
+                client
+            }
+        }
+    }
+}

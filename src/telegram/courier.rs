@@ -1,0 +1,290 @@
+//! Notices as messages: the outbox worker renders each queued notice when it first delivers
+//! it — in the recipient's language, escaped, split to Telegram's limit, with buttons whose
+//! tokens are issued to the recipient then — and keeps the rendering in the outbox, so a
+//! retry sends the very same message.
+
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use super::callback::Callback;
+use super::context::BotContext;
+use super::html::{self, escape};
+use super::render::expert::summary;
+use super::render::help::contact_line;
+use super::render::{button, days, format_time, stored_region_name, topic_name};
+use super::tokens;
+use crate::app::act::Act;
+use crate::app::notice::{Counted, Notice, NoticeAction, NoticeKind};
+use crate::domain::Lang;
+use crate::domain::feedback::Side;
+use crate::i18n::{Arg, Msg};
+use crate::storage::{Rendered, StoreError};
+
+/// The label of a button that does `act`.
+fn act_label(act: &Act) -> Msg {
+    match act {
+        Act::OpenReferral(_) | Act::OpenRequest(_) | Act::OpenExpert(_) | Act::MyExpert(_) => {
+            Msg::BtnOpen
+        }
+        Act::Accept(_) => Msg::BtnAccept,
+        Act::Decline(_) | Act::DeclineWith(..) => Msg::BtnDecline,
+        Act::Close(_) | Act::CloseWith(..) => Msg::BtnClose,
+        Act::Reply(_) => Msg::BtnReply,
+        Act::Inbox => Msg::BtnInbox,
+        Act::Pause => Msg::BtnPause,
+        Act::Resume => Msg::BtnResume,
+        Act::Write(_) => Msg::BtnWrite,
+        Act::Withdraw(_) | Act::WithdrawExpert(_) => Msg::BtnWithdraw,
+        Act::WithdrawConfirmed(_) | Act::WithdrawExpertConfirmed(_) => Msg::BtnWithdrawYes,
+        Act::Finish(_) => Msg::BtnFinish,
+        Act::Offer(_) => Msg::BtnOffer,
+        Act::Pass(_) => Msg::BtnPass,
+        Act::Pick(..) => Msg::BtnPick,
+        Act::TookPlace(_, _, true) => Msg::BtnHeldYes,
+        Act::TookPlace(_, _, false) => Msg::BtnHeldNo,
+        Act::Rate(..) => Msg::BtnStars,
+        Act::HelpAnswered(_, answer) => Msg::help_answer(*answer),
+        Act::HideMaterial(_) => Msg::BtnHide,
+    }
+}
+
+fn action_button(
+    ctx: &BotContext,
+    to: i64,
+    lang: Lang,
+    action: &NoticeAction,
+) -> Result<Option<InlineKeyboardButton>, StoreError> {
+    let text = |msg| ctx.i18n.text(lang, msg);
+    Ok(match action {
+        NoticeAction::Do(act) => tokens::button(ctx, to, text(act_label(act)), act)?,
+        NoticeAction::OrgCard(org) => button(text(Msg::BtnAboutOrg), &Callback::Org(org.clone())),
+        NoticeAction::Find => button(text(Msg::BtnFind), &Callback::Find),
+        NoticeAction::Materials => button(text(Msg::BtnMaterials), &Callback::Materials),
+    })
+}
+
+/// The text of a notice (HTML) in a language.
+pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
+    let i18n = &ctx.i18n;
+    let directory = ctx.app.directory();
+    let taxonomy = directory.taxonomy();
+    let org_name = |org: &str| escape(&ctx.org_name(org, lang));
+    let with_code = |msg, code: &str| i18n.with(lang, msg, &[("code", Arg::Str(code))]);
+    match kind {
+        NoticeKind::NewReferral {
+            code,
+            topic,
+            region,
+            help,
+            respond_by,
+        } => i18n.with(
+            lang,
+            Msg::StaffNewReferral,
+            &[
+                ("code", Arg::Str(code)),
+                (
+                    "topic",
+                    Arg::Str(&escape(&topic_name(taxonomy, lang, topic))),
+                ),
+                (
+                    "region",
+                    Arg::Str(&escape(&stored_region_name(i18n, lang, taxonomy, region))),
+                ),
+                ("kind", Arg::Str(&i18n.text(lang, Msg::kind(*help)))),
+                ("deadline", Arg::Str(&format_time(*respond_by))),
+            ],
+        ),
+        NoticeKind::ReferralExpired { code } => with_code(Msg::NoticeExpired, code),
+        NoticeKind::ReferralFinished { code } => with_code(Msg::NoticeFinished, code),
+        NoticeKind::ReferralWithdrawn { code } => with_code(Msg::NoticeWithdrawn, code),
+        NoticeKind::ReferralForgotten { code } => with_code(Msg::ForgetWithdrawn, code),
+        NoticeKind::Accepted { code, org } => i18n.with(
+            lang,
+            Msg::NoticeAccepted,
+            &[("org", Arg::Str(&org_name(org))), ("code", Arg::Str(code))],
+        ),
+        NoticeKind::Rerouted { code, org } => i18n.with(
+            lang,
+            Msg::NoticeRerouted,
+            &[("org", Arg::Str(&org_name(org))), ("code", Arg::Str(code))],
+        ),
+        NoticeKind::Unplaced { code } => with_code(Msg::NoticeUnplaced, code),
+        NoticeKind::Closed { code, org, outcome } => i18n.with(
+            lang,
+            Msg::NoticeClosed,
+            &[
+                ("org", Arg::Str(&org_name(org))),
+                ("code", Arg::Str(code)),
+                (
+                    "outcome",
+                    Arg::Str(&i18n.text(lang, Msg::outcome(*outcome))),
+                ),
+            ],
+        ),
+        NoticeKind::RelayedToStaff { code, text } => i18n.with(
+            lang,
+            Msg::RelayToStaff,
+            &[("code", Arg::Str(code)), ("text", Arg::Str(&escape(text)))],
+        ),
+        NoticeKind::RelayedFileToStaff { code, .. } => with_code(Msg::RelayFileCaption, code),
+        NoticeKind::RelayedToRequester { code, org, text } => i18n.with(
+            lang,
+            Msg::RelayToRequester,
+            &[
+                ("org", Arg::Str(&org_name(org))),
+                ("code", Arg::Str(code)),
+                ("text", Arg::Str(&escape(text))),
+            ],
+        ),
+        NoticeKind::NewExpertRequest { code, need, body } => i18n.with(
+            lang,
+            Msg::StaffNewExpert,
+            &[
+                ("code", Arg::Str(code)),
+                (
+                    "summary",
+                    Arg::Str(&summary(i18n, lang, taxonomy, need, body.as_deref())),
+                ),
+            ],
+        ),
+        NoticeKind::OfferMade {
+            code,
+            org,
+            proposal,
+        } => i18n.with(
+            lang,
+            Msg::NoticeOffer,
+            &[
+                ("code", Arg::Str(code)),
+                ("org", Arg::Str(&org_name(org))),
+                ("proposal", Arg::Str(&escape(proposal))),
+            ],
+        ),
+        NoticeKind::OfferPicked {
+            code,
+            need,
+            body,
+            contact,
+        } => {
+            let mut contact_text = contact_line(i18n, lang, contact);
+            if *contact == crate::domain::ContactChoice::ThroughBot {
+                contact_text.push('\n');
+                contact_text.push_str(&i18n.text(lang, Msg::NoticePickedBot));
+            }
+            i18n.with(
+                lang,
+                Msg::NoticePicked,
+                &[
+                    ("code", Arg::Str(code)),
+                    (
+                        "summary",
+                        Arg::Str(&summary(i18n, lang, taxonomy, need, body.as_deref())),
+                    ),
+                    ("contact", Arg::Str(&contact_text)),
+                ],
+            )
+        }
+        NoticeKind::FilledByOther { code } => with_code(Msg::NoticeFilledOther, code),
+        NoticeKind::ExpertWithdrawn { code } => with_code(Msg::NoticeExpertWithdrawn, code),
+        NoticeKind::ExpertExpired { code } => with_code(Msg::NoticeExpertExpired, code),
+        NoticeKind::NoOffers { code, days: d } => i18n.with(
+            lang,
+            Msg::NoticeNoOffers,
+            &[
+                ("code", Arg::Str(code)),
+                ("days", Arg::Str(&days(i18n, lang, *d))),
+            ],
+        ),
+        NoticeKind::Question {
+            code,
+            side,
+            org,
+            reminder,
+        } => {
+            let question = match side {
+                Side::Requester => i18n.with(
+                    lang,
+                    Msg::AskHeldRequester,
+                    &[("code", Arg::Str(code)), ("org", Arg::Str(&org_name(org)))],
+                ),
+                Side::Organization => with_code(Msg::AskHeldOrg, code),
+                Side::HelpRequester => with_code(Msg::AskHelp, code),
+            };
+            if *reminder {
+                format!("{}\n{question}", i18n.text(lang, Msg::AskReminder))
+            } else {
+                question
+            }
+        }
+        NoticeKind::Count { counted, count } => {
+            let msg = match counted {
+                Counted::Unplaced => Msg::AdminUnplaced,
+                Counted::ExpertUnplaced => Msg::AdminExpertUnplaced,
+                Counted::ExpertNoOffer => Msg::AdminNoOffers,
+            };
+            i18n.with(lang, msg, &[("count", Arg::Num(*count as i64))])
+        }
+        NoticeKind::RatingComment {
+            code,
+            org,
+            side,
+            stars,
+            text,
+        } => {
+            let side = if *side == Side::Organization {
+                Msg::SideOrganization
+            } else {
+                Msg::SideRequester
+            };
+            i18n.with(
+                lang,
+                Msg::AdminComment,
+                &[
+                    ("code", Arg::Str(code)),
+                    (
+                        "org",
+                        Arg::Str(&org.as_deref().map(org_name).unwrap_or_default()),
+                    ),
+                    ("side", Arg::Str(&i18n.text(lang, side))),
+                    ("stars", Arg::Num((*stars).into())),
+                    ("text", Arg::Str(&escape(text))),
+                ],
+            )
+        }
+    }
+}
+
+/// A notice rendered for its recipient, with their buttons' tokens issued now.
+pub fn render(ctx: &BotContext, notice: &Notice) -> Result<Rendered, StoreError> {
+    let lang = ctx.app.language_or_default(notice.to);
+    let mut buttons = Vec::new();
+    for action in &notice.actions {
+        buttons.extend(action_button(ctx, notice.to, lang, action)?);
+    }
+    let keyboard = (!buttons.is_empty())
+        .then(|| {
+            serde_json::to_string(&InlineKeyboardMarkup::new(
+                buttons.into_iter().map(|b| vec![b]),
+            ))
+            .ok()
+        })
+        .flatten();
+    let text = text(ctx, lang, &notice.kind);
+    let copy_from = match notice.kind {
+        NoticeKind::RelayedFileToStaff {
+            from_chat, message, ..
+        } => Some((from_chat, message)),
+        _ => None,
+    };
+    Ok(Rendered {
+        // A copied file's caption is one part; a text is split to Telegram's limit.
+        parts: if copy_from.is_some() {
+            vec![text]
+        } else {
+            html::split(&text)
+        },
+        keyboard,
+        protect_content: true,
+        copy_from,
+        delivered: 0,
+    })
+}

@@ -1,0 +1,235 @@
+//! The dialogue state of one chat. Stored sealed (as JSON) so a restart resumes the step; a
+//! state that no longer reads resets the chat to the menu. Field names and the codes of the
+//! enums inside are the stored format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::help::NewRequest;
+use crate::domain::expert::{ExpertAudience, ExpertNeed, Format, NeedKind};
+use crate::domain::feedback::Side;
+use crate::domain::when::When;
+use crate::domain::{ContactChoice, HelpKind};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum State {
+    /// At the menu: plain text is a free-text search.
+    #[default]
+    Idle,
+    /// A topic was chosen; the next text names a place.
+    ChoosingRegion { topic: String },
+    /// The last free-text search, kept as recognised topics, region and keyword stems (never
+    /// the typed text) so that its result pages can be turned.
+    TextResults {
+        topics: Vec<String>,
+        region: Option<String>,
+        terms: Vec<String>,
+    },
+    /// A help request being written, at a step. Nothing is stored as a request until Send.
+    Requesting { step: Step, draft: Draft },
+    /// The requester's next messages go to the organization handling this request.
+    Writing { code: String },
+    /// A staff member's next message goes to the requester of this request.
+    Replying { code: String },
+    /// A request for a trainer or expert being written, at a step. Nothing is stored until
+    /// Send.
+    Expert {
+        step: ExpertStep,
+        draft: ExpertDraft,
+    },
+    /// A staff member's next message is their organization's proposal for this request.
+    Proposing { code: String },
+    /// The next message is an optional comment on a rating, for the coordinators only.
+    Commenting { code: String, side: Side, stars: u8 },
+    /// A staff member publishing a material, at a step.
+    Material {
+        step: MaterialStep,
+        draft: MaterialDraft,
+    },
+}
+
+/// The steps of a request for a trainer or expert, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExpertStep {
+    Need,
+    Topic,
+    Audience,
+    Size,
+    Format,
+    Region,
+    When,
+    /// The dates as understood, shown back to confirm (or typed again).
+    WhenConfirm,
+    Body,
+    Contact,
+    ContactTyping,
+    Confirm,
+}
+
+/// What the adviser chose so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpertDraft {
+    pub need: Option<NeedKind>,
+    pub topic: Option<String>,
+    pub audience: Option<ExpertAudience>,
+    pub size: Option<u32>,
+    /// `Some(true)` online; `Some(false)` in person in `region`.
+    pub online: Option<bool>,
+    pub region: Option<String>,
+    /// ISO dates, or both `None` with `flexible`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub flexible: bool,
+    pub body: Option<String>,
+    pub contact: Option<DraftContact>,
+}
+
+impl ExpertDraft {
+    /// The dates chosen so far, if any.
+    pub fn when(&self) -> Option<When> {
+        if self.flexible {
+            return Some(When::Flexible);
+        }
+        let from = self.from.as_deref()?.parse().ok()?;
+        let to = self.to.as_deref()?.parse().ok()?;
+        Some(When::Between(from, to))
+    }
+
+    pub fn set_when(&mut self, when: &When) {
+        match when {
+            When::Flexible => {
+                self.flexible = true;
+                self.from = None;
+                self.to = None;
+            }
+            When::Between(from, to) => {
+                self.flexible = false;
+                self.from = Some(from.to_string());
+                self.to = Some(to.to_string());
+            }
+        }
+    }
+
+    /// The need, once every step up to the dates is done.
+    pub fn need(&self) -> Option<ExpertNeed> {
+        Some(ExpertNeed {
+            kind: self.need?,
+            topic: self.topic.clone()?,
+            audience: self.audience?,
+            size: self.size?,
+            format: match self.online? {
+                true => Format::Online,
+                false => Format::InPerson {
+                    region: self.region.clone()?,
+                },
+            },
+            when: self.when()?,
+        })
+    }
+}
+
+/// The steps of publishing a material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MaterialStep {
+    /// Waiting for a document or a link.
+    File,
+    TitleUk,
+    TitleEn,
+    Topic,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialDraft {
+    pub file_id: Option<String>,
+    pub url: Option<String>,
+    pub title_uk: Option<String>,
+    pub title_en: Option<String>,
+}
+
+/// The steps of a help request, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Topic,
+    Region,
+    Kind,
+    Description,
+    Contact,
+    /// She chose to share a contact and is typing it.
+    ContactTyping,
+    Consent,
+}
+
+/// What the requester chose so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The organization she picked ("Ask this organization"), if any.
+    pub org: Option<String>,
+    pub topic: Option<String>,
+    /// A region code, or "national" if she would rather not say.
+    pub region: Option<String>,
+    pub kind: Option<HelpKind>,
+    pub description: Option<String>,
+    pub contact: Option<DraftContact>,
+}
+
+impl Draft {
+    /// The request, once every step is done.
+    pub fn request(&self) -> Option<NewRequest> {
+        Some(NewRequest {
+            topic: self.topic.clone()?,
+            region: self.region.clone()?,
+            kind: self.kind?,
+            description: self.description.clone(),
+            contact: self.contact.as_ref()?.into(),
+            org: self.org.clone(),
+            from_draft: true,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DraftContact {
+    ThroughBot,
+    Phone(String),
+    Telegram(String),
+}
+
+impl From<&DraftContact> for ContactChoice {
+    fn from(contact: &DraftContact) -> Self {
+        match contact {
+            DraftContact::ThroughBot => ContactChoice::ThroughBot,
+            DraftContact::Phone(p) => ContactChoice::Phone(p.clone()),
+            DraftContact::Telegram(t) => ContactChoice::Telegram(t.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_stored_by_the_last_version_still_read() {
+        // Codes stored as strings before the fields were typed.
+        let old = r#"{"Requesting":{"step":"Consent","draft":{"org":null,"topic":"crsv","region":"UA-12","kind":"legal","description":null,"contact":"ThroughBot"}}}"#;
+        let state: State = serde_json::from_str(old).unwrap_or_default();
+        let State::Requesting { draft, .. } = state else {
+            panic!("not read: {old}");
+        };
+        assert_eq!(draft.kind, Some(HelpKind::Legal));
+        let old = r#"{"Commenting":{"code":"E-7K3Q","side":"r","stars":5}}"#;
+        assert_eq!(
+            serde_json::from_str::<State>(old).ok(),
+            Some(State::Commenting {
+                code: "E-7K3Q".into(),
+                side: Side::Requester,
+                stars: 5
+            })
+        );
+        let old = r#"{"Expert":{"step":"Size","draft":{"need":"training","topic":"crsv","audience":"cadets","size":null,"online":null,"region":null,"from":null,"to":null,"flexible":false,"body":null,"contact":null}}}"#;
+        let Ok(State::Expert { draft, .. }) = serde_json::from_str::<State>(old) else {
+            panic!("not read: {old}");
+        };
+        assert_eq!(draft.need, Some(NeedKind::Training));
+        assert_eq!(draft.audience, Some(ExpertAudience::Cadets));
+    }
+}

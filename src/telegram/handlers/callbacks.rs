@@ -1,0 +1,331 @@
+//! Button presses. Each callback query is answered at once (exactly once); the button's data
+//! is decoded and checked against what exists; a token button goes to the router
+//! (`telegram::actions`); a dialogue's button goes to its dialogue.
+
+use std::sync::Arc;
+
+use teloxide::dispatching::dialogue::GetChatId;
+use teloxide::prelude::*;
+
+use super::{apologize_on_error, hint};
+use crate::app::{coordination, materials};
+use crate::domain::{Lang, RegionChoice, TextQuery};
+use crate::i18n::Msg;
+use crate::telegram::actions::{self, Next};
+use crate::telegram::callback::Callback;
+use crate::telegram::dialogue::{expert, help, materials as publish};
+use crate::telegram::render::materials::Delivery;
+use crate::telegram::render::{self, Screen};
+use crate::telegram::send::{edit_or_send, send, send_document, send_unrecorded};
+use crate::telegram::{BotContext, HandlerResult, PoruchDialogue, State};
+
+/// The screen a dialogue's button led to, or — if the button did not belong to the chat's
+/// current step (old or forged) — "this button has expired", counted as a security event.
+fn or_stale(ctx: &BotContext, lang: Lang, screen: Option<Screen>) -> Screen {
+    screen.unwrap_or_else(|| {
+        ctx.app.security_event("stale");
+        hint(ctx, lang, Msg::ButtonExpired)
+    })
+}
+
+/// Decodes a button and checks that what it points at still exists.
+fn valid_callback(ctx: &BotContext, state: &State, data: Option<&str>) -> Option<Callback> {
+    let callback = Callback::decode(data?).ok()?;
+    let directory = ctx.app.directory();
+    let taxonomy = directory.taxonomy();
+    let ok = match &callback {
+        Callback::Topic(topic) => taxonomy.topic(topic).is_some(),
+        Callback::Results { topic, region, .. } => {
+            taxonomy.topic(topic).is_some()
+                && match region {
+                    RegionChoice::Nationwide => true,
+                    RegionChoice::Region(code) => taxonomy.region(code).is_some(),
+                }
+        }
+        Callback::Org(id) | Callback::AskOrg(id) => {
+            directory.visible(id, ctx.app.today()).is_some()
+        }
+        Callback::MaterialTopic(topic) => taxonomy.topic(topic).is_some(),
+        Callback::TextPage(_) => matches!(state, State::TextResults { .. }),
+        _ => true,
+    };
+    ok.then_some(callback)
+}
+
+pub async fn callback(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    q: CallbackQuery,
+    // The chat's state as the dialogue layer already loaded it: read once per press.
+    state: State,
+) -> HandlerResult {
+    let lang = ctx.lang(Some(&q.from));
+    let chat = q.chat_id().unwrap_or(ChatId(q.from.id.0 as i64));
+    let Some(callback) = valid_callback(&ctx, &state, q.data.as_deref()) else {
+        ctx.app.security_event("undecodable");
+        bot.answer_callback_query(q.id.clone())
+            .text(ctx.i18n.text(lang, Msg::ButtonExpired))
+            .await?;
+        send(
+            &bot,
+            &ctx,
+            chat,
+            hint(&ctx, lang, Msg::ButtonExpired),
+            false,
+        )
+        .await?;
+        return Ok(());
+    };
+    bot.answer_callback_query(q.id.clone()).await?;
+    let press = Press {
+        bot: &bot,
+        ctx: &ctx,
+        dialogue: &dialogue,
+        chat,
+        who: q.from.id.0 as i64,
+        message: q.message.as_ref().map(|m| m.id()),
+    };
+    let result = press.handle(callback, state, lang).await;
+    apologize_on_error(&bot, &ctx, chat, lang, result).await
+}
+
+/// A press being handled: where it came from.
+struct Press<'a> {
+    bot: &'a Bot,
+    ctx: &'a BotContext,
+    dialogue: &'a PoruchDialogue,
+    chat: ChatId,
+    who: i64,
+    /// The message the button was on (edited in place where that makes sense).
+    message: Option<teloxide::types::MessageId>,
+}
+
+impl Press<'_> {
+    async fn send(&self, screen: Screen) -> HandlerResult {
+        send(self.bot, self.ctx, self.chat, screen, false).await?;
+        Ok(())
+    }
+
+    async fn edit(&self, screen: Screen) -> HandlerResult {
+        edit_or_send(self.bot, self.ctx, self.chat, self.message, screen).await?;
+        Ok(())
+    }
+
+    async fn handle(&self, callback: Callback, state: State, mut lang: Lang) -> HandlerResult {
+        let ctx = self.ctx;
+        let i18n = &ctx.i18n;
+        let app = &ctx.app;
+        let directory = app.directory();
+        let taxonomy = directory.taxonomy();
+        // Any other button ends an unwritten comment (a comment is only ever the very next
+        // message after a rating).
+        if matches!(state, State::Commenting { .. }) && callback != Callback::SkipText {
+            self.dialogue.exit().await?;
+        }
+        match callback {
+            Callback::Menu => self.send(render::menu(i18n, lang)).await,
+            Callback::Find => {
+                self.dialogue.exit().await?;
+                self.send(render::search::topics(i18n, lang, taxonomy))
+                    .await
+            }
+            Callback::Urgent => self.send(render::hotlines(i18n, lang, &ctx.hotlines)).await,
+            Callback::Language => self.send(render::language(i18n, lang)).await,
+            Callback::Privacy => {
+                self.send(render::coordination::privacy(
+                    i18n,
+                    lang,
+                    app.config.retention_days,
+                ))
+                .await
+            }
+            Callback::SetLang(new) => {
+                app.set_language(self.who, new).await?.into_inner();
+                lang = new;
+                self.send(hint(ctx, lang, Msg::LanguageSet)).await
+            }
+            Callback::Topic(topic) => {
+                let screen = render::search::regions(i18n, lang, taxonomy, &topic);
+                self.dialogue
+                    .update(State::ChoosingRegion { topic })
+                    .await?;
+                self.edit(screen).await
+            }
+            Callback::Results {
+                topic,
+                region,
+                page,
+            } => {
+                self.dialogue.exit().await?;
+                let screen = render::search::topic_results(
+                    i18n,
+                    lang,
+                    &directory,
+                    app.today(),
+                    (&topic, &region, page),
+                );
+                self.edit(screen).await
+            }
+            Callback::TextPage(page) => {
+                let screen = match state {
+                    State::TextResults {
+                        topics,
+                        region,
+                        terms,
+                    } => {
+                        let query = TextQuery {
+                            topics,
+                            region,
+                            terms,
+                        };
+                        render::search::text_results(
+                            i18n,
+                            lang,
+                            &directory,
+                            app.today(),
+                            &query,
+                            page,
+                        )
+                    }
+                    _ => hint(ctx, lang, Msg::ButtonExpired),
+                };
+                self.edit(screen).await
+            }
+            Callback::ForgetConfirmed => self.forget(lang).await,
+            Callback::Ask | Callback::AskOrg(_) => {
+                let org = match callback {
+                    Callback::AskOrg(id) => Some(id),
+                    _ => None,
+                };
+                let screen = help::start(ctx, self.dialogue, lang, org)
+                    .await?
+                    .unwrap_or_else(|| hint(ctx, lang, Msg::ButtonExpired));
+                self.send(screen).await
+            }
+            Callback::Draft(input) => {
+                let screen =
+                    help::on_button(ctx, self.dialogue, state, self.chat, lang, input).await?;
+                self.send(or_stale(ctx, lang, screen)).await
+            }
+            Callback::Token(token) => self.token(&token, state, lang).await,
+            Callback::ExpertStart => {
+                let screen = expert::start(ctx, self.dialogue, lang).await?;
+                self.send(screen).await
+            }
+            Callback::Expert(input) => {
+                let screen =
+                    expert::on_button(ctx, self.dialogue, state, self.chat, lang, input).await?;
+                self.send(or_stale(ctx, lang, screen)).await
+            }
+            Callback::Materials => {
+                let listed = materials::listed(app)?;
+                self.edit(render::materials::topics(i18n, lang, taxonomy, &listed))
+                    .await
+            }
+            Callback::MaterialTopic(topic) => {
+                let listed = materials::listed(app)?;
+                let screen = render::materials::topic(i18n, lang, taxonomy, &topic, &listed);
+                self.edit(screen).await
+            }
+            Callback::Material(id) => match materials::find(app, &id)? {
+                Some(material) => {
+                    match render::materials::delivery(ctx, self.who, lang, material)? {
+                        Delivery::Text(screen) => self.send(screen).await,
+                        Delivery::Document {
+                            file_id,
+                            caption,
+                            keyboard,
+                        } => {
+                            send_document(self.bot, ctx, self.chat, file_id, caption, keyboard)
+                                .await?;
+                            Ok(())
+                        }
+                    }
+                }
+                None => self.send(hint(ctx, lang, Msg::ButtonExpired)).await,
+            },
+            Callback::PublishTopic(topic) => {
+                let screen =
+                    publish::publish(ctx, self.dialogue, self.who, lang, &state, &topic).await?;
+                self.send(or_stale(ctx, lang, screen)).await
+            }
+            Callback::SkipText => {
+                let screen = match &state {
+                    State::Commenting { .. } => {
+                        self.dialogue.exit().await?;
+                        render::info(i18n, lang, i18n.text(lang, Msg::CommentSkipped))
+                    }
+                    _ => publish::skip_title(ctx, self.dialogue, lang, &state)
+                        .await?
+                        .unwrap_or_else(|| hint(ctx, lang, Msg::ButtonExpired)),
+                };
+                self.send(screen).await
+            }
+            Callback::Org(id) => {
+                let screen = match directory.visible(&id, app.today()) {
+                    Some(org) => {
+                        let ratings = app.store.ratings(&org.id)?;
+                        let rating = ratings
+                            .shown(app.config.min_ratings)
+                            .map(|avg| (avg, ratings.count));
+                        render::search::card(i18n, lang, taxonomy, org, rating)
+                    }
+                    None => hint(ctx, lang, Msg::ButtonExpired),
+                };
+                self.send(screen).await
+            }
+        }
+    }
+
+    /// A token button: the router decides; the dialogue follows what it says.
+    async fn token(&self, token: &str, state: State, lang: Lang) -> HandlerResult {
+        match actions::press(self.ctx, self.who, lang, token).await? {
+            Ok(actions::Shown {
+                screen,
+                protect,
+                next,
+            }) => {
+                match next {
+                    Next::Keep => {}
+                    Next::Set(new) => self.dialogue.update(new).await?,
+                    Next::LeaveWriting(code) => {
+                        if state == (State::Writing { code }) {
+                            self.dialogue.exit().await?;
+                        }
+                    }
+                }
+                send(self.bot, self.ctx, self.chat, screen, protect).await?;
+                Ok(())
+            }
+            Err(kind) => {
+                self.ctx.app.security_event(kind);
+                self.send(hint(self.ctx, lang, Msg::NotAllowed)).await
+            }
+        }
+    }
+
+    /// Deletes everything about the person, tells organizations whose referral was open, and
+    /// only then confirms; then deletes the chat's recent messages.
+    async fn forget(&self, lang: Lang) -> HandlerResult {
+        let forgotten = coordination::forget(&self.ctx.app, self.who, self.chat.0)
+            .await?
+            .into_inner();
+        // Telegram deletes what it still allows (48 hours); older messages stay, as the reply
+        // says.
+        for ids in forgotten.recent_messages.chunks(100) {
+            let ids: Vec<teloxide::types::MessageId> = ids
+                .iter()
+                .map(|&id| teloxide::types::MessageId(id))
+                .collect();
+            if self.bot.delete_messages(self.chat, ids).await.is_err() {
+                tracing::info!("some messages could not be deleted from the chat");
+            }
+        }
+        // The confirmation is not remembered: nothing about the person is kept after this.
+        let i18n = &self.ctx.i18n;
+        let done = render::info(i18n, lang, i18n.text(lang, Msg::ForgetDone));
+        send_unrecorded(self.bot, self.chat, done, false).await?;
+        Ok(())
+    }
+}

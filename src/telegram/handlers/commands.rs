@@ -1,0 +1,128 @@
+//! Commands (`/start`, `/find`, `/request`, …): each answered with one screen.
+
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+use teloxide::types::Me;
+
+use super::{answer_message, hint, user_id};
+use crate::app::{coordination, materials, overview};
+use crate::domain::Lang;
+use crate::i18n::Msg;
+use crate::telegram::dialogue::{expert, help, materials as publish};
+use crate::telegram::render::{self, Screen, coordination as render_coordination};
+use crate::telegram::{BotContext, BotError, Command, HandlerResult, PoruchDialogue, State};
+
+pub async fn command(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    cmd: Command,
+    me: Me,
+    // The chat's state as the dialogue layer already loaded it.
+    state: State,
+) -> HandlerResult {
+    let lang = ctx.lang(msg.from.as_ref());
+    let work = async {
+        // A comment is only ever the very next message after a rating: a command ends it, so
+        // that text typed later (a search, say) never reaches the coordinators.
+        if matches!(state, State::Commenting { .. }) {
+            dialogue.exit().await?;
+        }
+        screen(&ctx, &dialogue, &msg, cmd, &me, lang).await
+    };
+    answer_message(&bot, &ctx, &msg, lang, work).await
+}
+
+async fn screen(
+    ctx: &BotContext,
+    dialogue: &PoruchDialogue,
+    msg: &Message,
+    cmd: Command,
+    me: &Me,
+    lang: Lang,
+) -> Result<Screen, BotError> {
+    let i18n = &ctx.i18n;
+    let app = &ctx.app;
+    let who = user_id(msg);
+    Ok(match cmd {
+        Command::Start(payload) => match payload.strip_prefix("join-") {
+            Some(code) => join(ctx, msg, lang, code).await?,
+            None => {
+                dialogue.exit().await?;
+                render::welcome(i18n, lang)
+            }
+        },
+        Command::Join(code) => join(ctx, msg, lang, &code).await?,
+        Command::Forget => render::forget_confirm(i18n, lang),
+        Command::Invite(org_id) => {
+            let org_id = org_id.trim();
+            let invited = coordination::invite(app, who, org_id).await?.into_inner();
+            // Not a coordinator: the command is not advertised, and answered as unknown.
+            render_coordination::invited(ctx, lang, me.username(), org_id, &invited)
+                .unwrap_or_else(|| hint(ctx, lang, Msg::UnknownCommand))
+        }
+        Command::Stats => match coordination::stats(app, who)? {
+            Ok(stats) => render_coordination::stats(i18n, lang, &stats),
+            Err(_) => hint(ctx, lang, Msg::UnknownCommand),
+        },
+        Command::Find => {
+            dialogue.exit().await?;
+            render::search::topics(i18n, lang, app.directory().taxonomy())
+        }
+        Command::Request => help::start(ctx, dialogue, lang, None)
+            .await?
+            .unwrap_or_else(|| hint(ctx, lang, Msg::ButtonExpired)),
+        Command::Expert => expert::start(ctx, dialogue, lang).await?,
+        Command::Materials => {
+            dialogue.exit().await?;
+            let listed = materials::listed(app)?;
+            render::materials::topics(i18n, lang, app.directory().taxonomy(), &listed)
+        }
+        Command::Material => {
+            if materials::may_publish(app, who)? {
+                publish::start(ctx, dialogue, lang, msg).await?
+            } else {
+                hint(ctx, lang, Msg::UnknownCommand)
+            }
+        }
+        Command::My => {
+            let mine = overview::mine(app, who)?;
+            render::overview::mine(ctx, who, lang, &mine)?
+        }
+        Command::Inbox => match overview::inbox(app, who)? {
+            Ok(inbox) => render::overview::inbox(ctx, who, lang, &inbox)?,
+            Err(_) => render::info(i18n, lang, i18n.text(lang, Msg::UnknownCommand)),
+        },
+        Command::Pause | Command::Resume => {
+            let paused = cmd == Command::Pause;
+            match coordination::set_paused(app, who, paused)
+                .await?
+                .into_inner()
+            {
+                Ok(org) => render_coordination::paused(ctx, lang, &org, paused),
+                Err(_) => render::info(i18n, lang, i18n.text(lang, Msg::UnknownCommand)),
+            }
+        }
+        Command::Urgent => render::hotlines(i18n, lang, &ctx.hotlines),
+        Command::Language => render::language(i18n, lang),
+        Command::Privacy => render_coordination::privacy(i18n, lang, app.config.retention_days),
+        Command::Help => render::info(i18n, lang, i18n.text(lang, Msg::Help)),
+        Command::Cancel => {
+            dialogue.exit().await?;
+            hint(ctx, lang, Msg::Cancelled)
+        }
+    })
+}
+
+/// Uses an invitation: the person becomes staff of its organization.
+async fn join(ctx: &BotContext, msg: &Message, lang: Lang, code: &str) -> Result<Screen, BotError> {
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(hint(ctx, lang, Msg::JoinInvalid));
+    };
+    let joined = coordination::join(&ctx.app, user.id.0 as i64, msg.chat.id.0, lang, code)
+        .await?
+        .into_inner();
+    Ok(render_coordination::joined(ctx, lang, &joined))
+}
