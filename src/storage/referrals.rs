@@ -85,6 +85,40 @@ impl Store {
             .map_err(|e: TransactionError<StoreError>| e.into())
     }
 
+    /// Applies an action to the organization's latest referral of a request, in one
+    /// transaction; illegal moves are refused and change nothing. The bot goes through
+    /// `change_referral` (with its notices and the next organization); this is for tests.
+    #[cfg(test)]
+    pub fn act_on_referral(
+        &self,
+        code: &str,
+        org: &str,
+        action: crate::domain::Action,
+    ) -> Result<crate::domain::Transition, StoreError> {
+        use crate::domain::Transition;
+        use crate::domain::referral::apply;
+        let (attempt, referral) = self
+            .referrals(code)?
+            .into_iter()
+            .rev()
+            .find(|(_, r)| r.org == org)
+            .ok_or(StoreError::NotFound)?;
+        let transition = apply(referral.status, action)?;
+        if let Transition::Changed(to) = transition {
+            self.change_referral(&ReferralChange {
+                code,
+                attempt,
+                expected: referral.status,
+                to,
+                reason: None,
+                next: None,
+                notify: &[],
+                now: referral.offered_at,
+            })?;
+        }
+        Ok(transition)
+    }
+
     /// Pending referrals whose response time has passed: (reference code, attempt, referral).
     pub fn overdue_referrals(
         &self,

@@ -4,11 +4,19 @@
 
 use std::sync::Arc;
 
+use teloxide::dispatching::dialogue::{Dialogue, ErasedStorage};
 use teloxide::types::User;
 
+use super::dialogue::state::State;
 use crate::app::App;
 use crate::domain::{Hotline, Lang};
 use crate::i18n::I18n;
+
+/// The error type of every handler.
+pub type BotError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub type HandlerResult = Result<(), BotError>;
+/// A chat's dialogue state, stored in the store.
+pub type PoruchDialogue = Dialogue<State, ErasedStorage<State>>;
 
 #[derive(Clone)]
 pub struct BotContext {

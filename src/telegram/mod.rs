@@ -23,13 +23,8 @@ use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 
 pub use commands::Command;
-pub use context::BotContext;
+pub use context::{BotContext, BotError, HandlerResult, PoruchDialogue};
 pub use dialogue::State;
-
-/// The error type of every handler.
-pub type BotError = Box<dyn std::error::Error + Send + Sync + 'static>;
-pub type HandlerResult = Result<(), BotError>;
-pub type PoruchDialogue = teloxide_dialogue::Dialogue<State, ErasedStorage<State>>;
 
 /// The whole handler tree. `/urgent` and the urgent button are served before the dialogue is
 /// loaded, so they answer even when the store cannot be read.
