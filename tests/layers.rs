@@ -479,9 +479,7 @@ fn layers_depend_one_way() {
 fn no_module_imports_one_that_imports_it() {
     let (files, edges) = graph();
     assert!(
-        edges
-            .get(&vec!["telegram".to_string(), "actions".to_string()])
-            .is_some(),
+        edges.contains_key(&vec!["telegram".to_string(), "actions".to_string()]),
         "the reader sees imports at all"
     );
     // Tarjan's strongly connected components.
