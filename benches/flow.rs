@@ -27,6 +27,7 @@
 //! `BENCH_SCENARIO=search|request` runs one scenario; `BENCH_USERS` (default 50),
 //! `BENCH_ROUNDS` (default 10 for search, 4 for request) and `BENCH_RUNS` (default 3) change
 //! the load.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
 #[path = "../tests/support/mod.rs"]
 mod support;

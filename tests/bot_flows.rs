@@ -1,6 +1,7 @@
 //! Handler tests: every flow of the bot, in both languages, driven through the handler tree
 //! with teloxide_tests. Every message and edit the bot makes is also checked against the
 //! rules the real Bot API enforces (HTML, 4096 characters, 64-byte callback data).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
 mod support;
 

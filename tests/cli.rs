@@ -1,4 +1,5 @@
 //! The command line: bad input, directory import/export/validate/search, the store lock.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
 use std::path::Path;
 use std::process::{Command, Output};

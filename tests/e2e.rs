@@ -1,4 +1,5 @@
 //! End to end: the built binary against the strict fake Bot API server.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
 mod support;
 

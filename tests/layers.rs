@@ -10,6 +10,7 @@
 //! `super::` or `self::` (or with a child module's name, in the file that declares it).
 //! A `pub use` in a module is a facade: a path through it counts as a path to the module
 //! that defines the item.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! The outbox worker against the strict fake Bot API: 429 is honored, 403 drops the message,
 //! and what was queued before a restart is delivered after it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! staff's inbox and decisions, re-routing, the anonymous relay, /my, pause and resume, and
 //! the refusals of forged, replayed and other people's buttons. Notices go through the outbox,
 //! which these tests read (and check against the Bot API rules) instead of a worker.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
 mod support;
 
