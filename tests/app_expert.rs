@@ -2,6 +2,8 @@
 //! on a temporary store with the demo directory and a fixed clock, reading the typed notices
 //! the use cases queue. Offers and picks at once, the background checks, who may do what.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
+
 mod support;
 
 use chrono::NaiveDate;
