@@ -7,7 +7,6 @@
 mod support;
 
 use poruch::app::help::{self, Decision};
-use poruch::app::retention;
 use poruch::domain::{HelpKind, ReferralStatus};
 use poruch::telegram::dialogue::state::{Draft, Step};
 use support::handlers::*;
@@ -778,38 +777,6 @@ async fn an_unanswered_request_goes_to_the_next_organization_after_its_response_
         "{}",
         told[0].html
     );
-}
-
-#[tokio::test]
-async fn finished_requests_are_deleted_after_the_retention_period() {
-    let w = world();
-    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
-    let mut bot = bot_with(&w, says(HER, "en", "/start"));
-    bot.dispatch().await;
-    let code = submitted(&mut bot, "en", RIVNIST_STEPS).await;
-    drop(bot);
-    let _ = help::withdraw(&w.ctx.app, HER, &code).await.unwrap();
-    assert_eq!(
-        retention::purge_expired(&w.ctx.app)
-            .await
-            .unwrap()
-            .into_inner(),
-        0,
-        "kept for 30 days"
-    );
-    let month_later = on_day(
-        &w,
-        (today().checked_add_days(chrono::Days::new(31))).unwrap(),
-    );
-    assert_eq!(
-        retention::purge_expired(&month_later.app)
-            .await
-            .unwrap()
-            .into_inner(),
-        1
-    );
-    assert_eq!(w.store.help_request(&code).unwrap(), None);
-    assert!(w.store.requests_of(HER).unwrap().is_empty());
 }
 
 #[tokio::test]
