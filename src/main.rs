@@ -12,6 +12,11 @@ use poruch::storage::{Store, StoreError, StoreLocation};
 use poruch::telegram::{self, BotContext};
 use poruch::{config, datafile, i18n::I18n, startup};
 
+/// Small allocations dominate a reply (strings, JSON, keyboards); mimalloc handles them with
+/// about a quarter less CPU than the system allocator (measured: README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Poruch: find vetted civil society organizations in Ukraine's security and defence sector.
 #[derive(Parser)]
 #[command(name = "poruch", version, about)]

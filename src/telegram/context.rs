@@ -48,6 +48,24 @@ impl BotContext {
             .unwrap_or_else(|| org.to_string())
     }
 
+    /// Whether an update is handled at all: it comes from a private chat (in a group, a
+    /// search or a card could be seen by the very people a user wants to keep it from), and
+    /// it is not a duplicate (Telegram may deliver one twice, after a crash). A message is
+    /// remembered for /forget, and whoever writes can be reached again, even if they once
+    /// blocked the bot.
+    pub fn admit(&self, update: &teloxide::types::Update, bot: u64) -> bool {
+        if update.chat().is_some_and(|c| !c.is_private()) || !self.first_time(bot, update.id.0) {
+            return false;
+        }
+        if let teloxide::types::UpdateKind::Message(m) = &update.kind {
+            self.remember_message(m.chat.id, m.id);
+            if let Err(e) = self.app.store.mark_reachable(m.chat.id.0) {
+                tracing::warn!(error = %e, "cannot update a chat's reachability");
+            }
+        }
+        true
+    }
+
     /// Whether an update is seen for the first time (Telegram may deliver one again after a
     /// crash). A store that cannot answer lets the update through: every action is also
     /// guarded by its own state checks.

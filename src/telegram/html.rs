@@ -47,18 +47,31 @@ pub fn split(text: &str) -> Vec<String> {
 }
 
 fn split_at(text: &str, limit: usize) -> Vec<String> {
+    // Nearly every message fits: one pass to count, no copying line by line.
+    if units(text) <= limit {
+        let text = text.trim_end_matches('\n');
+        return if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![text.to_string()]
+        };
+    }
     let mut parts = Vec::new();
     let mut current = String::new();
+    let mut current_units = 0;
     for line in text.split_inclusive('\n') {
-        if units(&current) + units(line) <= limit {
+        let line_units = units(line);
+        if current_units + line_units <= limit {
             current.push_str(line);
+            current_units += line_units;
             continue;
         }
         if !current.is_empty() {
             parts.push(std::mem::take(&mut current));
         }
-        if units(line) <= limit {
+        if line_units <= limit {
             current.push_str(line);
+            current_units = line_units;
             continue;
         }
         // A line longer than a message: cut it where no tag or entity is open.
@@ -89,6 +102,7 @@ fn split_at(text: &str, limit: usize) -> Vec<String> {
                 last_safe = piece.len();
             }
         }
+        current_units = units(&piece);
         current = piece;
     }
     if !current.trim().is_empty() || parts.is_empty() {

@@ -32,6 +32,8 @@ pub fn schema() -> UpdateHandler<BotError> {
     let urgent = dptree::entry()
         .branch(
             Update::filter_message()
+                // Commands are parsed once, later; only what may be /urgent is parsed here.
+                .filter(|msg: Message| msg.text().is_some_and(|t| t.starts_with("/urgent")))
                 .filter_command::<Command>()
                 .filter(|cmd: Command| cmd == Command::Urgent)
                 .endpoint(handlers::urgent_message),
@@ -42,36 +44,19 @@ pub fn schema() -> UpdateHandler<BotError> {
                 .endpoint(handlers::urgent_callback),
         );
 
-    let messages = Update::filter_message()
-        .branch(
-            dptree::entry()
-                .filter_command::<Command>()
-                .endpoint(handlers::commands::command),
-        )
-        .endpoint(handlers::messages::message);
-
+    // One handler per kind of update: a message (a command is parsed once, there) and a
+    // button press. Each step of a handler tree clones the update; a flat tree clones little.
+    let messages = Update::filter_message().endpoint(handlers::messages::route);
     let callbacks = Update::filter_callback_query().endpoint(handlers::callbacks::callback);
 
-    // Poruch works in private chats only: in a group, a search or a card could be seen by
-    // the very people a user wants to keep it from.
     dptree::entry()
-        .filter(|update: Update| update.chat().is_none_or(|c| c.is_private()))
-        // Telegram may deliver an update twice (after a crash): the second has no effect.
+        // Private chats only; a duplicate update has no effect; the person's own messages
+        // are remembered for /forget (see `BotContext::admit`).
         .filter(
             |update: Update, ctx: Arc<BotContext>, me: teloxide::types::Me| {
-                ctx.first_time(me.id.0, update.id.0)
+                ctx.admit(&update, me.id.0)
             },
         )
-        // The person's own messages are remembered too: /forget deletes them from the chat.
-        .inspect(|update: Update, ctx: Arc<BotContext>| {
-            if let teloxide::types::UpdateKind::Message(m) = &update.kind {
-                ctx.remember_message(m.chat.id, m.id);
-                // Whoever writes can be reached again, even if they once blocked the bot.
-                if let Err(e) = ctx.app.store.mark_reachable(m.chat.id.0) {
-                    tracing::warn!(error = %e, "cannot update a chat's reachability");
-                }
-            }
-        })
         .branch(urgent)
         .branch(
             teloxide_dialogue::enter::<Update, ErasedStorage<State>, State, _>()

@@ -47,6 +47,14 @@ pub enum State {
     },
 }
 
+impl State {
+    /// Whether losing this state in a crash costs nothing a person was told: the pages of
+    /// the last search (Next then answers "expired").
+    pub fn is_ephemeral(&self) -> bool {
+        matches!(self, State::TextResults { .. })
+    }
+}
+
 /// The steps of a request for a trainer or expert, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExpertStep {

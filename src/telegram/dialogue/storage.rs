@@ -1,14 +1,17 @@
 //! teloxide's dialogue `Storage` on top of the store, so a restart resumes each chat's step.
-//! A stored state that no longer deserializes (after an upgrade) resets that chat to the menu
-//! rather than failing, so the user's message is still answered.
+//! A step is flushed before its screen is sent (a person who saw step 4 finds step 4 after a
+//! crash); the state behind a results page is not (losing it costs an "expired" answer to
+//! Next, never something a person was told). A stored state that no longer deserializes
+//! (after an upgrade) resets that chat to the menu rather than failing, so the user's
+//! message is still answered.
 
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use serde::{Serialize, de::DeserializeOwned};
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
+use super::state::State;
 use crate::storage::{Store, StoreError};
 
 pub struct SledDialogueStorage {
@@ -21,10 +24,7 @@ impl SledDialogueStorage {
     }
 }
 
-impl<D> Storage<D> for SledDialogueStorage
-where
-    D: Serialize + DeserializeOwned + Send + 'static,
-{
+impl Storage<State> for SledDialogueStorage {
     type Error = StoreError;
 
     fn remove_dialogue(
@@ -40,7 +40,7 @@ where
     fn update_dialogue(
         self: Arc<Self>,
         chat_id: ChatId,
-        dialogue: D,
+        dialogue: State,
     ) -> BoxFuture<'static, Result<(), StoreError>> {
         Box::pin(async move {
             let bytes = serde_json::to_vec(&dialogue).map_err(|e| StoreError::Corrupt {
@@ -48,6 +48,9 @@ where
                 reason: e.to_string(),
             })?;
             self.store.set_dialogue(chat_id.0, &bytes)?;
+            if dialogue.is_ephemeral() {
+                return Ok(());
+            }
             self.store.flush().await
         })
     }
@@ -55,7 +58,7 @@ where
     fn get_dialogue(
         self: Arc<Self>,
         chat_id: ChatId,
-    ) -> BoxFuture<'static, Result<Option<D>, StoreError>> {
+    ) -> BoxFuture<'static, Result<Option<State>, StoreError>> {
         Box::pin(async move {
             let bytes = match self.store.dialogue(chat_id.0) {
                 Ok(Some(bytes)) => bytes,

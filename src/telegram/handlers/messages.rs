@@ -6,6 +6,8 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
+use teloxide::types::Me;
+use teloxide::utils::command::BotCommands;
 
 use super::{answer_message, hint, typed_text, user_id};
 use crate::app::relay::{self, Content, Relayed};
@@ -16,7 +18,28 @@ use crate::domain::{Lang, RegionChoice};
 use crate::i18n::{Arg, Msg};
 use crate::telegram::dialogue::{expert, help, materials};
 use crate::telegram::render::{self, Screen};
-use crate::telegram::{BotContext, BotError, HandlerResult, PoruchDialogue, State, html};
+use crate::telegram::{BotContext, BotError, Command, HandlerResult, PoruchDialogue, State, html};
+
+/// Any message: a command (parsed here, once, from the text or a document's caption) or
+/// what the chat's state makes of it.
+pub async fn route(
+    bot: Bot,
+    ctx: Arc<BotContext>,
+    dialogue: PoruchDialogue,
+    msg: Message,
+    me: Me,
+    state: State,
+) -> HandlerResult {
+    let command = msg
+        .text()
+        .or_else(|| msg.caption())
+        .filter(|t| t.starts_with('/'))
+        .and_then(|t| Command::parse(t, me.username()).ok());
+    match command {
+        Some(cmd) => super::commands::command(bot, ctx, dialogue, msg, cmd, me, state).await,
+        None => message(bot, ctx, dialogue, msg, state).await,
+    }
+}
 
 pub async fn message(
     bot: Bot,
