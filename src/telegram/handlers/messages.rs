@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::Me;
 use teloxide::utils::command::BotCommands;
 
-use super::{answer_message, hint, typed_text, user_id};
+use super::{answer_message, hint, typed_text, typed_within, user_id};
 use crate::app::relay::{self, Content, Relayed};
 use crate::app::{expert as app_expert, feedback};
 use crate::domain::expert::MAX_PROPOSAL;
@@ -236,13 +236,10 @@ async fn proposal(
     code: &str,
 ) -> Result<Screen, BotError> {
     let i18n = &ctx.i18n;
-    let text = match typed_text(ctx, lang, msg) {
-        Err(hint) => return Ok(hint),
+    let text = match typed_within(ctx, lang, msg, Msg::OfferTooLong, MAX_PROPOSAL) {
+        Err(screen) => return Ok(screen),
         Ok(text) => text,
     };
-    if let Some(refusal) = render::too_long(i18n, lang, Msg::OfferTooLong, text, MAX_PROPOSAL) {
-        return Ok(render::info(i18n, lang, refusal));
-    }
     dialogue.exit().await?;
     Ok(
         match app_expert::propose(&ctx.app, user_id(msg), code, text)
@@ -267,13 +264,10 @@ async fn comment(
     (code, side, stars): (&str, Side, u8),
 ) -> Result<Screen, BotError> {
     let i18n = &ctx.i18n;
-    let text = match typed_text(ctx, lang, msg) {
-        Err(hint) => return Ok(hint),
+    let text = match typed_within(ctx, lang, msg, Msg::CommentTooLong, MAX_COMMENT) {
+        Err(screen) => return Ok(screen),
         Ok(text) => text,
     };
-    if let Some(refusal) = render::too_long(i18n, lang, Msg::CommentTooLong, text, MAX_COMMENT) {
-        return Ok(render::info(i18n, lang, refusal));
-    }
     dialogue.exit().await?;
     feedback::comment(&ctx.app, code, side, stars, text)
         .await?

@@ -86,6 +86,22 @@ fn typed_text<'m>(ctx: &BotContext, lang: Lang, msg: &'m Message) -> Result<&'m 
     }
 }
 
+/// Typed text of at most `max` characters, or the screen to send instead (a hint, or `msg`
+/// naming how long the text is).
+fn typed_within<'m>(
+    ctx: &BotContext,
+    lang: Lang,
+    msg: &'m Message,
+    too_long: Msg,
+    max: usize,
+) -> Result<&'m str, Screen> {
+    let text = typed_text(ctx, lang, msg)?;
+    match render::too_long(&ctx.i18n, lang, too_long, text, max) {
+        Some(refusal) => Err(render::info(&ctx.i18n, lang, refusal)),
+        None => Ok(text),
+    }
+}
+
 // --- urgent help: no dialogue, no store needed ---
 
 pub async fn urgent_message(bot: Bot, ctx: Arc<BotContext>, msg: Message) -> HandlerResult {
