@@ -399,7 +399,8 @@ async fn staff_joins(api: &FakeBotApi) {
     let invite = say(api, &admin, 1, "/invite demo-rivnist-dnipro").await;
     let code = support::invite_code(text(&invite));
     let staff = user(STAFF, "en");
-    let joined = say(api, &staff, 1, &format!("/join {code}")).await;
+    say(api, &staff, 1, &format!("/join {code}")).await;
+    let joined = say(api, &staff, 2, "Staff member").await;
     assert!(text(&joined).contains("team"), "{}", text(&joined));
 }
 
@@ -450,7 +451,7 @@ async fn load(
 
 async fn run_poruch(scenario: Scenario, users: usize, rounds: usize) -> Report {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
     let bot = start_poruch(&api, dir.path());
     support::process::started(&api).await;
     let with_staff = scenario == Scenario::Request;

@@ -133,6 +133,8 @@ fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
     let mut rng = Lcg(1325);
     let orgs = directory(&mut rng);
+    // A data directory must be private to its user (the store refuses one others can read).
+    poruch::storage::private_files();
     let dir = tempfile::tempdir().expect("temp dir");
 
     // First start: validate-free import of the generated directory into a fresh store.

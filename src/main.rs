@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use poruch::app::{App, Clock, Config};
 use poruch::directory_cli::{self, SearchArgs};
+use poruch::storage::crypto::CryptoError;
 use poruch::storage::{Store, StoreError, StoreLocation};
 use poruch::telegram::{self, BotContext};
 use poruch::{config, datafile, i18n::I18n, startup};
@@ -66,6 +67,8 @@ enum DirectoryAction {
 }
 
 fn main() -> ExitCode {
+    // Everything the process writes (the store, a key, an export) is for its user only.
+    poruch::storage::private_files();
     poruch::logging::init(std::env::var(config::LOG_VAR).ok().as_deref());
     match try_main() {
         Ok(code) => code,
@@ -150,7 +153,15 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
     let store = match Store::open_at(&store_at) {
         Ok(store) => store,
-        Err(e @ StoreError::Locked(_)) => {
+        // Each says in one line what is wrong and what to do.
+        Err(
+            e @ (StoreError::Locked(_)
+            | StoreError::Exposed { .. }
+            | StoreError::WrongKey(_)
+            | StoreError::Crypto(
+                CryptoError::KeyMissing(_) | CryptoError::KeyExposed(_) | CryptoError::BadKey(_),
+            )),
+        ) => {
             eprintln!("poruch: {e}");
             return Ok(ExitCode::from(2));
         }

@@ -52,6 +52,7 @@ async fn world() -> poruch::app::App {
     joins(&app, "demo-kurs-lviv", KURS).await;
     joins(&app, "demo-akademiya-1325", AKADEMIYA).await;
     joins(&app, "demo-rivnist-dnipro", RIVNIST).await;
+    notices(&app); // the announcements of the joins
     app
 }
 

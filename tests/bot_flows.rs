@@ -490,16 +490,18 @@ fn admin(lang: &str) -> User {
 
 #[tokio::test]
 async fn a_coordinator_invites_and_staff_join_with_the_code_once() {
-    for (lang, created, joined) in [
+    for (lang, created, joined, ask_label) in [
         (
             "uk",
             "Запрошення до «Демо: «Рівність поруч» (Дніпро)»",
             "Готово: ви в команді",
+            "Як вас знатимуть колеги й координатори",
         ),
         (
             "en",
             "Invitation to “Demo: Equality Alongside (Dnipro)”",
             "Done: you are on the team",
+            "How should colleagues and coordinators know you",
         ),
     ] {
         let w = world();
@@ -518,7 +520,25 @@ async fn a_coordinator_invites_and_staff_join_with_the_code_once() {
 
         bot.update(text(lang, &format!("/join {code}")));
         bot.dispatch().await;
-        assert!(last_text(&bot.get_responses()).contains(joined));
+        assert!(
+            last_text(&bot.get_responses()).contains(ask_label),
+            "{}",
+            last_text(&bot.get_responses())
+        );
+        assert_eq!(
+            w.store.staff_org(MockUser::ID as i64).unwrap(),
+            None,
+            "not yet"
+        );
+        // Two lines is not a label: asked again.
+        bot.update(text(lang, "Olena\nlawyer"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains("60"));
+        bot.update(text(lang, "Olena <lawyer>"));
+        bot.dispatch().await;
+        let done = last_text(&bot.get_responses());
+        assert!(done.contains(joined), "{done}");
+        assert!(done.contains("Olena &lt;lawyer&gt;"), "{done}");
         assert_eq!(
             w.store.staff_org(MockUser::ID as i64).unwrap().as_deref(),
             Some("demo-rivnist-dnipro")
@@ -550,6 +570,8 @@ async fn the_start_link_joins_too() {
     let mut bot = bot_with(&w, text("en", &format!("/start join-{code}")));
     bot.dispatch().await;
     assert!(last_text(&bot.get_responses()).contains("Demo: Svitanok (Kharkiv)"));
+    bot.update(text("en", "Mykola, psychologist"));
+    bot.dispatch().await;
     assert_eq!(
         w.store.staff_org(MockUser::ID as i64).unwrap().as_deref(),
         Some("demo-svitanok-kharkiv")
@@ -620,7 +642,7 @@ async fn forget_asks_first_then_deletes_everything_and_tells_the_organization() 
             .create_invite("demo-rivnist-dnipro", w.ctx.app.now())
             .unwrap();
         w.store
-            .accept_invite(&invite, 4242, 4242, w.ctx.app.now())
+            .accept_invite(&invite, 4242, 4242, "Staff", w.ctx.app.now())
             .unwrap()
             .unwrap();
 

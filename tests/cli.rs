@@ -24,7 +24,7 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn a_missing_token_is_one_line_and_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let out = poruch(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -34,7 +34,7 @@ fn a_missing_token_is_one_line_and_exit_2() {
 
 #[test]
 fn the_shipped_directory_validates() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let out = poruch(dir.path(), &["directory", "validate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("0 error(s)"));
@@ -56,8 +56,8 @@ vetting.status = "active"
 
 #[test]
 fn a_broken_file_lists_every_error_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let files = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
+    let files = private_tempdir();
     let broken = files.path().join("broken.toml");
     std::fs::write(&broken, BROKEN).unwrap();
     let broken = broken.to_str().unwrap();
@@ -105,8 +105,8 @@ fn a_broken_file_lists_every_error_and_changes_nothing() {
 
 #[test]
 fn import_then_export_round_trips() {
-    let dir = tempfile::tempdir().unwrap();
-    let files = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
+    let files = private_tempdir();
     let first = files.path().join("first.toml");
     let second = files.path().join("second.toml");
     let out = poruch(
@@ -141,7 +141,7 @@ fn import_then_export_round_trips() {
 
 #[test]
 fn search_prints_json_with_ids_names_topics_and_regions() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let out = poruch(
         dir.path(),
         &[
@@ -175,7 +175,7 @@ fn search_prints_json_with_ids_names_topics_and_regions() {
 
 #[test]
 fn a_store_in_use_is_reported_in_one_line_with_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let _held = poruch::storage::Store::open(dir.path()).unwrap();
     let out = poruch(dir.path(), &["directory", "search", "--topic", "crsv"]);
     assert_eq!(out.status.code(), Some(2));
@@ -186,7 +186,7 @@ fn a_store_in_use_is_reported_in_one_line_with_exit_2() {
 
 #[test]
 fn a_malformed_admin_list_is_one_line_and_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = private_tempdir();
     let out = Command::new(env!("CARGO_BIN_EXE_poruch"))
         .env("PORUCH_DATA_DIR", dir.path())
         .env("TELOXIDE_TOKEN", "123456:TEST")
@@ -198,4 +198,81 @@ fn a_malformed_admin_list_is_one_line_and_exit_2() {
     let err = stderr(&out);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("\"coordinator\" is not one"), "{err}");
+}
+
+/// A temporary directory only its user can read: a data directory others can read is refused.
+fn private_tempdir() -> tempfile::TempDir {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir().expect("a temporary directory")
+}
+
+/// The bot on a data directory, with a token and an API address nobody listens on: it stops
+/// before talking to Telegram if the store cannot be opened.
+fn run_bot(data_dir: &Path, key: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_poruch"));
+    command
+        .env("PORUCH_DATA_DIR", data_dir)
+        .env("TELOXIDE_TOKEN", "123456:TEST")
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9/");
+    if let Some(key) = key {
+        command.env("PORUCH_KEY_FILE", key);
+    }
+    command.output().expect("the binary runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_directory_others_can_read_is_refused_in_one_line_with_exit_2() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = private_tempdir();
+    let data = dir.path().join("data");
+    // The store is made by a directory import (private files, 0700 directory).
+    let out = poruch(&data, &["directory", "export", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("poruch.key")), 0o600);
+    assert_eq!(mode(&data.join("conf")), 0o600);
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = run_bot(&data, None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("chmod -R go-rwx"), "{err}");
+}
+
+#[test]
+fn a_store_with_another_or_a_missing_key_is_refused_in_one_line_with_exit_2() {
+    let dir = private_tempdir();
+    let data = dir.path().join("data");
+    let out = poruch(&data, &["directory", "export", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Another key: 32 bytes of its own, private.
+    let other = dir.path().join("other.key");
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(&other).unwrap().write_all(&[7u8; 32]).unwrap();
+    }
+    let out = run_bot(&data, Some(&other));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("another key"), "{err}");
+    // The key deleted: not replaced by a new one.
+    std::fs::remove_file(data.join("poruch.key")).unwrap();
+    let out = run_bot(&data, None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("is missing"), "{err}");
+    assert!(!data.join("poruch.key").exists());
 }

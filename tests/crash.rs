@@ -81,7 +81,7 @@ async fn requests_survive_kill_9_at_random_moments() {
     println!("CRASH_SEED={seed}");
     let mut rng = Lcg(seed);
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
 
     // A coordinator invites a staff member of the organization, who joins.
     {
@@ -96,6 +96,12 @@ async fn requests_survive_kill_9_at_random_moments() {
         let code = support::invite_code(text(&invite));
         let n = api.calls().len();
         api.push(text_update(&user(STAFF, "en"), 1, &format!("/join {code}")));
+        api.wait_for(n, "the question for a label", |c| {
+            text(c).contains("How should colleagues")
+        })
+        .await;
+        let n = api.calls().len();
+        api.push(text_update(&user(STAFF, "en"), 2, "Staff member"));
         api.wait_for(n, "joined", |c| text(c).contains("you are on the team"))
             .await;
     }

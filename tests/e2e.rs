@@ -34,7 +34,7 @@ async fn tap(api: &FakeBotApi, from: &Value, id: &str, on: &Call, label: &str) -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_servicewoman_finds_an_organization_card_in_ukrainian() {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
     let _bot = start_bot(&api, dir.path());
     started(&api).await;
     let commands: Vec<Call> = api
@@ -81,7 +81,7 @@ async fn a_servicewoman_finds_an_organization_card_in_ukrainian() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_step_survives_kill_9_and_bad_input_is_answered_politely() {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
     let me = user(777, "en");
     {
         let _bot = start_bot(&api, dir.path());
@@ -167,7 +167,7 @@ async fn a_step_survives_kill_9_and_bad_input_is_answered_politely() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_at_trace_level_carry_no_text_and_no_ids() {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
     let log_path = dir.path().join("bot.log");
     let log = std::fs::File::create(&log_path).expect("log file");
     let store = dir.path().join("store");
@@ -227,7 +227,7 @@ async fn logs_at_trace_level_carry_no_text_and_no_ids() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forget_deletes_the_recent_messages_from_the_chat() {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
     let _bot = start_bot(&api, dir.path());
     started(&api).await;
     let me = user(31337, "en");
@@ -327,7 +327,7 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     const TO_ORG: &str = "CANARY-TO-ORG допоможіть";
     const TO_HER: &str = "CANARY-TO-HER we can help";
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
     let store = dir.path().join("store");
     let log_path = dir.path().join("bot.log");
     let log = std::fs::File::create(&log_path).expect("log file");
@@ -345,7 +345,8 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     let invite = say(&api, &admin, 1, "/invite demo-rivnist-dnipro").await;
     let code = support::invite_code(text(&invite));
     let staff = user(STAFF, "en");
-    let joined = say(&api, &staff, 1, &format!("/join {code}")).await;
+    say(&api, &staff, 1, &format!("/join {code}")).await;
+    let joined = say(&api, &staff, 2, "Olena, lawyer").await;
     assert!(
         text(&joined).contains("you are on the team"),
         "{}",
@@ -516,7 +517,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
     const PROPOSAL: &str = "CANARY-PROPOSAL дводенний тренінг, безкоштовно";
     const COMMENT: &str = "CANARY-COMMENT чудові тренерки";
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = support::tempdir();
     let store_dir = dir.path().join("store");
     let admins = [("PORUCH_ADMINS", ADMIN.to_string())];
     let env: Vec<(&str, &str)> = admins.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -536,6 +537,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
         &format!("/join {}", support::invite_code(text(&invite))),
     )
     .await;
+    say(&api, &staff, 2, "Тарас, тренер").await;
 
     // "I need a trainer on CRSV for 40 cadets in Lviv in March."
     let her = user(HER, "uk");

@@ -57,7 +57,7 @@ fn sends_to(api: &FakeBotApi, chat: i64) -> Vec<Option<String>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_is_waited_out_and_a_403_drops_the_message() -> TestResult {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir()?;
+    let dir = support::tempdir();
     let store = Store::open(dir.path())?;
     api.fail_next_send(200, 429, "Too Many Requests: retry after 1", Some(1));
     api.fail_next_send(300, 403, "Forbidden: bot was blocked by the user", None);
@@ -90,7 +90,7 @@ async fn a_429_is_waited_out_and_a_403_drops_the_message() -> TestResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chat_held_back_by_telegrams_limit_does_not_hold_back_others() -> TestResult {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir()?;
+    let dir = support::tempdir();
     let store = Store::open(dir.path())?;
     // Telegram allows 20 messages a minute to one chat: the 21st waits a minute.
     let busy: Vec<OutboxEntry> = (0..25).map(|i| message(500, &format!("n{i:02}"))).collect();
@@ -122,7 +122,7 @@ async fn a_chat_held_back_by_telegrams_limit_does_not_hold_back_others() -> Test
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_was_queued_before_a_restart_is_delivered_after_it() -> TestResult {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir()?;
+    let dir = support::tempdir();
     {
         let store = Store::open(dir.path())?;
         store.enqueue(
@@ -148,7 +148,7 @@ async fn what_was_queued_before_a_restart_is_delivered_after_it() -> TestResult 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_queued_later_is_not_stuck_behind_a_held_back_chat() -> TestResult {
     let api = FakeBotApi::start().await;
-    let dir = tempfile::tempdir()?;
+    let dir = support::tempdir();
     let store = Store::open(dir.path())?;
     let ctx = Arc::new(context(&store));
     let wake = ctx.app.outbox_signal();

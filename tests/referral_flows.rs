@@ -603,7 +603,13 @@ async fn forged_replayed_and_other_peoples_buttons_are_refused_and_counted() {
         .create_invite("demo-shchyt-kyiv", w.ctx.app.now())
         .unwrap();
     w.store
-        .accept_invite(&moved, RIVNIST_STAFF, RIVNIST_STAFF, w.ctx.app.now())
+        .accept_invite(
+            &moved,
+            RIVNIST_STAFF,
+            RIVNIST_STAFF,
+            "Moved",
+            w.ctx.app.now(),
+        )
         .unwrap()
         .unwrap();
     bot.update(presses(RIVNIST_STAFF, "uk", &accept));

@@ -90,7 +90,7 @@ invite-created =
     Link: { $link }
     Hand it to the organization’s staff member in person.
 invite-unknown-org = There is no organization with the id “{ $id }” in the directory. Usage: /invite ORG_ID
-join-done = Done: you are on the team of “{ $org }” in Poruch.
+join-done = Done: you are on the team of “{ $org }” in Poruch as <b>{ $label }</b>. To leave the team: /leave.
 join-invalid = This invitation is not valid: it was used, it expired, or the code is wrong. Ask the coordinator for a new one.
 forget-confirm = Delete everything Poruch keeps about you: your language, the step of a dialogue, your requests and any organization team membership? Organizations with open requests will be told the request was withdrawn. This cannot be undone.
 forget-done = Done: everything was deleted. Telegram keeps the messages of this chat itself — delete the chat if someone else may see your phone.
@@ -479,3 +479,29 @@ characters =
         [one] { $count } character
        *[other] { $count } characters
     }
+
+# --- staff: joining with a label, the team list, leaving ---
+join-ask-label =
+    The code is valid: it invites you to the team of “{ $org }”.
+    How should colleagues and coordinators know you? Write a name and a role on one line, for example: <i>Olena, lawyer</i>. Only your organization’s team and the coordinators see it.
+join-label-invalid = Write a name and a role on one line, up to 60 characters, for example: <i>Olena, lawyer</i>.
+join-too-many = Too many tries with invalid invitations in the last hour. Try later, or ask the coordinators for a new invitation.
+staff-header = <b>Team of “{ $org }”</b>: { $count ->
+        [one] { $count } person
+       *[other] { $count } people
+    }
+staff-item = • <b>{ $label }</b> — on the team since { $joined }, last active { $active }
+staff-none = Nobody is on the team of “{ $org }” now. To invite someone: /invite { $id }
+staff-unknown-org = There is no organization with the id “{ $id }” in the directory. Usage: /staff ORG_ID
+staff-no-label = (no label)
+btn-revoke = ✖ Remove: { $label }
+revoke-confirm = Remove <b>{ $label }</b> from the team of “{ $org }”? They stop receiving requests at once, their buttons stop working, and messages waiting for them are cancelled. The team and the coordinators will be told.
+btn-revoke-yes = ✖ Yes, remove
+revoke-done = <b>{ $label }</b> is no longer on the team of “{ $org }”.
+leave-confirm = Leave the team of “{ $org }”? You will no longer receive requests or be able to answer the ones you have. The rest of the team and the coordinators will be told.
+btn-leave-yes = Yes, leave the team
+leave-done = You left the team of “{ $org }”.
+staff-not-member = You are not on the team of any organization.
+notice-staff-joined = <b>{ $label }</b> is now on the team of “{ $org }”.
+notice-staff-revoked = <b>{ $label }</b> is no longer on the team of “{ $org }”: the coordinators ended the membership.
+notice-staff-left = <b>{ $label }</b> is no longer on the team of “{ $org }”: they left.

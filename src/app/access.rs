@@ -20,6 +20,8 @@ pub enum Refusal {
     NotCoordinator,
     /// The request no longer exists.
     Gone,
+    /// Staff of an organization that is suspended, past its vetting, or out of the directory.
+    OrgInactive,
 }
 
 impl Refusal {
@@ -31,13 +33,27 @@ impl Refusal {
             Refusal::NotOwner => "not-owner",
             Refusal::NotCoordinator => "not-admin",
             Refusal::Gone => "gone",
+            Refusal::OrgInactive => "org-inactive",
         }
     }
 }
 
-/// The organization `who` is staff of.
+/// The organization `who` is staff of, if it may act now: in the directory, vetted, not
+/// suspended. Counts as the member being active today.
 pub fn staff_org(app: &App, who: i64) -> AppResult<Result<String, Refusal>> {
-    Ok(app.store.staff_org(who)?.ok_or(Refusal::NotStaff))
+    let Some(org) = app.store.staff_org(who)? else {
+        return Ok(Err(Refusal::NotStaff));
+    };
+    if !org_active(app, &org) {
+        return Ok(Err(Refusal::OrgInactive));
+    }
+    app.store.touch_staff(who, app.today())?;
+    Ok(Ok(org))
+}
+
+/// Whether an organization may act in the bot: in the directory, vetted and not suspended.
+pub fn org_active(app: &App, org: &str) -> bool {
+    app.directory().visible(org, app.today()).is_some()
 }
 
 pub fn coordinator(app: &App, who: i64) -> Result<(), Refusal> {

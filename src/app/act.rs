@@ -53,6 +53,12 @@ pub enum Act {
     HelpAnswered(String, HelpAnswer),
     // Coordinators:
     HideMaterial(String),
+    /// Asks to confirm removing a member (org id, member id) from a team.
+    Revoke(String, String),
+    RevokeConfirmed(String, String),
+    // Staff:
+    /// Leaves their organization's team (after a confirmation).
+    LeaveConfirmed,
 }
 
 impl Act {
@@ -84,6 +90,9 @@ impl Act {
             Act::Rate(c, side, n) => format!("rate:{c}:{}:{n}", side.code()),
             Act::HelpAnswered(c, a) => format!("help:{c}:{}", a.code()),
             Act::HideMaterial(id) => format!("hide:{id}"),
+            Act::Revoke(org, member) => format!("rvk:{org}:{member}"),
+            Act::RevokeConfirmed(org, member) => format!("rvkc:{org}:{member}"),
+            Act::LeaveConfirmed => "leave".into(),
         }
     }
 
@@ -131,6 +140,13 @@ impl Act {
             }
             ["help", c, a] => Act::HelpAnswered(code(c)?, HelpAnswer::from_code(a)?),
             ["hide", id] if !id.is_empty() => Act::HideMaterial(id.to_string()),
+            ["rvk", org, member] if !org.is_empty() && !member.is_empty() => {
+                Act::Revoke(org.to_string(), member.to_string())
+            }
+            ["rvkc", org, member] if !org.is_empty() && !member.is_empty() => {
+                Act::RevokeConfirmed(org.to_string(), member.to_string())
+            }
+            ["leave"] => Act::LeaveConfirmed,
             _ => return None,
         })
     }
@@ -187,6 +203,9 @@ mod tests {
             Act::Rate("E-7K3Q".into(), Side::Requester, 5),
             Act::HelpAnswered(c(), HelpAnswer::Partly),
             Act::HideMaterial("m-0a1b2c3d".into()),
+            Act::Revoke("demo-kurs-lviv".into(), "0a".repeat(16)),
+            Act::RevokeConfirmed("demo-kurs-lviv".into(), "0a".repeat(16)),
+            Act::LeaveConfirmed,
         ] {
             assert_eq!(Act::decode(&act.encode()), Some(act));
         }

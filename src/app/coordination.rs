@@ -2,9 +2,10 @@
 //! coordinators read counts; and anyone deletes everything the bot keeps about them.
 
 use super::access::{self, Refusal};
-use super::notice::NoticeKind;
+use super::notice::{Departure, Notice, NoticeKind};
 use super::{App, AppResult, Committed, notify};
-use crate::domain::Lang;
+use crate::domain::{Lang, Timestamp};
+use crate::storage::{Member, OutboxBody, Subject};
 
 /// What became of an invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,51 @@ pub async fn invite(app: &App, who: i64, org_id: &str) -> AppResult<Committed<In
     app.commit(Invited::Code { org, code }).await
 }
 
+/// Failed invitations a person may try in an hour; more are refused without checking.
+pub const JOIN_FAILURES_PER_HOUR: u32 = 5;
+/// The longest staff label accepted, in characters.
+pub const MAX_LABEL: usize = 60;
+
+/// What an invitation code leads to before the person is asked for their label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinStep {
+    /// Valid: ask how colleagues should know them.
+    AskLabel { org: String },
+    /// Unknown, used or expired — deliberately the same.
+    Invalid,
+    /// Too many failed invitations in the last hour: not even checked.
+    TooManyTries,
+}
+
+fn too_many_tries(app: &App, who: i64) -> AppResult<bool> {
+    Ok(app
+        .store
+        .count_in_window(Subject::Person(who), "join-failed", 3600, app.now())?
+        >= JOIN_FAILURES_PER_HOUR)
+}
+
+/// A failed invitation: counted for the person (the hourly limit) and as a security event.
+fn failed_join(app: &App, who: i64) -> AppResult<()> {
+    app.store
+        .count_event(Subject::Person(who), "join-failed", 3600, app.now())?;
+    app.security_event("invalid-invitation");
+    Ok(())
+}
+
+/// Checks an invitation code without using it up.
+pub async fn check_invitation(app: &App, who: i64, code: &str) -> AppResult<Committed<JoinStep>> {
+    if too_many_tries(app, who)? {
+        return Ok(app.unchanged(JoinStep::TooManyTries));
+    }
+    match app.store.invite_for(code, app.now())? {
+        Some(org) => Ok(app.unchanged(JoinStep::AskLabel { org })),
+        None => {
+            failed_join(app, who)?;
+            app.commit(JoinStep::Invalid).await
+        }
+    }
+}
+
 /// What became of using an invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Joined {
@@ -39,31 +85,135 @@ pub enum Joined {
     },
     /// Unknown, used or expired — deliberately the same.
     Invalid,
+    TooManyTries,
+    /// The label is empty, too long, or more than one line: ask again.
+    BadLabel,
 }
 
-/// Uses an invitation: `who` becomes staff of its organization; notices reach them in `lang`
-/// unless they chose another.
+/// Uses an invitation: `who` becomes staff of its organization, known to colleagues by
+/// `label` (kept sealed); notices reach them in `lang` unless they chose another. The
+/// organization's other staff and the coordinators are told.
 pub async fn join(
     app: &App,
     who: i64,
     chat: i64,
     lang: Lang,
     code: &str,
+    label: &str,
 ) -> AppResult<Committed<Joined>> {
-    let joined = app.store.accept_invite(code.trim(), who, chat, app.now())?;
-    let outcome = match joined {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > MAX_LABEL || label.contains('\n') {
+        return Ok(app.unchanged(Joined::BadLabel));
+    }
+    if too_many_tries(app, who)? {
+        return Ok(app.unchanged(Joined::TooManyTries));
+    }
+    let outcome = match app
+        .store
+        .accept_invite(code.trim(), who, chat, label, app.now())?
+    {
         Ok(org) => {
             app.remember_language(who, lang)?;
+            let kind = NoticeKind::StaffJoined {
+                org: org.clone(),
+                label: label.to_string(),
+            };
+            let mut notices = notify::to_staff(app, &org, &kind, &[])?;
+            notices.retain(|n| n.to != chat);
+            notices.extend(notify::to_coordinators(app, &kind));
+            app.store.enqueue(&notify::entries(&notices), app.now())?;
             tracing::info!("a staff member joined an organization");
             Joined::Member { org }
         }
         Err(_) => {
+            failed_join(app, who)?;
             tracing::info!("an invalid invitation was used");
             Joined::Invalid
         }
     };
     // A used-up code is written too (it is gone): flush either way.
     app.commit(outcome).await
+}
+
+/// An organization's staff, for a coordinator.
+pub fn staff(app: &App, who: i64, org: &str) -> AppResult<Result<Vec<Member>, Refusal>> {
+    if let Err(refusal) = access::coordinator(app, who) {
+        return Ok(Err(refusal));
+    }
+    Ok(Ok(app.store.staff_members(org)?))
+}
+
+/// What became of ending a membership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removed {
+    /// Done; the organization and the member's label, as the others were told.
+    Done {
+        org: String,
+        label: String,
+    },
+    /// Not (or no longer) a member.
+    NotMember,
+    Refused(Refusal),
+}
+
+/// A coordinator revokes a member: from now on they get no notices, no button works for them
+/// and nothing relayed reaches them; what was queued for them as staff is dropped.
+pub async fn revoke(app: &App, who: i64, org: &str, member: &str) -> AppResult<Committed<Removed>> {
+    if let Err(refusal) = access::coordinator(app, who) {
+        return Ok(app.unchanged(Removed::Refused(refusal)));
+    }
+    remove(app, org, member, Departure::Revoked).await
+}
+
+/// A staff member leaves their organization.
+pub async fn leave(app: &App, who: i64) -> AppResult<Committed<Removed>> {
+    let Some(org) = app.store.staff_org(who)? else {
+        return Ok(app.unchanged(Removed::NotMember));
+    };
+    let member = app.store.member_id(who);
+    remove(app, &org, &member, Departure::Left).await
+}
+
+async fn remove(
+    app: &App,
+    org: &str,
+    member: &str,
+    how: Departure,
+) -> AppResult<Committed<Removed>> {
+    let Some(gone) = app.store.remove_staff(org, member)? else {
+        return Ok(app.unchanged(Removed::NotMember));
+    };
+    drop_staff_notices(app, gone.chat, org)?;
+    let kind = NoticeKind::StaffLeft {
+        org: org.to_string(),
+        label: gone.label.clone(),
+        how,
+    };
+    let mut notices = notify::to_staff(app, org, &kind, &[])?;
+    notices.extend(notify::to_coordinators(app, &kind));
+    app.store.enqueue(&notify::entries(&notices), app.now())?;
+    tracing::info!(?how, "a staff member left an organization");
+    app.commit(Removed::Done {
+        org: org.to_string(),
+        label: gone.label,
+    })
+    .await
+}
+
+/// Drops what is queued for `chat` as staff of `org` (not what is queued for them as a
+/// requester).
+fn drop_staff_notices(app: &App, chat: i64, org: &str) -> AppResult<()> {
+    for pending in app.store.due(Timestamp::NEVER, usize::MAX)? {
+        if pending.entry.chat_id != chat {
+            continue;
+        }
+        if let OutboxBody::Notice(encoded) = &pending.entry.body
+            && Notice::decode(encoded).is_some_and(|n| n.staff_of.as_deref() == Some(org))
+        {
+            app.store.outbox_done(pending.id)?;
+        }
+    }
+    Ok(())
 }
 
 /// Staff stop (or resume) new referrals to their organization. Returns the organization.

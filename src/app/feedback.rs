@@ -3,7 +3,7 @@
 //! coordinators only, and the one anonymous "Did you get the help you needed?" after a help
 //! request is closed. Answers are kept only as counts and an organization's rating total.
 
-use super::access::Refusal;
+use super::access::{self, Refusal};
 use super::act::Act;
 use super::notice::{Notice, NoticeAction, NoticeKind};
 use super::{App, AppResult, Committed, notify};
@@ -90,7 +90,7 @@ pub enum Answered {
 fn is_for(app: &App, ask: &FeedbackAsk, who: i64) -> AppResult<bool> {
     Ok(match ask.chat {
         Some(chat) => chat == who,
-        None => app.store.staff_org(who)?.is_some_and(|org| org == ask.org),
+        None => access::staff_org(app, who)?.is_ok_and(|org| org == ask.org),
     })
 }
 

@@ -71,6 +71,15 @@ pub enum AppError {
     Store(#[from] StoreError),
 }
 
+impl AppError {
+    /// What kind of failure this is, for logs: never content, a path or an id.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::Store(e) => e.kind(),
+        }
+    }
+}
+
 pub type AppResult<T> = Result<T, AppError>;
 
 /// An outcome whose writes are durable and whose notices are on their way. Only
@@ -125,6 +134,16 @@ impl App {
         match self.directory.read() {
             Ok(d) => d.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts a new directory in place at once (an import, a coordinator's change): searches,
+    /// routing and access use it from the next call on.
+    pub fn replace_directory(&self, directory: SearchIndex) {
+        let fresh = Arc::new(directory);
+        match self.directory.write() {
+            Ok(mut d) => *d = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
         }
     }
 

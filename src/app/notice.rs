@@ -24,6 +24,9 @@ pub struct Notice {
     /// What they can do from the notice, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<NoticeAction>,
+    /// Sent to them as staff of this organization: not delivered once they no longer are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_of: Option<String>,
 }
 
 /// Something the recipient can do from a notice.
@@ -154,6 +157,18 @@ pub enum NoticeKind {
         reminder: bool,
     },
 
+    // --- the organization's team ---
+    /// To the organization's other staff and to coordinators.
+    StaffJoined {
+        org: String,
+        label: String,
+    },
+    StaffLeft {
+        org: String,
+        label: String,
+        how: Departure,
+    },
+
     // --- coordinators: counts and comments, never a person ---
     Count {
         counted: Counted,
@@ -166,6 +181,16 @@ pub enum NoticeKind {
         stars: u8,
         text: String,
     },
+}
+
+/// How a member left a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Departure {
+    /// A coordinator revoked the membership.
+    Revoked,
+    /// They left.
+    Left,
 }
 
 /// What a coordinators' count is of.
@@ -186,6 +211,7 @@ impl Notice {
             to,
             kind,
             actions: Vec::new(),
+            staff_of: None,
         }
     }
 

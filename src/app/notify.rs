@@ -31,6 +31,7 @@ pub(crate) fn to_staff(
             to: chat,
             kind: kind.clone(),
             actions: actions.to_vec(),
+            staff_of: Some(org.to_string()),
         })
         .collect())
 }

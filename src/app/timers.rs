@@ -23,15 +23,15 @@ pub async fn tick(app: &App, with_retention: bool) -> Tick {
     let mut done = Tick::default();
     match help::expire_overdue(app).await {
         Ok(moved) => done.expired = moved.into_inner(),
-        Err(e) => tracing::error!(error = %e, "moving overdue referrals on failed"),
+        Err(e) => tracing::error!(error = e.kind(), "moving overdue referrals on failed"),
     }
     match expert::check_open_requests(app).await {
         Ok(checked) => done.expert = checked.into_inner(),
-        Err(e) => tracing::error!(error = %e, "checking open expert requests failed"),
+        Err(e) => tracing::error!(error = e.kind(), "checking open expert requests failed"),
     }
     match feedback::ask_due(app).await {
         Ok(asked) => done.asked = asked.into_inner(),
-        Err(e) => tracing::error!(error = %e, "sending feedback questions failed"),
+        Err(e) => tracing::error!(error = e.kind(), "sending feedback questions failed"),
     }
     if with_retention {
         match retention::purge_expired(app).await {
@@ -42,7 +42,7 @@ pub async fn tick(app: &App, with_retention: bool) -> Tick {
                     "retention: finished requests deleted"
                 );
             }
-            Err(e) => tracing::error!(error = %e, "retention failed"),
+            Err(e) => tracing::error!(error = e.kind(), "retention failed"),
         }
     }
     done

@@ -24,6 +24,10 @@ pub enum CryptoError {
     BadKey(PathBuf),
     #[error("the key file {0} can be read by other users; run: chmod 600 {0}")]
     KeyExposed(PathBuf),
+    #[error(
+        "the key file {0} is missing: this store was sealed with it (restore the file, or point PORUCH_KEY_FILE at it)"
+    )]
+    KeyMissing(PathBuf),
     #[error("a sealed record does not open (wrong key, tampered, or moved)")]
     Unreadable,
     #[error("a record is too long to seal")]
@@ -34,9 +38,20 @@ pub enum CryptoError {
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
     blinding: [u8; 32],
+    fingerprint: [u8; 16],
 }
 
 impl Sealer {
+    /// Loads the key at `path`, which must exist (a store sealed with it exists already).
+    pub fn load(path: &Path) -> Result<Sealer, CryptoError> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(CryptoError::KeyMissing(path.to_path_buf()))
+            }
+            _ => Self::load_or_create(path),
+        }
+    }
+
     /// Loads the key at `path`, creating it (mode 0600) if it does not exist.
     pub fn load_or_create(path: &Path) -> Result<Sealer, CryptoError> {
         let io = |source| CryptoError::KeyFile {
@@ -69,10 +84,20 @@ impl Sealer {
     fn from_key(key: &[u8; KEY_LEN]) -> Sealer {
         let seal = blake3::derive_key("poruch 2026 seal records", key);
         let blinding = blake3::derive_key("poruch 2026 blind index keys", key);
+        let full = blake3::derive_key("poruch 2026 key fingerprint", key);
+        let mut fingerprint = [0u8; 16];
+        fingerprint.copy_from_slice(&full[..16]);
         Sealer {
             cipher: XChaCha20Poly1305::new(&seal.into()),
             blinding,
+            fingerprint,
         }
+    }
+
+    /// What identifies the key without revealing it: kept in the store, so that a store is
+    /// never opened with another key (every blinded id would change).
+    pub fn fingerprint(&self) -> [u8; 16] {
+        self.fingerprint
     }
 
     /// A sealer with a fresh key that lives only in memory, for tests.
@@ -225,7 +250,7 @@ mod tests {
     #[test]
     fn the_key_file_is_created_private_and_reused() -> Result<(), Box<dyn std::error::Error>> {
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         let path = dir.path().join("keys").join("poruch.key");
         let sealed = Sealer::load_or_create(&path)?.seal(CANARY, b"p")?;
         assert_eq!(
@@ -241,7 +266,7 @@ mod tests {
     #[test]
     fn an_exposed_or_broken_key_file_is_refused() -> Result<(), Box<dyn std::error::Error>> {
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         let path = dir.path().join("poruch.key");
         Sealer::load_or_create(&path)?;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))?;

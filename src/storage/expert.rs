@@ -523,8 +523,14 @@ impl Store {
     pub fn purge_finished_experts(&self, cutoff: Timestamp) -> Result<usize, StoreError> {
         let mut purged = 0;
         for code in self.expert_codes()? {
-            let Some(record) = self.expert_record(&code)? else {
-                continue;
+            let record = match self.expert_record(&code) {
+                Ok(Some(record)) => record,
+                Ok(None) => continue,
+                Err(_) => {
+                    // Moved aside; the others are still purged.
+                    self.quarantine(&self.ecode_expert, "ecode_expert", code.as_bytes())?;
+                    continue;
+                }
             };
             // A filled request ends with its dates, not with the pick.
             let dates_end = record
@@ -540,8 +546,13 @@ impl Store {
             if ended.is_none_or(|at| at >= cutoff.secs()) || self.feedback_to_send(&code)? {
                 continue;
             }
-            let Some((request, _)) = self.expert_request(&code)? else {
-                continue;
+            let request = match self.expert_request(&code) {
+                Ok(Some((request, _))) => request,
+                Ok(None) => continue,
+                Err(_) => {
+                    self.quarantine(&self.ecode_expert, "ecode_expert", code.as_bytes())?;
+                    continue;
+                }
             };
             let answers: Vec<Vec<u8>> = self
                 .ecode_orgid_answer
@@ -804,7 +815,7 @@ mod tests {
 
     #[test]
     fn the_body_contact_and_proposal_are_sealed_on_disk() -> TestResult {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         {
             let store = Store::open(dir.path())?;
             let code = store.new_expert_code()?;

@@ -138,10 +138,14 @@ impl Store {
         for item in self.codeside_feedback.iter() {
             let (key, value) = item?;
             // Runs every minute: open the sealed chat only of the questions that are due.
-            let record: FeedbackRecord =
-                serde_json::from_slice(&value).map_err(corrupt("codeside_feedback"))?;
-            if record.due_ms <= now.millis() {
-                out.push(self.read_ask(&key, &value)?);
+            let due =
+                serde_json::from_slice::<FeedbackRecord>(&value).map(|r| r.due_ms <= now.millis());
+            match due.map(|due| due.then(|| self.read_ask(&key, &value))) {
+                Ok(None) => {}
+                Ok(Some(Ok(ask))) => out.push(ask),
+                Ok(Some(Err(_))) | Err(_) => {
+                    self.quarantine(&self.codeside_feedback, "codeside_feedback", &key)?;
+                }
             }
         }
         Ok(out)

@@ -40,7 +40,9 @@ impl Store {
             for key in self.refcode_referral.scan_prefix(&prefix).keys() {
                 referral_keys.push(key?.to_vec());
             }
-            for (_, referral) in self.referrals(code)? {
+            // A referral that cannot be read is deleted all the same; only its organization
+            // is not told.
+            for (_, referral) in self.referrals(code).unwrap_or_default() {
                 if referral.status.is_open() {
                     open_keys.push(index_key(&referral.org, code));
                     forgotten.open_referrals.push((code.clone(), referral.org));
@@ -69,12 +71,17 @@ impl Store {
             {
                 answer_keys.push(key?.to_vec());
             }
-            offered_keys.extend(self.offered_keys(code)?);
+            offered_keys.extend(self.offered_keys(code).unwrap_or_default());
         }
         // Questions after a cooperation or a closed help request.
         let mut question_keys = Vec::new();
         for code in expert_codes.iter().chain(&codes) {
             question_keys.extend(self.feedback_keys(code)?);
+        }
+        // Her counts (requests a day, relayed messages an hour, failed invitations).
+        let mut count_keys = self.count_keys(super::Subject::Person(user_id))?;
+        for code in codes.iter().chain(&expert_codes) {
+            count_keys.extend(self.count_keys(super::Subject::Request(code))?);
         }
         // More trees than sled's tuple transactions take: a slice, named back below.
         let trees = [
@@ -95,6 +102,7 @@ impl Store {
             &self.orgid_ecode,
             &self.chatblind_ecode,
             &self.codeside_feedback,
+            &self.subject_kind_count,
         ];
         trees[..].transaction(|t| {
             let [
@@ -115,6 +123,7 @@ impl Store {
                 offered,
                 my_experts,
                 questions,
+                counts,
             ] = t.as_slice()
             else {
                 // The slice above has exactly these trees.
@@ -168,6 +177,9 @@ impl Store {
             for key in &question_keys {
                 questions.remove(key.as_slice())?;
             }
+            for key in &count_keys {
+                counts.remove(key.as_slice())?;
+            }
             Ok::<(), ConflictableTransactionError<StoreError>>(())
         })?;
         Ok(forgotten)
@@ -183,7 +195,7 @@ mod tests {
 
     #[test]
     fn every_trace_of_a_person_is_deleted() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         let (user, chat) = (0x0061_6161_6161_i64, 0x0062_6262_6262_i64);
         let store = Store::open(dir.path())?;
         store.set_user_language(user, Lang::En)?;
@@ -207,7 +219,9 @@ mod tests {
         let at = Timestamp::from_millis;
         store.submit_request(&code, &request, Some(&referral), &[], at(0), None)?;
         let invite = store.create_invite("org-b", at(0))?;
-        store.accept_invite(&invite, user, chat, at(1_000))?.ok();
+        store
+            .accept_invite(&invite, user, chat, "x", at(1_000))?
+            .ok();
 
         store.remember_message(chat, 77, at(1_000))?;
         // An expert request of hers, answered by an organization.

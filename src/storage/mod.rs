@@ -25,7 +25,11 @@
 //! - `codeside_feedback`, `orgid_ratings`: questions after a cooperation and ratings (see
 //!   feedback.rs)
 //! - `materialid_material`, `materialid_hiddenat`: published materials (see materials.rs)
-//! - `meta`:              b"schema_version" → u32 big-endian; b"directory_loaded" → date;
+//! - `subject_kind_count`: counts for the limits against floods (see limits.rs)
+//! - `treekey_quarantined`: tree name, 0xFF, the record's key → the record as it was (records
+//!   that could not be read, moved aside so that scans go on; see `quarantine`)
+//! - `meta`:              b"schema_version" → u32 big-endian; b"key_fingerprint" → 16 bytes
+//!   (which key the store is sealed with); b"directory_loaded" → date;
 //!   b"counter/<name>" → u64 big-endian (routing rotation, security events, unplaced requests)
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
@@ -35,6 +39,7 @@ pub mod crypto;
 mod expert;
 mod feedback;
 mod forget;
+mod limits;
 mod materials;
 mod outbox;
 mod records;
@@ -49,9 +54,10 @@ mod updates;
 pub use expert::{ExpertChangeError, OrgAnswer};
 pub use feedback::FeedbackAsk;
 pub use forget::Forgotten;
+pub use limits::Subject;
 pub use outbox::{OutboxBody, OutboxEntry, Pending, Rendered};
 pub use referrals::ReferralChange;
-pub use staff::{INVITE_VALID_SECONDS, InvalidInvite};
+pub use staff::{INVITE_VALID_SECONDS, InvalidInvite, Member};
 pub use tokens::{TOKEN_VALID_SECONDS, TokenRefusal};
 
 use std::path::{Path, PathBuf};
@@ -63,13 +69,19 @@ use crate::domain::{Lang, Organization};
 use records::{OrgRecord, SettingsRecord};
 
 /// The schema version this program writes. Older stores are migrated step by step.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One step of the schema.
 type Migration = fn(&Store) -> Result<(), StoreError>;
 
 /// Migrations from version N to N+1 are at index N-1.
-const MIGRATIONS: &[Migration] = &[migrate_1_to_2, migrate_2_to_3];
+const MIGRATIONS: &[Migration] = &[migrate_1_to_2, migrate_2_to_3, migrate_3_to_4];
+
+/// Version 3 kept invitation codes as written and staff as a chat id; version 4 keeps codes
+/// as keyed hashes and staff with a label and the days they joined and were last active.
+fn migrate_3_to_4(store: &Store) -> Result<(), StoreError> {
+    store.migrate_staff_3_to_4(chrono::Utc::now().date_naive())
+}
 
 /// Version 2 queued rendered messages; version 3 queues typed notices the adapter renders
 /// when it delivers them, and keeps the rendering. Queued messages become renderings.
@@ -98,6 +110,7 @@ fn migrate_1_to_2(store: &Store) -> Result<(), StoreError> {
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
+const KEY_FINGERPRINT: &[u8] = b"key_fingerprint";
 /// The key file's default name inside the data directory.
 pub const KEY_FILE: &str = "poruch.key";
 const DIRECTORY_KEY: &[u8] = b"directory_loaded";
@@ -107,6 +120,10 @@ const SEP: u8 = 0xFF;
 pub enum StoreError {
     #[error("the data directory {0} is in use by another Poruch process (is the bot running?)")]
     Locked(PathBuf),
+    #[error("{path} can be read by other users; run: chmod -R go-rwx {dir}")]
+    Exposed { path: PathBuf, dir: PathBuf },
+    #[error("the store in {0} was sealed with another key (check PORUCH_KEY_FILE)")]
+    WrongKey(PathBuf),
     #[error("the store was written by a newer Poruch (schema {found}, this one knows {supported})")]
     TooNew { found: u32, supported: u32 },
     #[error("a record in {tree} cannot be read: {reason}")]
@@ -121,6 +138,65 @@ pub enum StoreError {
     Stale,
     #[error(transparent)]
     Illegal(#[from] crate::domain::referral::IllegalTransition),
+}
+
+impl StoreError {
+    /// What kind of failure this is, for logs: never a record's content, a path or an id.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Locked(_) => "store locked",
+            StoreError::Exposed { .. } => "store readable by others",
+            StoreError::WrongKey(_) => "store sealed with another key",
+            StoreError::TooNew { .. } => "store from a newer version",
+            StoreError::Corrupt { tree, .. } => tree,
+            StoreError::Backend(_) => "storage failure",
+            StoreError::Crypto(_) => "a record does not open",
+            StoreError::NotFound => "not found",
+            StoreError::Stale => "changed meanwhile",
+            StoreError::Illegal(_) => "illegal transition",
+        }
+    }
+}
+
+/// Makes every file this process creates from now on readable by its user only (umask 077):
+/// the store's files hold sealed data and metadata that must not leak to other local users.
+pub fn private_files() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file mode creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Refuses a data directory that other users can read: the directory or anything in it with
+/// a group or other permission bit.
+#[cfg(unix)]
+fn check_private(dir: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let meta = std::fs::symlink_metadata(&path)
+            .map_err(|e| StoreError::Backend(format!("cannot read the data directory: {e}")))?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(StoreError::Exposed {
+                path,
+                dir: dir.to_path_buf(),
+            });
+        }
+        if meta.is_dir() {
+            let entries = std::fs::read_dir(&path)
+                .map_err(|e| StoreError::Backend(format!("cannot read the data directory: {e}")))?;
+            for entry in entries.flatten() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_: &Path) -> Result<(), StoreError> {
+    Ok(())
 }
 
 impl From<sled::Error> for StoreError {
@@ -183,6 +259,8 @@ pub struct Store {
     orgid_ratings: sled::Tree,
     materialid_material: sled::Tree,
     materialid_hiddenat: sled::Tree,
+    treekey_quarantined: sled::Tree,
+    subject_kind_count: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
     flushes: std::sync::Arc<GroupCommit>,
@@ -248,7 +326,15 @@ impl Store {
 
     /// Opens (or creates) the store in `dir`, migrating it to the current schema; the key
     /// that seals private fields is read from (or created at) `key`.
+    ///
+    /// The directory is created private (0700) and files in it are created 0600; a directory
+    /// or file others can read is refused, as is a key other than the one the store was
+    /// sealed with (and a missing key next to an existing store).
     pub fn open_with_key(dir: &Path, key: &Path) -> Result<Store, StoreError> {
+        private_files();
+        if dir.exists() {
+            check_private(dir)?;
+        }
         let db = sled::Config::new().path(dir).open().map_err(|e| {
             if is_lock_error(&e) {
                 StoreError::Locked(dir.to_path_buf())
@@ -256,8 +342,16 @@ impl Store {
                 StoreError::from(e)
             }
         })?;
-        let sealer = crypto::Sealer::load_or_create(key)?;
-        Self::from_db(db, sealer)
+        let existed = db.open_tree("meta")?.contains_key(SCHEMA_KEY)?;
+        let sealer = if existed {
+            crypto::Sealer::load(key)?
+        } else {
+            crypto::Sealer::load_or_create(key)?
+        };
+        Self::from_db(db, sealer).map_err(|e| match e {
+            StoreError::WrongKey(_) => StoreError::WrongKey(dir.to_path_buf()),
+            other => other,
+        })
     }
 
     /// A store that lives only in memory, for tests.
@@ -296,13 +390,31 @@ impl Store {
             orgid_ratings: db.open_tree("orgid_ratings")?,
             materialid_material: db.open_tree("materialid_material")?,
             materialid_hiddenat: db.open_tree("materialid_hiddenat")?,
+            treekey_quarantined: db.open_tree("treekey_quarantined")?,
+            subject_kind_count: db.open_tree("subject_kind_count")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             flushes: Default::default(),
             db,
         };
+        store.check_key()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Refuses a key other than the one the store was sealed with; remembers the key of a
+    /// store that has none yet (a new store, or one from before fingerprints).
+    fn check_key(&self) -> Result<(), StoreError> {
+        let fingerprint = self.sealer.fingerprint();
+        match self.meta.get(KEY_FINGERPRINT)? {
+            Some(stored) if stored.as_ref() == fingerprint.as_slice() => Ok(()),
+            Some(_) => Err(StoreError::WrongKey(PathBuf::new())),
+            None => {
+                self.meta.insert(KEY_FINGERPRINT, fingerprint.as_slice())?;
+                self.db.flush()?;
+                Ok(())
+            }
+        }
     }
 
     pub fn schema_version(&self) -> Result<Option<u32>, StoreError> {
@@ -387,6 +499,36 @@ impl Store {
             }
         }
         Err(StoreError::Backend("no free code after 64 draws".into()))
+    }
+
+    // --- records that cannot be read ---
+
+    /// Moves a record that cannot be read (sealed with another key, damaged, from a format
+    /// this version does not know) out of its tree, so that the scan that met it — delivery,
+    /// retention, /forget — goes on; counted (`quarantined`) and logged by tree only.
+    pub(crate) fn quarantine(
+        &self,
+        tree: &sled::Tree,
+        name: &'static str,
+        key: &[u8],
+    ) -> Result<(), StoreError> {
+        let mut aside = name.as_bytes().to_vec();
+        aside.push(SEP);
+        aside.extend_from_slice(key);
+        (tree, &self.treekey_quarantined).transaction(|(from, to)| {
+            if let Some(value) = from.remove(key)? {
+                to.insert(aside.as_slice(), value)?;
+            }
+            Ok::<(), ConflictableTransactionError<StoreError>>(())
+        })?;
+        let total = self.bump_counter("quarantined")?;
+        tracing::warn!(tree = name, total, "an unreadable record was moved aside");
+        Ok(())
+    }
+
+    /// How many records were moved aside.
+    pub fn quarantined(&self) -> Result<usize, StoreError> {
+        Ok(self.treekey_quarantined.len())
     }
 
     // --- counters ---
@@ -572,6 +714,18 @@ impl Store {
     }
 }
 
+/// For tests: a temporary directory only its user can read, as a data directory must be.
+#[cfg(test)]
+pub(crate) fn private_tempdir() -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir()
+}
+
 /// For tests: reads every file under `dir` and asserts that none holds any of `secrets`, and
 /// that some file holds `plain` (if given) — proof that the scan reads the store at all.
 #[cfg(test)]
@@ -658,7 +812,7 @@ mod tests {
     #[test]
     fn a_store_is_reopened_with_its_data_and_locked_while_open()
     -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         {
             let store = Store::open(dir.path())?;
             store.set_user_language(1, Lang::En)?;
@@ -676,7 +830,8 @@ mod tests {
 
     #[test]
     fn a_version_1_store_is_migrated_to_blinded_keys() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
+        private_files();
+        let dir = crate::storage::private_tempdir()?;
         {
             // What version 1 wrote: raw user ids as keys.
             let db = sled::open(dir.path())?;
@@ -687,6 +842,8 @@ mod tests {
             db.open_tree("chatid_dialogue")?
                 .insert(42i64.to_be_bytes(), b"\"Idle\"".as_slice())?;
             db.flush()?;
+            // Version 1 had its key file too.
+            crypto::Sealer::load_or_create(&dir.path().join(KEY_FILE))?;
         }
         let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
         assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
@@ -705,7 +862,7 @@ mod tests {
 
     #[test]
     fn a_version_2_outbox_is_migrated_to_renderings() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         {
             let store = Store::open(dir.path())?;
             store.enqueue_legacy(42, "<b>queued by version 2</b>")?;
@@ -726,8 +883,116 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_store_keeps_its_staff_and_invitations() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = crate::storage::private_tempdir()?;
+        {
+            let store = Store::open(dir.path())?;
+            store.join_as_schema_3("org-a", 7, 70, "abcdefghjk")?;
+            store.meta.insert(SCHEMA_KEY, &3u32.to_be_bytes())?;
+            store.flush_blocking()?;
+        }
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
+        assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
+        assert_eq!(store.staff_org(7)?, Some("org-a".into()));
+        let members = store.staff_members("org-a")?;
+        assert_eq!((members[0].chat, members[0].label.as_str()), (70, ""));
+        assert_eq!(
+            store.invite_for("abcdefghjk", crate::domain::Timestamp::from_secs(0))?,
+            Some("org-a".into())
+        );
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_is_private_on_disk_and_refused_when_others_can_read_it()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = crate::storage::private_tempdir()?;
+        let dir = parent.path().join("data");
+        {
+            let store = Store::open(&dir)?;
+            store.set_user_language(1, Lang::En)?;
+            store.flush_blocking()?;
+        }
+        let mut stack = vec![dir.clone()];
+        while let Some(path) = stack.pop() {
+            let mode = std::fs::metadata(&path)?.permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", path.display());
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path)?.filter_map(|e| e.ok().map(|e| e.path())));
+            }
+        }
+        let file = dir.join("conf");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644))?;
+        let refused = Store::open_waiting(&dir, std::time::Duration::from_secs(5));
+        assert!(
+            matches!(&refused, Err(StoreError::Exposed { path, .. }) if *path == file),
+            "{:?}",
+            refused.err()
+        );
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))?;
+        assert!(matches!(
+            Store::open_waiting(&dir, std::time::Duration::from_secs(5)),
+            Err(StoreError::Exposed { .. })
+        ));
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+        assert_eq!(
+            Store::open_waiting(&dir, std::time::Duration::from_secs(5))?.user_language(1)?,
+            Some(Lang::En)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_store_opens_only_with_the_key_it_was_sealed_with() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = crate::storage::private_tempdir()?;
+        let key = dir.path().join("poruch.key");
+        {
+            let store = Store::open(dir.path())?;
+            store.set_user_language(1, Lang::En)?;
+            store.flush_blocking()?;
+        }
+        let original = std::fs::read(&key)?;
+        std::fs::remove_file(&key)?;
+        assert!(
+            matches!(
+                Store::open_waiting(dir.path(), std::time::Duration::from_secs(5)),
+                Err(StoreError::Crypto(crypto::CryptoError::KeyMissing(_)))
+            ),
+            "a missing key is not replaced by a new one"
+        );
+        assert!(!key.exists());
+        let other = crate::storage::private_tempdir()?;
+        let other_key = other.path().join("other.key");
+        crypto::Sealer::load_or_create(&other_key)?;
+        assert!(matches!(
+            Store::open_with_key(dir.path(), &other_key),
+            Err(StoreError::WrongKey(_))
+        ));
+        write_private(&key, &original)?;
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
+        assert_eq!(store.user_language(1)?, Some(Lang::En));
+        Ok(())
+    }
+
+    fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        #[cfg(unix)]
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        options.open(path)?.write_all(bytes)
+    }
+
+    #[test]
     fn concurrent_flushes_make_every_write_durable() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         {
             let store = Store::open(dir.path())?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -767,7 +1032,7 @@ mod tests {
 
     #[test]
     fn a_store_from_a_newer_program_is_refused() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         {
             let store = Store::open(dir.path())?;
             store.meta.insert(SCHEMA_KEY, &99u32.to_be_bytes())?;

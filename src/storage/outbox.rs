@@ -242,9 +242,18 @@ impl Store {
             if id.is_ok_and(&skip) {
                 continue;
             }
-            let record: OutboxRecord = serde_json::from_slice(&value).map_err(corrupt_outbox)?;
+            let Ok(record) = serde_json::from_slice::<OutboxRecord>(&value) else {
+                self.quarantine(&self.seq_outbox, "seq_outbox", &key)?;
+                continue;
+            };
             if record.not_before_ms <= now.millis() {
-                out.push(self.read_pending(&key, &value)?);
+                match self.read_pending(&key, &value) {
+                    Ok(pending) => out.push(pending),
+                    Err(_) => {
+                        self.quarantine(&self.seq_outbox, "seq_outbox", &key)?;
+                        continue;
+                    }
+                }
                 if out.len() == limit {
                     break;
                 }
@@ -440,8 +449,33 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_that_does_not_open_is_moved_aside_and_the_rest_is_delivered() -> TestResult {
+        let store = Store::temporary()?;
+        let ids = store.enqueue(
+            &[
+                OutboxEntry::text(1, "first"),
+                OutboxEntry::text(2, "second"),
+            ],
+            at(0),
+        )?;
+        // Damage the first entry's sealed payload.
+        let key = ids[0].to_be_bytes();
+        let mut record: OutboxRecord =
+            serde_json::from_slice(&store.seq_outbox.get(key)?.ok_or("gone")?)?;
+        record.sealed[30] ^= 1;
+        store.seq_outbox.insert(key, serde_json::to_vec(&record)?)?;
+        let due = store.due(at(0), 10)?;
+        assert_eq!(due.len(), 1);
+        assert_eq!(first_part(&due[0]), "second");
+        assert_eq!(store.quarantined()?, 1);
+        assert_eq!(store.counter("quarantined")?, 1);
+        assert_eq!(store.outbox_len(), 1);
+        Ok(())
+    }
+
+    #[test]
     fn pending_entries_survive_a_restart_sealed() -> TestResult {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         {
             let store = Store::open(dir.path())?;
             store.enqueue(

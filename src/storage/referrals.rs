@@ -135,7 +135,8 @@ impl Store {
         codes.dedup();
         let mut overdue = Vec::new();
         for code in codes {
-            if let Some((attempt, referral)) = self.latest_referral(&code)?
+            // A referral that cannot be read is left for retention to move aside.
+            if let Ok(Some((attempt, referral))) = self.latest_referral(&code)
                 && referral.status == ReferralStatus::Pending
                 && referral.respond_by <= now
             {

@@ -372,7 +372,7 @@ mod tests {
 
     #[test]
     fn private_fields_never_reach_the_disk_in_plain_text() -> TestResult {
-        let dir = tempfile::tempdir()?;
+        let dir = crate::storage::private_tempdir()?;
         {
             let store = Store::open(dir.path())?;
             let code = store.new_reference_code()?;

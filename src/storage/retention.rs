@@ -5,7 +5,7 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::records::RequestRecord;
-use super::{Store, StoreError, corrupt, index_key};
+use super::{Store, StoreError, index_key};
 use crate::domain::Timestamp;
 
 impl Store {
@@ -23,23 +23,30 @@ impl Store {
             let Some(bytes) = self.refcode_request.get(code.as_bytes())? else {
                 continue;
             };
-            let record: RequestRecord =
-                serde_json::from_slice(&bytes).map_err(corrupt("refcode_request"))?;
-            let referrals = self.referrals(&code)?;
+            // A record that cannot be read is moved aside; the others are still purged.
+            let (Ok(record), Ok(referrals), Ok(times)) = (
+                serde_json::from_slice::<RequestRecord>(&bytes),
+                self.referrals(&code),
+                self.referral_change_times(&code),
+            ) else {
+                self.quarantine(&self.refcode_request, "refcode_request", code.as_bytes())?;
+                continue;
+            };
             if referrals.iter().any(|(_, r)| r.status.is_open()) {
                 continue;
             }
-            let last_change = self
-                .referral_change_times(&code)?
-                .into_iter()
-                .chain([Timestamp::from_secs(record.created_at)])
-                .max()
-                .unwrap_or(Timestamp::from_secs(record.created_at));
+            let created = Timestamp::from_secs(record.created_at);
+            let last_change = times.into_iter().chain([created]).max().unwrap_or(created);
             if last_change >= cutoff {
                 continue;
             }
-            let Some(request) = self.help_request(&code)? else {
-                continue;
+            let request = match self.help_request(&code) {
+                Ok(Some(request)) => request,
+                Ok(None) => continue,
+                Err(_) => {
+                    self.quarantine(&self.refcode_request, "refcode_request", code.as_bytes())?;
+                    continue;
+                }
             };
             let referral_keys: Vec<Vec<u8>> = self
                 .refcode_referral

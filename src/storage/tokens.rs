@@ -118,11 +118,13 @@ impl Store {
         let mut purged = 0;
         for item in self.token_action.iter() {
             let (key, bytes) = item?;
-            let record: TokenRecord =
-                serde_json::from_slice(&bytes).map_err(corrupt("token_action"))?;
-            if record.expires_at < now.secs() {
-                self.token_action.remove(key)?;
-                purged += 1;
+            match serde_json::from_slice::<TokenRecord>(&bytes) {
+                Ok(record) if record.expires_at < now.secs() => {
+                    self.token_action.remove(key)?;
+                    purged += 1;
+                }
+                Ok(_) => {}
+                Err(_) => self.quarantine(&self.token_action, "token_action", &key)?,
             }
         }
         Ok(purged)
@@ -134,10 +136,11 @@ impl Store {
         let mut keys = Vec::new();
         for item in self.token_action.iter() {
             let (key, bytes) = item?;
-            let record: TokenRecord =
-                serde_json::from_slice(&bytes).map_err(corrupt("token_action"))?;
-            if record.user == blind {
-                keys.push(key.to_vec());
+            // One unreadable token must not stop /forget: it is moved aside.
+            match serde_json::from_slice::<TokenRecord>(&bytes) {
+                Ok(record) if record.user == blind => keys.push(key.to_vec()),
+                Ok(_) => {}
+                Err(_) => self.quarantine(&self.token_action, "token_action", &key)?,
             }
         }
         Ok(keys)

@@ -9,6 +9,7 @@ use super::render::{self, Screen, expert as render_expert, help as render_help};
 use super::tokens;
 use crate::app::access::Refusal;
 use crate::app::act::Act;
+use crate::app::coordination::Removed;
 use crate::app::feedback::{self, Answered as FeedbackAnswered, FeedbackAnswer};
 use crate::app::help::{self, Acted, Decision};
 use crate::app::relay::{self, MayWrite};
@@ -276,6 +277,52 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
                 i18n.text(lang, Msg::MaterialHidden),
             )),
             Err(refusal) => refused(refusal),
+        },
+        Act::Revoke(org, member) => match coordination::staff(app, who, &org)? {
+            Ok(members) => match members.iter().find(|m| m.id == member) {
+                Some(m) => show(render::coordination::revoke_confirm(
+                    ctx, who, lang, &org, m,
+                )?),
+                None => show(render::coordination::staff(ctx, who, lang, &org, &members)?),
+            },
+            Err(refusal) => refused(refusal),
+        },
+        Act::RevokeConfirmed(org, member) => {
+            match coordination::revoke(app, who, &org, &member)
+                .await?
+                .into_inner()
+            {
+                Removed::Done { org, label } => show(render::coordination::removed(
+                    ctx,
+                    lang,
+                    Msg::RevokeDone,
+                    &org,
+                    &label,
+                )),
+                Removed::NotMember => match coordination::staff(app, who, &org)? {
+                    Ok(members) => {
+                        show(render::coordination::staff(ctx, who, lang, &org, &members)?)
+                    }
+                    Err(refusal) => refused(refusal),
+                },
+                Removed::Refused(refusal) => refused(refusal),
+            }
+        }
+
+        // --- staff ---
+        Act::LeaveConfirmed => match coordination::leave(app, who).await?.into_inner() {
+            Removed::Done { org, label } => show(render::coordination::removed(
+                ctx,
+                lang,
+                Msg::LeaveDone,
+                &org,
+                &label,
+            )),
+            _ => show(render::info(
+                i18n,
+                lang,
+                i18n.text(lang, Msg::StaffNotMember),
+            )),
         },
     })
 }

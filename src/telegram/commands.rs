@@ -35,6 +35,10 @@ pub enum Command {
     Join(String),
     /// Coordinators only: counts without content (security events, unplaced requests, ...).
     Stats,
+    /// Coordinators only: `/staff ORG_ID` lists an organization's team, with Remove buttons.
+    Staff(String),
+    /// Staff: leave the organization's team (after a confirmation).
+    Leave,
     /// Staff: the organization's open referrals.
     Inbox,
     /// Staff: no new referrals for the organization until `/resume`.

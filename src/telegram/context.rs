@@ -35,7 +35,7 @@ impl BotContext {
             .store
             .remember_message(chat.0, id.0, self.app.now())
         {
-            tracing::warn!(error = %e, "cannot remember a message for /forget");
+            tracing::warn!(error = e.kind(), "cannot remember a message for /forget");
         }
     }
 
@@ -60,7 +60,7 @@ impl BotContext {
         if let teloxide::types::UpdateKind::Message(m) = &update.kind {
             self.remember_message(m.chat.id, m.id);
             if let Err(e) = self.app.store.mark_reachable(m.chat.id.0) {
-                tracing::warn!(error = %e, "cannot update a chat's reachability");
+                tracing::warn!(error = e.kind(), "cannot update a chat's reachability");
             }
         }
         true
@@ -82,7 +82,7 @@ impl BotContext {
                 first
             }
             Err(e) => {
-                tracing::warn!(error = %e, "cannot check for a duplicate update");
+                tracing::warn!(error = e.kind(), "cannot check for a duplicate update");
                 true
             }
         }
@@ -99,7 +99,10 @@ impl BotContext {
             Ok(Some(lang)) => lang,
             Ok(None) => client,
             Err(e) => {
-                tracing::warn!(error = %e, "cannot read user settings; using the client language");
+                tracing::warn!(
+                    error = e.kind(),
+                    "cannot read user settings; using the client language"
+                );
                 client
             }
         }

@@ -8,12 +8,13 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use super::callback::Callback;
 use super::context::BotContext;
 use super::html::{self, escape};
+use super::render::coordination::label as member_label;
 use super::render::expert::summary;
 use super::render::help::contact_line;
 use super::render::{button, days, format_time, stored_region_name, topic_name};
 use super::tokens;
 use crate::app::act::Act;
-use crate::app::notice::{Counted, Notice, NoticeAction, NoticeKind};
+use crate::app::notice::{Counted, Departure, Notice, NoticeAction, NoticeKind};
 use crate::domain::Lang;
 use crate::domain::feedback::Side;
 use crate::i18n::{Arg, Msg};
@@ -44,6 +45,8 @@ fn act_label(act: &Act) -> Msg {
         Act::Rate(..) => Msg::BtnStars,
         Act::HelpAnswered(_, answer) => Msg::help_answer(*answer),
         Act::HideMaterial(_) => Msg::BtnHide,
+        Act::Revoke(..) | Act::RevokeConfirmed(..) => Msg::BtnRevokeYes,
+        Act::LeaveConfirmed => Msg::BtnLeaveYes,
     }
 }
 
@@ -215,6 +218,25 @@ pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
                 question
             }
         }
+        NoticeKind::StaffJoined { org, label } => i18n.with(
+            lang,
+            Msg::NoticeStaffJoined,
+            &[
+                ("org", Arg::Str(&org_name(org))),
+                ("label", Arg::Str(&escape(&member_label(i18n, lang, label)))),
+            ],
+        ),
+        NoticeKind::StaffLeft { org, label, how } => i18n.with(
+            lang,
+            match how {
+                Departure::Revoked => Msg::NoticeStaffRevoked,
+                Departure::Left => Msg::NoticeStaffLeft,
+            },
+            &[
+                ("org", Arg::Str(&org_name(org))),
+                ("label", Arg::Str(&escape(&member_label(i18n, lang, label)))),
+            ],
+        ),
         NoticeKind::Count { counted, count } => {
             let msg = match counted {
                 Counted::Unplaced => Msg::AdminUnplaced,
@@ -251,6 +273,15 @@ pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
             )
         }
     }
+}
+
+/// Whether a notice may still go to its recipient: one sent to them as staff is dropped once
+/// they are no longer on that organization's team (revoked, or they left).
+pub fn still_for(ctx: &BotContext, notice: &Notice) -> Result<bool, StoreError> {
+    Ok(match &notice.staff_of {
+        Some(org) => ctx.app.store.staff_org(notice.to)?.as_deref() == Some(org.as_str()),
+        None => true,
+    })
 }
 
 /// A notice rendered for its recipient, with their buttons' tokens issued now.

@@ -94,7 +94,8 @@ async fn send_part(
 }
 
 /// The entry as a rendering: a notice is rendered now and the rendering kept in the outbox
-/// (`None`: a notice this version cannot read, which can never be delivered).
+/// (`None`: a notice this version cannot read, or one for a member who left the team — it
+/// is never delivered).
 fn rendering(ctx: &BotContext, pending: &Pending) -> Result<Option<Rendered>, StoreError> {
     match &pending.entry.body {
         OutboxBody::Rendered(r) => Ok(Some(r.clone())),
@@ -102,6 +103,9 @@ fn rendering(ctx: &BotContext, pending: &Pending) -> Result<Option<Rendered>, St
             let Some(notice) = Notice::decode(encoded) else {
                 return Ok(None);
             };
+            if !courier::still_for(ctx, &notice)? {
+                return Ok(None);
+            }
             let rendered = courier::render(ctx, &notice)?;
             ctx.app.store.outbox_rendered(pending.id, &rendered)?;
             Ok(Some(rendered))
@@ -122,7 +126,7 @@ async fn send(
         if rendered.delivered < rendered.parts.len()
             && let Err(e) = ctx.app.store.outbox_rendered(pending.id, rendered)
         {
-            tracing::warn!(error = %e, "cannot record a delivered part");
+            tracing::warn!(error = e.kind(), "cannot record a delivered part");
         }
     }
     Ok(())
@@ -254,7 +258,7 @@ pub async fn run(bot: Throttle<Bot>, ctx: Arc<BotContext>) {
         let pending = match ctx.app.store.due_except(Timestamp::NEVER, 1_000, held) {
             Ok(pending) => pending,
             Err(e) => {
-                tracing::error!(error = %e, "cannot read the outbox");
+                tracing::error!(error = e.kind(), "cannot read the outbox");
                 Vec::new()
             }
         };
@@ -282,7 +286,7 @@ pub async fn run(bot: Throttle<Bot>, ctx: Arc<BotContext>) {
                 (bot.clone(), ctx.clone(), in_flight.clone(), wake.clone());
             tokio::spawn(async move {
                 if let Err(e) = deliver_chat(&bot, &ctx, entries, at).await {
-                    tracing::error!(error = %e, "outbox delivery failed");
+                    tracing::error!(error = e.kind(), "outbox delivery failed");
                 }
                 if let Ok(mut f) = in_flight.lock() {
                     f.chats.remove(&chat);

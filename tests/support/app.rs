@@ -52,7 +52,7 @@ pub async fn joins(app: &App, org: &str, who: i64) {
     else {
         panic!("no invitation for {org}");
     };
-    let joined = coordination::join(app, who, who, Lang::En, &code)
+    let joined = coordination::join(app, who, who, Lang::En, &code, &format!("Member {who}"))
         .await
         .expect("joined")
         .into_inner();

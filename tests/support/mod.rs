@@ -19,6 +19,17 @@ pub const LEGAL_HELP_IN_DNIPRO: [&str; 6] = [
     "1:ds",
 ];
 
+/// A temporary directory only its user can read: a data directory others can read is refused.
+pub fn tempdir() -> tempfile::TempDir {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir().expect("a temporary directory")
+}
+
 /// The code inside <code>…</code> of an invitation message.
 pub fn invite_code(text: &str) -> String {
     text.split("<code>")

@@ -26,6 +26,25 @@ pub async fn join(w: &World, org: &str, staff: i64, lang: &str) {
     let code = w.store.create_invite(org, w.ctx.app.now()).unwrap();
     let mut bot = bot_with(w, says(staff, lang, &format!("/join {code}")));
     bot.dispatch().await;
+    bot.update(says(staff, lang, &format!("Member {staff}")));
+    bot.dispatch().await;
+    assert_eq!(
+        w.store.staff_org(staff).unwrap().as_deref(),
+        Some(org),
+        "joined: {:?}",
+        texts(&bot.get_responses())
+    );
+    // The announcements of the join (to colleagues and coordinators) are tested on their own.
+    for pending in w.store.due(Timestamp::NEVER, usize::MAX).unwrap() {
+        if let OutboxBody::Notice(encoded) = &pending.entry.body
+            && matches!(
+                Notice::decode(encoded).map(|n| n.kind),
+                Some(poruch::app::notice::NoticeKind::StaffJoined { .. })
+            )
+        {
+            w.store.outbox_done(pending.id).unwrap();
+        }
+    }
 }
 
 pub fn person(id: i64, lang: &str) -> User {

@@ -40,6 +40,8 @@ pub enum State {
     Proposing { code: String },
     /// The next message is an optional comment on a rating, for the coordinators only.
     Commenting { code: String, side: Side, stars: u8 },
+    /// Joining a team with a valid invitation: the next message is the member's label.
+    Joining { code: String },
     /// A staff member publishing a material, at a step.
     Material {
         step: MaterialStep,

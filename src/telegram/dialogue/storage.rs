@@ -64,7 +64,10 @@ impl Storage<State> for SledDialogueStorage {
                 Ok(Some(bytes)) => bytes,
                 Ok(None) => return Ok(None),
                 Err(e) => {
-                    tracing::warn!(error = %e, "cannot read dialogue state; starting from the menu");
+                    tracing::warn!(
+                        error = e.kind(),
+                        "cannot read dialogue state; starting from the menu"
+                    );
                     return Ok(None);
                 }
             };

@@ -48,13 +48,13 @@ async fn screen(
     let who = user_id(msg);
     Ok(match cmd {
         Command::Start(payload) => match payload.strip_prefix("join-") {
-            Some(code) => join(ctx, msg, lang, code).await?,
+            Some(code) => join(ctx, dialogue, msg, lang, code).await?,
             None => {
                 dialogue.exit().await?;
                 render::welcome(i18n, lang)
             }
         },
-        Command::Join(code) => join(ctx, msg, lang, &code).await?,
+        Command::Join(code) => join(ctx, dialogue, msg, lang, &code).await?,
         Command::Forget => render::forget_confirm(i18n, lang),
         Command::Invite(org_id) => {
             let org_id = org_id.trim();
@@ -63,6 +63,30 @@ async fn screen(
             render_coordination::invited(ctx, lang, me.username(), org_id, &invited)
                 .unwrap_or_else(|| hint(ctx, lang, Msg::UnknownCommand))
         }
+        Command::Staff(org_id) => {
+            let org_id = org_id.trim();
+            match coordination::staff(app, who, org_id)? {
+                Err(_) => hint(ctx, lang, Msg::UnknownCommand),
+                Ok(_) if app.directory().find(org_id).is_none() => {
+                    let shown =
+                        crate::telegram::html::escape(&crate::telegram::html::truncate(org_id, 40));
+                    render::info(
+                        i18n,
+                        lang,
+                        i18n.with(
+                            lang,
+                            Msg::StaffUnknownOrg,
+                            &[("id", crate::i18n::Arg::Str(&shown))],
+                        ),
+                    )
+                }
+                Ok(members) => render_coordination::staff(ctx, who, lang, org_id, &members)?,
+            }
+        }
+        Command::Leave => match app.store.staff_org(who)? {
+            Some(org) => render_coordination::leave_confirm(ctx, who, lang, &org)?,
+            None => render::info(i18n, lang, i18n.text(lang, Msg::StaffNotMember)),
+        },
         Command::Stats => match coordination::stats(app, who)? {
             Ok(stats) => render_coordination::stats(i18n, lang, &stats),
             Err(_) => hint(ctx, lang, Msg::UnknownCommand),
@@ -116,13 +140,23 @@ async fn screen(
     })
 }
 
-/// Uses an invitation: the person becomes staff of its organization.
-async fn join(ctx: &BotContext, msg: &Message, lang: Lang, code: &str) -> Result<Screen, BotError> {
-    let Some(user) = msg.from.as_ref() else {
-        return Ok(hint(ctx, lang, Msg::JoinInvalid));
-    };
-    let joined = coordination::join(&ctx.app, user.id.0 as i64, msg.chat.id.0, lang, code)
+/// An invitation code: if it is valid, the next message is the member's label.
+async fn join(
+    ctx: &BotContext,
+    dialogue: &PoruchDialogue,
+    msg: &Message,
+    lang: Lang,
+    code: &str,
+) -> Result<Screen, BotError> {
+    let step = coordination::check_invitation(&ctx.app, user_id(msg), code)
         .await?
         .into_inner();
-    Ok(render_coordination::joined(ctx, lang, &joined))
+    if let coordination::JoinStep::AskLabel { .. } = step {
+        dialogue
+            .update(State::Joining {
+                code: code.trim().to_string(),
+            })
+            .await?;
+    }
+    Ok(render_coordination::join_step(ctx, lang, &step))
 }

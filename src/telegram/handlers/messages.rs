@@ -11,7 +11,7 @@ use teloxide::utils::command::BotCommands;
 
 use super::{answer_message, hint, typed_text, typed_within, user_id};
 use crate::app::relay::{self, Content, Relayed};
-use crate::app::{expert as app_expert, feedback};
+use crate::app::{coordination, expert as app_expert, feedback};
 use crate::domain::expert::MAX_PROPOSAL;
 use crate::domain::feedback::{MAX_COMMENT, Side};
 use crate::domain::{Lang, RegionChoice};
@@ -71,10 +71,32 @@ pub async fn message(
             State::Material { step, draft } => {
                 materials::on_message(ctx, &dialogue, &msg, lang, step, draft).await
             }
+            State::Joining { code } => label(ctx, &dialogue, &msg, lang, &code).await,
             State::Idle | State::TextResults { .. } => free_text(ctx, &dialogue, &msg, lang).await,
         }
     };
     answer_message(&bot, &ctx, &msg, lang, work).await
+}
+
+/// The label a new member gave: they join the team with it.
+async fn label(
+    ctx: &BotContext,
+    dialogue: &PoruchDialogue,
+    msg: &Message,
+    lang: Lang,
+    code: &str,
+) -> Result<Screen, BotError> {
+    let text = match typed_text(ctx, lang, msg) {
+        Err(hint) => return Ok(hint),
+        Ok(text) => text,
+    };
+    let joined = coordination::join(&ctx.app, user_id(msg), msg.chat.id.0, lang, code, text)
+        .await?
+        .into_inner();
+    if joined != coordination::Joined::BadLabel {
+        dialogue.exit().await?;
+    }
+    Ok(render::coordination::joined(ctx, lang, &joined, text))
 }
 
 /// Text while choosing a region: a place name, resolved to a region.

@@ -26,9 +26,38 @@ pub struct LogErrors;
 impl ErrorHandler<BotError> for LogErrors {
     fn handle_error(self: Arc<Self>, error: BotError) -> BoxFuture<'static, ()> {
         Box::pin(async move {
-            tracing::error!(error = %error, "update handling failed");
+            tracing::error!(error = error_kind(error.as_ref()), "update handling failed");
         })
     }
+}
+
+/// What kind of failure a handler's error is, for logs. Never its text: teloxide's errors can
+/// carry Telegram's raw answer (names, messages), and a store's the text of a record.
+pub fn error_kind(error: &(dyn std::error::Error + 'static)) -> &'static str {
+    use teloxide::RequestError;
+    if let Some(e) = error.downcast_ref::<RequestError>() {
+        return match e {
+            RequestError::Api(_) => "telegram refused a request",
+            RequestError::MigrateToChatId(_) => "a chat moved",
+            RequestError::RetryAfter(_) => "telegram asked to wait",
+            RequestError::Network(_) => "network",
+            RequestError::InvalidJson { .. } => "an answer from telegram did not read",
+            RequestError::Io(_) => "input/output",
+        };
+    }
+    if let Some(e) = error.downcast_ref::<crate::storage::StoreError>() {
+        return e.kind();
+    }
+    if let Some(e) = error.downcast_ref::<crate::app::AppError>() {
+        return e.kind();
+    }
+    if let Some(e) = error.downcast_ref::<crate::telegram::actions::PressError>() {
+        return match e {
+            crate::telegram::actions::PressError::App(e) => e.kind(),
+            crate::telegram::actions::PressError::Store(e) => e.kind(),
+        };
+    }
+    "other"
 }
 
 /// Logs a failed handler and tells the user, so nobody is left without an answer.
@@ -40,7 +69,7 @@ async fn apologize_on_error(
     result: HandlerResult,
 ) -> HandlerResult {
     if let Err(error) = result {
-        tracing::error!(error = %error, "handler failed");
+        tracing::error!(error = error_kind(error.as_ref()), "handler failed");
         let screen = render::info(&ctx.i18n, lang, ctx.i18n.text(lang, Msg::ErrorGeneric));
         send(bot, ctx, chat, screen, false).await?;
     }

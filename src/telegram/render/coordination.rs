@@ -1,10 +1,12 @@
 //! The screens of running the network: an invitation, joining, pausing, and the counts
 //! coordinators see.
 
-use super::{Screen, info};
-use crate::app::coordination::{Invited, Joined, Stats};
+use super::{Buttons, Screen, date, info};
+use crate::app::act::Act;
+use crate::app::coordination::{Invited, JoinStep, Joined, Stats};
 use crate::domain::Lang;
 use crate::i18n::{Arg, I18n, Msg};
+use crate::storage::{Member, StoreError};
 use crate::telegram::context::BotContext;
 use crate::telegram::html::{escape, truncate};
 
@@ -70,7 +72,25 @@ pub fn invited(
     })
 }
 
-pub fn joined(ctx: &BotContext, lang: Lang, joined: &Joined) -> Screen {
+/// What an invitation code led to: the question for the label, or why not.
+pub fn join_step(ctx: &BotContext, lang: Lang, step: &JoinStep) -> Screen {
+    let i18n = &ctx.i18n;
+    match step {
+        JoinStep::AskLabel { org } => info(
+            i18n,
+            lang,
+            i18n.with(
+                lang,
+                Msg::JoinAskLabel,
+                &[("org", Arg::Str(&escape(&ctx.org_name(org, lang))))],
+            ),
+        ),
+        JoinStep::Invalid => super::hint(i18n, lang, Msg::JoinInvalid),
+        JoinStep::TooManyTries => super::hint(i18n, lang, Msg::JoinTooMany),
+    }
+}
+
+pub fn joined(ctx: &BotContext, lang: Lang, joined: &Joined, label: &str) -> Screen {
     let i18n = &ctx.i18n;
     match joined {
         Joined::Member { org } => info(
@@ -79,11 +99,148 @@ pub fn joined(ctx: &BotContext, lang: Lang, joined: &Joined) -> Screen {
             i18n.with(
                 lang,
                 Msg::JoinDone,
-                &[("org", Arg::Str(&escape(&ctx.org_name(org, lang))))],
+                &[
+                    ("org", Arg::Str(&escape(&ctx.org_name(org, lang)))),
+                    ("label", Arg::Str(&escape(label.trim()))),
+                ],
             ),
         ),
         Joined::Invalid => super::hint(i18n, lang, Msg::JoinInvalid),
+        Joined::TooManyTries => super::hint(i18n, lang, Msg::JoinTooMany),
+        Joined::BadLabel => info(i18n, lang, i18n.text(lang, Msg::JoinLabelInvalid)),
     }
+}
+
+/// A member's label as shown (never empty).
+pub fn label(i18n: &I18n, lang: Lang, label: &str) -> String {
+    if label.trim().is_empty() {
+        i18n.text(lang, Msg::StaffNoLabel)
+    } else {
+        label.to_string()
+    }
+}
+
+/// `/staff ORG_ID`: the team with the day each joined and was last active, and a Remove
+/// button each.
+pub fn staff(
+    ctx: &BotContext,
+    who: i64,
+    lang: Lang,
+    org: &str,
+    members: &[Member],
+) -> Result<Screen, StoreError> {
+    let i18n = &ctx.i18n;
+    let name = escape(&ctx.org_name(org, lang));
+    if members.is_empty() {
+        return Ok(info(
+            i18n,
+            lang,
+            i18n.with(
+                lang,
+                Msg::StaffNone,
+                &[("org", Arg::Str(&name)), ("id", Arg::Str(org))],
+            ),
+        ));
+    }
+    let mut text = i18n.with(
+        lang,
+        Msg::StaffHeader,
+        &[
+            ("org", Arg::Str(&name)),
+            ("count", Arg::Num(members.len() as i64)),
+        ],
+    );
+    let mut buttons = Buttons::new(ctx, who, lang);
+    for m in members {
+        let shown = label(i18n, lang, &m.label);
+        text.push('\n');
+        text.push_str(&i18n.with(
+            lang,
+            Msg::StaffItem,
+            &[
+                ("label", Arg::Str(&escape(&shown))),
+                ("joined", Arg::Str(&date(lang, m.joined_on))),
+                ("active", Arg::Str(&date(lang, m.last_active))),
+            ],
+        ));
+        let button = i18n.with(
+            lang,
+            Msg::BtnRevoke,
+            &[("label", Arg::Str(&truncate(&shown, 40)))],
+        );
+        buttons.add_text(button, Act::Revoke(org.to_string(), m.id.clone()))?;
+    }
+    Ok(Screen {
+        text,
+        keyboard: Some(buttons.keyboard()),
+    })
+}
+
+/// "Remove X from the team?" with the one button that does it.
+pub fn revoke_confirm(
+    ctx: &BotContext,
+    who: i64,
+    lang: Lang,
+    org: &str,
+    member: &Member,
+) -> Result<Screen, StoreError> {
+    let i18n = &ctx.i18n;
+    let mut buttons = Buttons::new(ctx, who, lang);
+    buttons.add(
+        Msg::BtnRevokeYes,
+        Act::RevokeConfirmed(org.to_string(), member.id.clone()),
+    )?;
+    Ok(Screen {
+        text: i18n.with(
+            lang,
+            Msg::RevokeConfirm,
+            &[
+                (
+                    "label",
+                    Arg::Str(&escape(&label(i18n, lang, &member.label))),
+                ),
+                ("org", Arg::Str(&escape(&ctx.org_name(org, lang)))),
+            ],
+        ),
+        keyboard: Some(buttons.keyboard()),
+    })
+}
+
+/// "Leave the team?" with the one button that does it.
+pub fn leave_confirm(
+    ctx: &BotContext,
+    who: i64,
+    lang: Lang,
+    org: &str,
+) -> Result<Screen, StoreError> {
+    let i18n = &ctx.i18n;
+    let mut buttons = Buttons::new(ctx, who, lang);
+    buttons.add(Msg::BtnLeaveYes, Act::LeaveConfirmed)?;
+    Ok(Screen {
+        text: i18n.with(
+            lang,
+            Msg::LeaveConfirm,
+            &[("org", Arg::Str(&escape(&ctx.org_name(org, lang))))],
+        ),
+        keyboard: Some(buttons.keyboard()),
+    })
+}
+
+/// A membership ended: `msg` is RevokeDone or LeaveDone.
+pub fn removed(ctx: &BotContext, lang: Lang, msg: Msg, org: &str, member: &str) -> Screen {
+    let i18n = &ctx.i18n;
+    info(
+        i18n,
+        lang,
+        i18n.with(
+            lang,
+            msg,
+            &[
+                ("label", Arg::Str(&escape(&label(i18n, lang, member)))),
+                ("org", Arg::Str(&escape(&ctx.org_name(org, lang)))),
+            ],
+        ),
+    )
 }
 
 /// Paused or resumed.
