@@ -10,7 +10,9 @@ use poruch::app::act::Act;
 use poruch::app::help::{self, Acted, Decision, NewRequest, Submitted};
 use poruch::app::notice::{Counted, NoticeAction, NoticeKind};
 use poruch::app::{coordination, retention};
-use poruch::domain::{ContactChoice, DeclineReason, HelpKind, Lang, Outcome, ReferralStatus};
+use poruch::domain::{
+    ContactChoice, DeclineReason, HelpKind, Lang, OnDecline, Outcome, ReferralStatus,
+};
 use support::app::*;
 
 const HER: i64 = 9_001;
@@ -29,6 +31,7 @@ fn legal_in_dnipro() -> NewRequest {
         description: Some("мій командир".into()),
         contact: ContactChoice::Phone("+380 67 000 11 22".into()),
         org: None,
+        on_decline: OnDecline::PassOn,
         from_draft: false,
     }
 }
@@ -42,6 +45,7 @@ fn psychological_in_kharkiv() -> NewRequest {
         description: None,
         contact: ContactChoice::ThroughBot,
         org: None,
+        on_decline: OnDecline::PassOn,
         from_draft: false,
     }
 }

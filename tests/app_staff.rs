@@ -39,6 +39,7 @@ async fn legal_request(app: &App) -> String {
         description: None,
         contact: ContactChoice::ThroughBot,
         org: None,
+        on_decline: poruch::domain::OnDecline::PassOn,
         from_draft: false,
     };
     match help::submit(app, HER, Lang::Uk, request)

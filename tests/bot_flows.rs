@@ -620,6 +620,7 @@ async fn forget_asks_first_then_deletes_everything_and_tells_the_organization() 
             contact: poruch::domain::ContactChoice::ThroughBot,
             requester_chat: me,
             created_at: poruch::domain::Timestamp::default(),
+            on_decline: poruch::domain::OnDecline::PassOn,
         };
         let referral = poruch::domain::Referral {
             org: "demo-rivnist-dnipro".into(),

@@ -162,7 +162,10 @@ async fn requests_survive_kill_9_at_random_moments() {
     assert!(api.refusals().is_empty(), "{:#?}", api.refusals());
     // Every code a requester was given.
     let mut given: BTreeMap<String, i64> = BTreeMap::new();
-    for c in calls.iter().filter(|c| c.method == "sendMessage") {
+    for c in calls
+        .iter()
+        .filter(|c| matches!(c.method.as_str(), "sendMessage" | "editMessageText"))
+    {
         if let Some(at) = text(c).find("reference code: <code>R-") {
             let start = at + "reference code: <code>".len();
             given.insert(text(c)[start..start + 6].to_string(), chat(c));
@@ -227,7 +230,10 @@ async fn requests_survive_kill_9_at_random_moments() {
     }
     // Every expert request's code given exists, for its adviser; one per adviser at most.
     let mut experts_given = 0;
-    for c in calls.iter().filter(|c| c.method == "sendMessage") {
+    for c in calls
+        .iter()
+        .filter(|c| matches!(c.method.as_str(), "sendMessage" | "editMessageText"))
+    {
         if let Some(at) = text(c).find("Your code: <code>E-") {
             let start = at + "Your code: <code>".len();
             let code = &text(c)[start..start + 6];

@@ -269,13 +269,15 @@ async fn forget_deletes_the_recent_messages_from_the_chat() {
     );
 }
 
-/// Presses a button by its data and waits for the bot's next message to that chat.
+/// Presses a button by its data and waits for the bot's next screen in that chat: a new
+/// message, or the one the button was on, edited (a dialogue's steps).
 async fn press_data(api: &FakeBotApi, from: &Value, id: &str, on: &Call, data: &str) -> Call {
     let chat = from["id"].clone();
     let n = api.calls().len();
     api.push(press(from, id, &on.result, data));
     api.wait_for(n, data, |c| {
-        c.method == "sendMessage" && c.params["chat_id"] == chat
+        matches!(c.method.as_str(), "sendMessage" | "editMessageText")
+            && c.params["chat_id"] == chat
     })
     .await
 }
@@ -384,15 +386,18 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     );
     assert_eq!(notice.params["protect_content"], true);
     let detail = tap(&api, &staff, "s1", &notice, "Open").await;
-    assert!(text(&detail).contains(DESCRIPTION) && text(&detail).contains(PHONE));
+    // Before accepting: what she needs, not who she is or how to reach her.
+    assert!(text(&detail).contains(DESCRIPTION), "{}", text(&detail));
+    assert!(!text(&detail).contains(PHONE), "{}", text(&detail));
     assert_eq!(detail.params["protect_content"], true);
     let n = api.calls().len();
     let accepted = tap(&api, &staff, "s2", &detail, "✅ Accept").await;
     assert!(
-        text(&accepted).contains("You accepted"),
+        text(&accepted).contains("You accepted") && text(&accepted).contains(PHONE),
         "{}",
         text(&accepted)
     );
+    assert_eq!(accepted.params["protect_content"], true);
 
     // She is told and writes; they answer; neither sees the other's account.
     let told = message_to(&api, n, HER, "прийняла ваш запит").await;

@@ -7,7 +7,7 @@
 mod support;
 
 use poruch::app::act::Act;
-use poruch::app::notice::{Counted, Notice, NoticeAction, NoticeKind};
+use poruch::app::notice::{CannotTakeWhy, Counted, Departure, Notice, NoticeAction, NoticeKind};
 use poruch::domain::expert::{ExpertAudience, ExpertNeed, Format, NeedKind};
 use poruch::domain::feedback::{HelpAnswer, Side};
 use poruch::domain::when::When;
@@ -57,6 +57,40 @@ fn every_kind() -> Vec<NoticeKind> {
             org: org(),
         },
         NoticeKind::Unplaced { code: code() },
+        NoticeKind::CannotTake {
+            code: code(),
+            org: org(),
+            why: CannotTakeWhy::Declined,
+        },
+        NoticeKind::CannotTake {
+            code: code(),
+            org: org(),
+            why: CannotTakeWhy::NoAnswer,
+        },
+        NoticeKind::CannotTake {
+            code: code(),
+            org: org(),
+            why: CannotTakeWhy::Lapsed,
+        },
+        NoticeKind::StillWaiting {
+            code: code(),
+            days: 6,
+        },
+        NoticeKind::WaitedOut { code: code() },
+        NoticeKind::StaffJoined {
+            org: org(),
+            label: words(),
+        },
+        NoticeKind::StaffLeft {
+            org: org(),
+            label: words(),
+            how: Departure::Revoked,
+        },
+        NoticeKind::StaffLeft {
+            org: org(),
+            label: words(),
+            how: Departure::Left,
+        },
         NoticeKind::Closed {
             code: code(),
             org: org(),
@@ -224,6 +258,49 @@ fn a_long_relayed_text_is_split_and_the_buttons_go_with_the_last_part() {
             .all(|p| p.encode_utf16().count() <= 4096)
     );
     assert!(rendered.keyboard.is_some());
+}
+
+#[test]
+fn an_organization_that_cannot_take_it_asks_her_with_pass_on_withdraw_and_urgent_help() {
+    let w = world();
+    for (lang, labels) in [
+        (
+            Lang::Uk,
+            [
+                "➡️ Передати іншій організації",
+                "Так, відкликати",
+                "🆘 Термінова допомога",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "➡️ Pass it on to another organization",
+                "Yes, withdraw",
+                "🆘 Urgent help",
+            ],
+        ),
+    ] {
+        w.store.set_user_language(TO, lang).unwrap();
+        let notice = Notice::new(
+            TO,
+            NoticeKind::CannotTake {
+                code: "R-7K3Q".into(),
+                org: "demo-rivnist-dnipro".into(),
+                why: CannotTakeWhy::NoAnswer,
+            },
+        )
+        .with(NoticeAction::Do(Act::PassOn("R-7K3Q".into())))
+        .with(NoticeAction::Do(Act::WithdrawConfirmed("R-7K3Q".into())))
+        .with(NoticeAction::Urgent);
+        let rendered = courier::render(&w.ctx, &notice).unwrap();
+        let buttons = notice_buttons_of(rendered.keyboard.as_deref().unwrap());
+        let shown: Vec<&str> = buttons.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(shown, labels);
+        assert_eq!(buttons[2].1, "1:u", "urgent help needs no token");
+        let text = rendered.parts.concat();
+        assert!(text.contains("R-7K3Q"), "{text}");
+    }
 }
 
 fn notice_buttons_of(keyboard: &str) -> Vec<(String, String)> {

@@ -49,8 +49,8 @@ const UK: Texts = Texts {
     kind_step: "Крок 3 з 5",
     description_step: "Крок 4 з 5",
     contact_step: "Крок 5 з 5",
-    consent: "Організація побачить саме це",
-    nothing_to_command: "Вашому командуванню чи підрозділу нічого не надсилається",
+    consent: "Запит отримає спершу",
+    nothing_to_command: "«Поруч» нічого не надсилає вашому командуванню чи підрозділу",
     sent: "Надіслано. Ваш код запиту: <code>R-",
     staff_notice: "Новий запит",
 };
@@ -61,8 +61,8 @@ const EN: Texts = Texts {
     kind_step: "Step 3 of 5",
     description_step: "Step 4 of 5",
     contact_step: "Step 5 of 5",
-    consent: "The organization will see exactly this",
-    nothing_to_command: "Nothing is sent to your command or unit",
+    consent: "The request goes first to",
+    nothing_to_command: "Poruch sends nothing to your command or unit",
     sent: "Sent. Your reference code: <code>R-",
     staff_notice: "New request",
 };
@@ -84,14 +84,30 @@ async fn walk_to_consent(
     let r = bot.get_responses();
     assert!(last_text(&r).contains(t.topic), "{}", last_text(&r));
     assert!(has_button(&r, "1:dt:sexual-harassment"));
+    assert!(
+        has_button(&r, "1:dt:not-sure"),
+        "not sure / other is offered"
+    );
+    assert!(
+        !has_button(&r, "1:dt:training"),
+        "no trainings in a request for help"
+    );
     assert!(has_button(&r, "1:dx"), "cancel is offered at every step");
+    assert!(has_button(&r, "1:u"), "urgent help at every step");
+    assert!(
+        !has_button(&r, "1:db"),
+        "nothing to go back to on the first step"
+    );
 
     bot.update(presses(HER, lang, "1:dt:sexual-harassment"));
     bot.dispatch().await;
     let r = bot.get_responses();
     assert_eq!(r.answered_callback_queries.len(), 1);
     assert!(last_text(&r).contains(t.region_step));
-    assert!(has_button(&r, "1:dr:national") && has_button(&r, "1:dr:UA-12"));
+    // Type a place, or all of Ukraine, or the list — not a 17-row grid.
+    assert!(has_button(&r, "1:dr:national") && has_button(&r, "1:drl"));
+    assert!(!has_button(&r, "1:dr:UA-12"));
+    assert!(has_button(&r, "1:db") && has_button(&r, "1:u"));
 
     // A place can be typed, as in search.
     bot.update(says(HER, lang, "Дніпро"));
@@ -99,18 +115,21 @@ async fn walk_to_consent(
     let r = bot.get_responses();
     assert!(last_text(&r).contains(t.kind_step), "{}", last_text(&r));
     assert!(has_button(&r, "1:dk:legal") && has_button(&r, "1:dk:shelter"));
+    assert!(has_button(&r, "1:db") && has_button(&r, "1:u"));
 
     bot.update(presses(HER, lang, "1:dk:legal"));
     bot.dispatch().await;
     let r = bot.get_responses();
     assert!(last_text(&r).contains(t.description_step));
     assert!(has_button(&r, "1:dd"), "the description can be skipped");
+    assert!(has_button(&r, "1:db") && has_button(&r, "1:u"));
 
     bot.update(says(HER, lang, CANARY));
     bot.dispatch().await;
     let r = bot.get_responses();
     assert!(last_text(&r).contains(t.contact_step));
     assert!(has_button(&r, "1:dcb") && has_button(&r, "1:dcs"));
+    assert!(has_button(&r, "1:db") && has_button(&r, "1:u"));
 
     bot.update(presses(HER, lang, "1:dcb"));
     bot.dispatch().await;
@@ -119,6 +138,8 @@ async fn walk_to_consent(
     assert!(consent.contains(t.consent), "{consent}");
     assert!(consent.contains(t.nothing_to_command), "{consent}");
     assert!(has_button(&r, "1:ds"));
+    assert!(has_button(&r, "1:dop") && has_button(&r, "1:doa"));
+    assert!(has_button(&r, "1:db") && has_button(&r, "1:u"));
     consent
 }
 
@@ -193,9 +214,27 @@ async fn cancel_at_any_step_stores_nothing() {
     assert!(w.store.requests_of(HER).unwrap().is_empty());
 
     // The Cancel button at the consent screen, in English.
-    let consent = walk_to_consent(&mut bot, "en", &EN).await;
-    assert!(consent.contains("Send it?"));
+    // The Cancel button at the consent screen, in English: she typed a description, so it
+    // asks first; "No" goes back to the step, "Yes" deletes it.
+    walk_to_consent(&mut bot, "en", &EN).await;
     bot.update(presses(HER, "en", "1:dx"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(last_text(&r).contains("Cancel the request? What you wrote will be deleted."));
+    assert!(has_button(&r, "1:dxy") && has_button(&r, "1:dxn"));
+    bot.update(presses(HER, "en", "1:dxn"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains(EN.consent));
+    assert!(matches!(
+        bot.get_state::<State>().await,
+        State::Requesting {
+            step: Step::Consent,
+            ..
+        }
+    ));
+    bot.update(presses(HER, "en", "1:dx"));
+    bot.dispatch().await;
+    bot.update(presses(HER, "en", "1:dxy"));
     bot.dispatch().await;
     assert!(last_text(&bot.get_responses()).contains("Cancelled. Nothing was kept."));
     bot.assert_state(State::Idle).await;
@@ -281,7 +320,11 @@ async fn ask_this_organization_sends_the_request_to_it() {
     bot.update(presses(HER, "uk", "1:ao:demo-psy-liniya"));
     bot.dispatch().await;
     let r = bot.get_responses();
-    assert!(last_text(&r).contains("Конфіденційний запит до «Демо"));
+    assert!(
+        last_text(&r).contains("Конфіденційний запит до організації «Демо"),
+        "{}",
+        last_text(&r)
+    );
     assert!(has_button(&r, "1:dt:crsv"));
     assert!(!has_button(&r, "1:dt:human-trafficking"), "only its topics");
     for data in [
@@ -697,14 +740,14 @@ async fn pausing_stops_new_requests_until_resumed() {
             "uk",
             "призупинено",
             "Нові запити призупинено",
-            "Зараз я не знайшов організації",
+            "Зараз жодна організація, що працює з темою «Сексуальні домагання»",
             "знову отримує нові запити",
         ),
         (
             "en",
             "are paused",
             "New requests are paused",
-            "could not find an organization",
+            "No organization that works on “Sexual harassment”",
             "receives new requests again",
         ),
     ] {
@@ -723,14 +766,28 @@ async fn pausing_stops_new_requests_until_resumed() {
             bot.update(presses(HER, lang, data));
             bot.dispatch().await;
         }
+        // She learns it right after the kind of help, before writing anything.
         let reply = last_text(&bot.get_responses());
         assert!(reply.contains(nobody), "{reply}");
-        assert!(reply.contains("1547"), "the hotlines come with it: {reply}");
+        assert!(reply.contains("116 123"), "a line to call: {reply}");
+        assert!(has_button(&bot.get_responses(), "1:u"));
+        assert!(
+            matches!(
+                bot.get_state::<State>().await,
+                State::Requesting {
+                    step: Step::NoOrg,
+                    ..
+                }
+            ),
+            "her choices are kept"
+        );
         assert!(
             w.store.requests_of(HER).unwrap().is_empty(),
             "nothing stored"
         );
         assert_eq!(take_queued(&w, ADMIN).len(), 1, "admins get a count");
+        bot.update(says(HER, lang, "/cancel"));
+        bot.dispatch().await;
 
         bot.update(says(RIVNIST_STAFF, lang, "/resume"));
         bot.dispatch().await;

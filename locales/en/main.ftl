@@ -131,15 +131,19 @@ cmd-request = Ask an organization for help, confidentially
 cmd-my = My requests
 ask-intro =
     <b>A confidential request</b>
-    I will pass it to one vetted organization. Nothing goes to your command or unit. Before anything is sent, you will see exactly what the organization will see. /cancel at any step — and nothing is stored.
+    I will pass it to a vetted organization that works on your topic. Before anything is sent, you will see exactly what it will see, and you will choose what happens if it cannot take it. Poruch sends nothing to your command or unit.
+    If someone else may look at your phone, use /hide afterwards or delete this chat.
 
     Step 1 of 5. What is it about?
 ask-org-intro =
     <b>A confidential request to “{ $org }”</b>
-    Nothing goes to your command or unit. Before anything is sent, you will see exactly what the organization will see. /cancel at any step — and nothing is stored.
+    Before anything is sent, you will see exactly what the organization will see. Poruch sends nothing to your command or unit.
+    If someone else may look at your phone, use /hide afterwards or delete this chat.
 
     Step 1 of 5. What is it about?
-ask-region = Step 2 of 5. Where do you need help? Choose a region or type a city. If you would rather not say, choose “All of Ukraine” — then only nationwide organizations can take it.
+ask-region =
+    Step 2 of 5. Where do you need help? Type a city or a region — for example, “Dnipro”.
+    If you would rather not say, choose “All of Ukraine”: then only nationwide organizations can take it.
 btn-region-unsaid = 🇺🇦 All of Ukraine / rather not say
 ask-kind = Step 3 of 5. What kind of help do you need?
 kind-legal = Legal
@@ -149,7 +153,7 @@ kind-documentation = Documenting a crime
 kind-shelter = Shelter
 kind-other = Other
 ask-description =
-    Step 4 of 5. In a few words, what happened or what do you need? At most 1,000 characters.
+    Step 4 of 5. What do you need right now? Briefly, at most 1,000 characters. You do not have to describe what happened.
     Do not write names or your unit unless you want the organization to know them. You can skip this step.
 btn-skip = Skip ›
 description-too-long =
@@ -159,27 +163,30 @@ description-too-long =
     }; at most 1,000 fit. Please shorten it, or skip this step.
 ask-contact =
     Step 5 of 5. How should the organization reach you?
-    • <b>Only through this bot</b> — anonymously: they see neither your name nor your account. Recommended.
-    • Or give a phone number or a Telegram username yourself.
-btn-contact-bot = 🔒 Only through this bot (anonymous)
+    • <b>Only through this bot</b> — the organization sees neither your name nor your account. We suggest this.
+    • Or give a phone number or a Telegram username yourself: the organization gets it only once it accepts your request.
+btn-contact-bot = 💬 Only through this bot, no name
 btn-contact-share = 📞 Give a phone or username
-ask-contact-typing = Type a phone number (for example, +380 67 123 45 67) or a Telegram username (for example, @name). Only the organization that takes your request will see it.
+ask-contact-typing = Type a phone number (for example, +380 67 123 45 67) or a Telegram username (for example, @name). Only the organization that accepts your request gets it — and only once it accepts.
 contact-not-recognised = That does not look like a phone number or a @username. Type it again, or choose to be reached only through this bot.
 consent =
-    <b>Please check.</b> The organization will see exactly this:
+    <b>Please check.</b> The request goes first to { $first }.
+    Until an organization accepts it, it sees the topic, the region, the kind of help and your description, but <b>not</b> your contact — that it gets only when it accepts:
 
     { $summary }
 
-    They will <b>not</b> see your name, your Telegram account or your unit. Nothing is sent to your command or unit. The request is stored encrypted and deleted { $days } after it is finished, or at once with /forget.
+    The organization does not see your name, Telegram account or unit unless you wrote them yourself. Poruch sends nothing to your command or unit.
 
-    Send it?
+    <b>If the organization cannot take it</b> or does not answer in time: { $choice }
+
+    The description and the contact are stored encrypted. The request is deleted { $days } after it is finished, or at once with /forget.
 summary-org = Organization: { $org }
 summary-topic = Topic: { $topic }
 summary-region = Region: { $region }
 summary-kind = Help needed: { $kind }
 summary-description = Description: <i>{ $text }</i>
 summary-no-description = Description: none
-summary-contact-bot = Contact: only through this bot (anonymous)
+summary-contact-bot = Contact: only through this bot (no name, no account)
 summary-contact-phone = Contact: phone { $value }
 summary-contact-telegram = Contact: Telegram { $value }
 btn-send = ✅ Send
@@ -187,9 +194,12 @@ btn-cancel = ✖ Cancel
 request-sent =
     Sent. Your reference code: <code>{ $code }</code>
 
-    It went to <b>{ $org }</b>. They have { $hours } to answer; if they do not, I will offer it to another organization and tell you. Their answer comes here.
+    It went to <b>{ $org }</b>, which has { $hours } to answer. { $then ->
+        [pass-on] If it cannot take it, I will pass the request to the next vetted organization and tell you.
+       *[ask-first] If it cannot take it, I will ask you first what to do.
+    } The answer comes here.
     /my — your requests: status, write, withdraw.
-request-no-org = I could not find an organization that can take this request now: none that works on this topic in this region with this kind of help is accepting requests. Nothing was stored. Please call one of the lines below — they are free and confidential.
+request-no-org = No organization can take this request right now: the ones that work on this topic, in this region, with this kind of help are not accepting requests. Nothing was sent to anyone. What you wrote is still here — you can send it to nationwide organizations, choose another kind of help, or cancel. The 116 123 line works around the clock, free and anonymous.
 request-already-sent = This request has already been sent. Your requests — /my.
 admin-unplaced = A help request found no organization that could take it (its content is not kept). Such requests so far: { $count }.
 hours =
@@ -213,7 +223,7 @@ referral-detail =
     Topic: { $topic }
     Region: { $region }
     Help needed: { $kind }
-    Received: { $received } (UTC)
+    Received: { $received }
     { $description }
     { $contact }
 status-pending = waiting for an answer
@@ -241,9 +251,11 @@ outcome-referred-elsewhere = Referred elsewhere
 outcome-could-not-contact = Could not contact
 outcome-no-longer-needed = No longer needed
 outcome-other = Other
-staff-accepted = You accepted { $code }. The requester was told and can write to you here. Reply with the button below.
+staff-accepted =
+    You accepted request { $code }. The requester was told and can write to you here.
+    { $contact }
 staff-already-accepted = { $code } is already accepted by your organization.
-staff-declined = You declined { $code }. It will be offered to another organization.
+staff-declined = You declined request { $code }. The requester is told, and the request goes on as they chose when sending it.
 staff-closed = { $code } is closed: { $outcome }.
 changed-meanwhile = This request changed meanwhile (the requester withdrew it, a colleague acted, or its time passed). Its current state is below.
 not-allowed = This is not available to you.
@@ -505,3 +517,46 @@ staff-not-member = You are not on the team of any organization.
 notice-staff-joined = <b>{ $label }</b> is now on the team of “{ $org }”.
 notice-staff-revoked = <b>{ $label }</b> is no longer on the team of “{ $org }”: the coordinators ended the membership.
 notice-staff-left = <b>{ $label }</b> is no longer on the team of “{ $org }”: they left.
+
+# --- consent: who gets it first, and what if they cannot take it ---
+consent-first-org = <b>{ $org }</b>
+consent-first-any = a vetted organization that works on “{ $topic }” (region: { $region })
+consent-pass-on = I pass it on to the next vetted organization at once (it sees the same) and tell you.
+consent-ask-first = I ask you first; nothing goes anywhere until you answer.
+btn-choice-pass-on = Pass it on
+btn-choice-ask-first = Ask me first
+summary-contact-later = (the organization gets the contact only when it accepts the request)
+detail-contact-later = Contact: you will see it once you accept the request.
+detail-respond-by = Answer by: { $deadline }
+status-lapsed = the organization no longer takes part
+rstatus-lapsed = “{ $org }” can no longer continue
+rstatus-waiting = waiting for your decision: pass it on or withdraw
+notice-cannot-take =
+    The organization <b>{ $org }</b> cannot take your request { $code }: { $why ->
+        [declined] it declined it
+        [no-answer] it did not answer in time
+       *[lapsed] it no longer works in Poruch
+    }.
+    Pass it on to another vetted organization, or withdraw it? Until you answer, it goes nowhere.
+notice-still-waiting = A reminder: request { $code } waits for your decision — pass it on to another vetted organization, or withdraw it. If you do not answer within { $days }, I withdraw it and pass nothing to anyone.
+notice-waited-out = Request { $code } was withdrawn: in { $days } you did not say whether to pass it on. Nothing was passed to anyone. If you still need help — /request. Urgent lines — the 🆘 button.
+btn-pass-on = ➡️ Pass it on to another organization
+passed-on = Request { $code } went to <b>{ $org }</b>. I will tell you when it answers.
+passed-on-none = No other organization can take request { $code } now. Nothing was passed to anyone.
+
+# --- the help request's steps ---
+step-moved = That button belongs to an earlier step. Here is where you are now:
+topic-not-sure = Not sure / other
+btn-not-sure = 🤷 Not sure / something else
+btn-region-list = 📋 Show the list of regions
+ask-region-list = Step 2 of 5. Choose a region — or type a city.
+btn-any-org = 🤝 Send to another vetted organization
+no-org-chosen = “{ $org }” is not taking requests right now. Nothing was sent, and you have not written anything yet. You can send the request to another vetted organization that works on this topic, choose another kind of help, or call a line — 116 123 works around the clock, free and anonymous.
+no-org-for-kind = No organization that works on “{ $topic }” takes requests for this kind of help ({ $kind }) in this region ({ $region }) right now. You have not written anything yet, and nothing was stored. You can send the request to nationwide organizations, choose another kind of help, or call a line — 116 123 works around the clock, free and anonymous.
+btn-send-nationwide = 🇺🇦 Send to nationwide organizations
+btn-other-kind = ↩ Another kind of help
+chosen-unavailable = “{ $org }” stopped taking requests a moment ago. Nothing was sent to anyone, and your draft is kept. Send it to another vetted organization that works on this topic instead?
+consent-first-direct = a vetted organization that helps people directly (region: { $region })
+cancel-confirm = Cancel the request? What you wrote will be deleted.
+btn-cancel-yes = Yes, cancel
+btn-cancel-no = No, go back

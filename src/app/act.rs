@@ -33,6 +33,8 @@ pub enum Act {
     WithdrawConfirmed(String),
     /// She got what she needed: closes an accepted referral.
     Finish(String),
+    /// The organization could not take it: pass it on to the next one.
+    PassOn(String),
     // Expert requests. Staff of an organization it was offered to:
     OpenExpert(String),
     /// Asks for the proposal first.
@@ -79,6 +81,7 @@ impl Act {
             Act::Withdraw(c) => format!("wdr:{c}"),
             Act::WithdrawConfirmed(c) => format!("wdrc:{c}"),
             Act::Finish(c) => format!("fin:{c}"),
+            Act::PassOn(c) => format!("pass:{c}"),
             Act::OpenExpert(c) => format!("exp:{c}"),
             Act::Offer(c) => format!("off:{c}"),
             Act::Pass(c) => format!("pas:{c}"),
@@ -117,6 +120,7 @@ impl Act {
             ["wdr", c] => Act::Withdraw(code(c)?),
             ["wdrc", c] => Act::WithdrawConfirmed(code(c)?),
             ["fin", c] => Act::Finish(code(c)?),
+            ["pass", c] => Act::PassOn(code(c)?),
             ["exp", c] => Act::OpenExpert(ecode(c)?),
             ["off", c] => Act::Offer(ecode(c)?),
             ["pas", c] => Act::Pass(ecode(c)?),
@@ -189,6 +193,7 @@ mod tests {
             Act::Withdraw(c()),
             Act::WithdrawConfirmed(c()),
             Act::Finish(c()),
+            Act::PassOn(c()),
             Act::Write("E-7K3Q".into()),
             Act::Reply("E-7K3Q".into()),
             Act::OpenExpert("E-7K3Q".into()),

@@ -5,15 +5,15 @@
 
 use super::access::{self, Assigned, Refusal};
 use super::act::Act;
-use super::notice::{Counted, Notice, NoticeAction, NoticeKind};
+use super::notice::{CannotTakeWhy, Counted, Notice, NoticeAction, NoticeKind};
 use super::{App, AppResult, Committed, notify};
 use crate::domain::feedback::Side;
 use crate::domain::referral::apply;
 use crate::domain::request::MAX_DESCRIPTION;
 use crate::domain::routing::{self, Load, Need};
 use crate::domain::{
-    Action, ContactChoice, DeclineReason, HelpKind, HelpRequest, Lang, Organization, Outcome,
-    Referral, ReferralStatus, Timestamp, Transition,
+    Action, ContactChoice, DeclineReason, HelpKind, HelpRequest, Lang, OnDecline, Organization,
+    Outcome, Referral, ReferralStatus, Timestamp, Transition,
 };
 use crate::storage::{FeedbackAsk, ReferralChange, StoreError};
 
@@ -28,6 +28,8 @@ pub struct NewRequest {
     pub contact: ContactChoice,
     /// The organization she chose from its card, if any.
     pub org: Option<String>,
+    /// What happens if the organization it is with cannot take it.
+    pub on_decline: OnDecline,
     /// Sent from a draft kept as her chat's dialogue state: the draft is deleted in the same
     /// transaction, and if it is gone already (a second Send) nothing is stored.
     pub from_draft: bool,
@@ -42,8 +44,12 @@ pub enum Submitted {
         org: String,
         hours: u32,
     },
-    /// Nobody eligible: nothing was stored; coordinators were given a count.
+    /// Nobody eligible: nothing was stored or sent (her draft is kept); coordinators were
+    /// given a count.
     NoOrganization,
+    /// The organization she addressed cannot take requests now (paused, suspended, gone):
+    /// nothing was stored or sent to anyone else, and her draft is kept.
+    ChosenUnavailable,
     /// The draft was already sent (a second press).
     AlreadySent,
     /// A field the dialogue should never let through (a description over the limit).
@@ -77,7 +83,13 @@ enum Actor {
     Requester,
     /// The response time passed.
     Deadline,
+    /// The organization can no longer take part.
+    Lapse,
 }
+
+/// How long a request waits for her answer before it is withdrawn, and when she is reminded.
+pub const WAIT_DAYS: i64 = 7;
+pub const REMIND_AFTER_HOURS: i64 = 24;
 
 fn load(app: &App) -> AppResult<Load> {
     Ok(Load {
@@ -113,6 +125,32 @@ fn next_org(
         today,
     )
     .cloned())
+}
+
+/// Whether a request with this need could be placed now — with the organization she chose,
+/// if she chose one. Asked right after the kind-of-help step, before she writes anything.
+pub fn placeable(app: &App, need: &Need<'_>, chosen: Option<&str>) -> AppResult<bool> {
+    let load = load(app)?;
+    let today = app.today();
+    let directory = app.directory();
+    Ok(match chosen {
+        Some(id) => directory
+            .find(id)
+            .is_some_and(|o| routing::eligible(o, need, &load, today)),
+        None => directory
+            .organizations()
+            .iter()
+            .any(|o| routing::eligible(o, need, &load, today)),
+    })
+}
+
+/// She learned, before writing anything, that nobody can take her request now: the
+/// coordinators get the count of unmet requests (nothing about her or the request is kept).
+pub async fn unplaceable(app: &App) -> AppResult<Committed<()>> {
+    let notices = notify::count_for_coordinators(app, "unplaced", Counted::Unplaced)?;
+    app.store.enqueue(&notify::entries(&notices), app.now())?;
+    tracing::info!("a help request found no eligible organization before it was written");
+    app.commit(()).await
 }
 
 fn new_referral(app: &App, org: &Organization) -> Referral {
@@ -171,6 +209,7 @@ pub async fn submit(
         contact: new.contact,
         requester_chat: who,
         created_at: app.now(),
+        on_decline: new.on_decline,
     };
     let preferred = new.org;
     // Notices about her request come in the language she wrote it in.
@@ -180,12 +219,16 @@ pub async fn submit(
         region: &request.region,
         kind: request.kind,
     };
+    // A request addressed to one organization goes to that one or nowhere.
+    if let Some(id) = preferred.as_deref()
+        && !placeable(app, &need, Some(id))?
+    {
+        return Ok(app.unchanged(Submitted::ChosenUnavailable));
+    }
     let Some(org) = next_org(app, &need, &[], preferred.as_deref())? else {
+        // Her draft stays: she may send it elsewhere (all of Ukraine, another kind of help).
         let notices = notify::count_for_coordinators(app, "unplaced", Counted::Unplaced)?;
         app.store.enqueue(&notify::entries(&notices), app.now())?;
-        if new.from_draft {
-            app.store.remove_dialogue(who)?;
-        }
         tracing::info!("a help request found no eligible organization");
         return app.commit(Submitted::NoOrganization).await;
     };
@@ -267,6 +310,14 @@ async fn requester_change(
     if let Err(refusal) = access::help_owner(app, who, code)? {
         return Ok(app.unchanged(Acted::Refused(refusal)));
     }
+    // Waiting for her answer (no organization has it): withdrawing ends the wait.
+    if action == Action::Withdraw && app.store.waiting(code)?.is_some() {
+        if app.store.end_waiting(code, &[], app.now())? {
+            tracing::info!("a waiting request was withdrawn");
+            return app.commit(Acted::Changed(ReferralStatus::Withdrawn)).await;
+        }
+        return Ok(app.unchanged(Acted::Stale));
+    }
     let Some((attempt, referral)) = app.store.latest_referral(code)? else {
         return Ok(app.unchanged(Acted::Stale));
     };
@@ -337,6 +388,7 @@ fn change(
     let code_s = code.to_string();
     let mut notices = Vec::new();
     let mut next = None;
+    let mut wait = false;
     match to {
         ReferralStatus::Accepted => {
             notices.push(
@@ -350,7 +402,7 @@ fn change(
                 .with(NoticeAction::Do(Act::Write(code_s.clone()))),
             );
         }
-        ReferralStatus::Declined | ReferralStatus::Expired => {
+        ReferralStatus::Declined | ReferralStatus::Expired | ReferralStatus::Lapsed => {
             if to == ReferralStatus::Expired {
                 notices.extend(notify::to_staff(
                     app,
@@ -361,54 +413,40 @@ fn change(
                     &[],
                 )?);
             }
-            let tried: Vec<String> = app
-                .store
-                .referrals(code)?
-                .into_iter()
-                .map(|(_, r)| r.org)
-                .collect();
-            let need = Need {
-                topic: &request.topic,
-                region: &request.region,
-                kind: request.kind,
-            };
-            match next_org(app, &need, &tried, None)? {
-                Some(org) => {
-                    let referral = new_referral(app, &org);
-                    notices.extend(new_referral_notices(app, code, &request, &referral)?);
-                    notices.push(Notice::new(
-                        her,
-                        NoticeKind::Rerouted {
-                            code: code_s.clone(),
-                            org: org.id.clone(),
-                        },
-                    ));
-                    next = Some(referral);
-                }
-                None => {
-                    notices.push(Notice::new(
-                        her,
-                        NoticeKind::Unplaced {
-                            code: code_s.clone(),
-                        },
-                    ));
-                    notices.extend(notify::count_for_coordinators(
-                        app,
-                        "unplaced",
-                        Counted::Unplaced,
-                    )?);
+            // A conversation under way is never moved without her; otherwise her choice.
+            let ask = request.on_decline == OnDecline::AskFirst
+                || referral.status == ReferralStatus::Accepted;
+            if ask {
+                wait = true;
+                notices.push(cannot_take(her, code, &referral.org, to));
+            } else {
+                let tried: Vec<String> = app
+                    .store
+                    .referrals(code)?
+                    .into_iter()
+                    .map(|(_, r)| r.org)
+                    .collect();
+                match route_on(app, code, &request, &tried)? {
+                    (Some(referral), routed) => {
+                        notices.extend(routed);
+                        next = Some(referral);
+                    }
+                    (None, routed) => notices.extend(routed),
                 }
             }
         }
         ReferralStatus::Closed(outcome) if actor == Actor::Staff => {
-            notices.push(Notice::new(
-                her,
-                NoticeKind::Closed {
-                    code: code_s.clone(),
-                    org: referral.org.clone(),
-                    outcome,
-                },
-            ));
+            notices.push(
+                Notice::new(
+                    her,
+                    NoticeKind::Closed {
+                        code: code_s.clone(),
+                        org: referral.org.clone(),
+                        outcome,
+                    },
+                )
+                .with(NoticeAction::Urgent),
+            );
         }
         ReferralStatus::Closed(_) => {
             notices.extend(notify::to_staff(
@@ -442,6 +480,7 @@ fn change(
         next: next.as_ref(),
         notify: &entries,
         now: app.now(),
+        wait,
     });
     match written {
         Err(StoreError::Stale | StoreError::NotFound) => return Ok(Acted::Stale),
@@ -454,6 +493,217 @@ fn change(
     }
     tracing::info!(?actor, to = ?to, "a referral changed");
     Ok(Acted::Changed(to))
+}
+
+/// "The organization cannot take it: pass it on, or withdraw?" — nothing moves until she
+/// answers.
+fn cannot_take(her: i64, code: &str, org: &str, status: ReferralStatus) -> Notice {
+    let why = match status {
+        ReferralStatus::Declined => CannotTakeWhy::Declined,
+        ReferralStatus::Expired => CannotTakeWhy::NoAnswer,
+        _ => CannotTakeWhy::Lapsed,
+    };
+    Notice::new(
+        her,
+        NoticeKind::CannotTake {
+            code: code.to_string(),
+            org: org.to_string(),
+            why,
+        },
+    )
+    .with(NoticeAction::Do(Act::PassOn(code.to_string())))
+    .with(NoticeAction::Do(Act::WithdrawConfirmed(code.to_string())))
+    .with(NoticeAction::Urgent)
+}
+
+/// The next organization for a request, with the notices that go with it: the new
+/// organization's staff and her (re-routed), or — if nobody is left — her and a count for
+/// coordinators.
+fn route_on(
+    app: &App,
+    code: &str,
+    request: &HelpRequest,
+    tried: &[String],
+) -> AppResult<(Option<Referral>, Vec<Notice>)> {
+    let need = Need {
+        topic: &request.topic,
+        region: &request.region,
+        kind: request.kind,
+    };
+    let her = request.requester_chat;
+    let mut notices = Vec::new();
+    match next_org(app, &need, tried, None)? {
+        Some(org) => {
+            let referral = new_referral(app, &org);
+            notices.extend(new_referral_notices(app, code, request, &referral)?);
+            notices.push(
+                Notice::new(
+                    her,
+                    NoticeKind::Rerouted {
+                        code: code.to_string(),
+                        org: org.id.clone(),
+                    },
+                )
+                .with(NoticeAction::Urgent),
+            );
+            Ok((Some(referral), notices))
+        }
+        None => {
+            notices.push(
+                Notice::new(
+                    her,
+                    NoticeKind::Unplaced {
+                        code: code.to_string(),
+                    },
+                )
+                .with(NoticeAction::Urgent),
+            );
+            notices.extend(notify::count_for_coordinators(
+                app,
+                "unplaced",
+                Counted::Unplaced,
+            )?);
+            Ok((None, notices))
+        }
+    }
+}
+
+/// What became of "pass it on".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassedOn {
+    /// To this organization.
+    Sent {
+        org: String,
+    },
+    /// Nobody else can take it: she is told, with the urgent lines.
+    NoOrganization,
+    /// It is not waiting for her (already answered, or never asked).
+    NotWaiting,
+    Refused(Refusal),
+}
+
+/// She says to pass a request that waits for her to the next vetted organization.
+pub async fn pass_on(app: &App, who: i64, code: &str) -> AppResult<Committed<PassedOn>> {
+    let request = match access::help_owner(app, who, code)? {
+        Ok(request) => request,
+        Err(refusal) => return Ok(app.unchanged(PassedOn::Refused(refusal))),
+    };
+    if app.store.waiting(code)?.is_none() {
+        return Ok(app.unchanged(PassedOn::NotWaiting));
+    }
+    let referrals = app.store.referrals(code)?;
+    let tried: Vec<String> = referrals.iter().map(|(_, r)| r.org.clone()).collect();
+    let attempt = referrals.last().map_or(0, |(a, _)| a + 1);
+    let (next, notices) = route_on(app, code, &request, &tried)?;
+    // Her own "re-routed" notice is this screen: she is told here, not twice.
+    let notices: Vec<Notice> = notices.into_iter().filter(|n| n.to != who).collect();
+    let outcome = match &next {
+        Some(referral) => PassedOn::Sent {
+            org: referral.org.clone(),
+        },
+        None => PassedOn::NoOrganization,
+    };
+    let resumed = app.store.resume_request(
+        code,
+        next.as_ref().map(|r| (attempt, r)),
+        &notify::entries(&notices),
+        app.now(),
+    );
+    match resumed {
+        Ok(true) => {}
+        Ok(false) | Err(StoreError::Stale) => return Ok(app.unchanged(PassedOn::NotWaiting)),
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!("a waiting request was passed on");
+    app.commit(outcome).await
+}
+
+/// What the background check of waiting requests did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Waited {
+    pub reminded: usize,
+    pub withdrawn: usize,
+}
+
+/// Requests waiting for her answer: one reminder after a day, withdrawn after a week (she is
+/// told, with the urgent lines).
+pub async fn check_waiting(app: &App) -> AppResult<Committed<Waited>> {
+    let now = app.now();
+    let mut done = Waited::default();
+    for (code, waiting) in app.store.waiting_requests()? {
+        let Some(request) = app.store.help_request(&code)? else {
+            continue;
+        };
+        let her = request.requester_chat;
+        if waiting.since.plus_days(WAIT_DAYS) <= now {
+            let notice = Notice::new(her, NoticeKind::WaitedOut { code: code.clone() })
+                .with(NoticeAction::Urgent);
+            if app
+                .store
+                .end_waiting(&code, &notify::entries(&[notice]), now)?
+            {
+                done.withdrawn += 1;
+            }
+        } else if !waiting.reminded && waiting.since.plus_hours(REMIND_AFTER_HOURS) <= now {
+            let notice = Notice::new(
+                her,
+                NoticeKind::StillWaiting {
+                    code: code.clone(),
+                    days: (WAIT_DAYS - 1) as u32,
+                },
+            )
+            .with(NoticeAction::Do(Act::PassOn(code.clone())))
+            .with(NoticeAction::Do(Act::WithdrawConfirmed(code.clone())))
+            .with(NoticeAction::Urgent);
+            if app
+                .store
+                .remind_waiting(&code, &notify::entries(&[notice]), now)?
+            {
+                done.reminded += 1;
+            }
+        }
+    }
+    if done == Waited::default() {
+        return Ok(app.unchanged(done));
+    }
+    tracing::info!(
+        reminded = done.reminded,
+        withdrawn = done.withdrawn,
+        "requests waiting for their requesters checked"
+    );
+    app.commit(done).await
+}
+
+/// Referrals with an organization that can no longer take part (suspended, past its vetting,
+/// gone from the directory) lapse: a pending one follows her choice, an accepted one waits
+/// for her. Returns how many.
+pub async fn lapse_inactive(app: &App) -> AppResult<Committed<usize>> {
+    let mut lapsed = 0;
+    for org in app.store.open_referral_counts()?.into_keys() {
+        if access::org_active(app, &org) {
+            continue;
+        }
+        for code in app.store.open_referrals_of(&org)? {
+            let Some(assigned) = access::assigned_to(app, &org, &code)? else {
+                continue;
+            };
+            if let Acted::Changed(_) = change(
+                app,
+                &code,
+                assigned.attempt,
+                &assigned.referral,
+                Action::Lapse,
+                None,
+                Actor::Lapse,
+            )? {
+                lapsed += 1;
+            }
+        }
+    }
+    if lapsed == 0 {
+        return Ok(app.unchanged(0));
+    }
+    app.commit(lapsed).await
 }
 
 /// Schedules the anonymous question to the requester of a help request closed by staff.
@@ -478,7 +728,10 @@ pub struct ReferralView {
     pub region: String,
     pub kind: HelpKind,
     pub description: Option<String>,
-    pub contact: ContactChoice,
+    /// Her contact as she chose it — only once the organization accepted.
+    pub contact: Option<ContactChoice>,
+    /// Until when it may accept or decline (while pending).
+    pub respond_by: Timestamp,
     pub status: ReferralStatus,
     pub received: Timestamp,
 }
@@ -498,7 +751,12 @@ pub fn staff_view(app: &App, who: i64, code: &str) -> AppResult<Result<ReferralV
         region: request.region,
         kind: request.kind,
         description: request.description,
-        contact: request.contact,
+        contact: matches!(
+            assigned.referral.status,
+            ReferralStatus::Accepted | ReferralStatus::Closed(_)
+        )
+        .then_some(request.contact),
+        respond_by: assigned.referral.respond_by,
         status: assigned.referral.status,
         received: assigned.referral.offered_at,
     }))
@@ -511,11 +769,21 @@ pub struct OwnRequest {
     pub created_at: Timestamp,
     /// The latest referral; `None` if it was never placed.
     pub latest: Option<Referral>,
+    /// Waiting for her to say whether to pass it on.
+    pub waiting: bool,
+    /// She withdrew it while it waited.
+    pub withdrawn: bool,
 }
 
 impl OwnRequest {
     pub fn status(&self) -> Option<ReferralStatus> {
         self.latest.as_ref().map(|r| r.status)
+    }
+
+    /// With an organization (pending or accepted), or waiting for her answer: she may still
+    /// withdraw it.
+    pub fn is_open(&self) -> bool {
+        self.waiting || self.status().is_some_and(ReferralStatus::is_open)
     }
 }
 
@@ -529,6 +797,8 @@ pub fn own_view(app: &App, who: i64, code: &str) -> AppResult<Result<OwnRequest,
         code: code.to_string(),
         created_at: request.created_at,
         latest: app.store.latest_referral(code)?.map(|(_, r)| r),
+        waiting: app.store.waiting(code)?.is_some(),
+        withdrawn: app.store.is_withdrawn(code)?,
     }))
 }
 

@@ -41,6 +41,8 @@ pub enum NoticeAction {
     Find,
     /// The materials.
     Materials,
+    /// The urgent hotlines (🆘).
+    Urgent,
 }
 
 /// What a notice says. Organization ids, topic and region codes are resolved to names when
@@ -91,6 +93,22 @@ pub enum NoticeKind {
         code: String,
         org: String,
         outcome: Outcome,
+    },
+    /// The organization cannot take it, and she chose to be asked first (or it had accepted
+    /// and can no longer continue): pass it on, or withdraw? Nothing moves until she answers.
+    CannotTake {
+        code: String,
+        org: String,
+        why: CannotTakeWhy,
+    },
+    /// The reminder, a day later: `days` are left before it is withdrawn.
+    StillWaiting {
+        code: String,
+        days: u32,
+    },
+    /// No answer in a week: withdrawn.
+    WaitedOut {
+        code: String,
     },
 
     // --- the relay ---
@@ -181,6 +199,17 @@ pub enum NoticeKind {
         stars: u8,
         text: String,
     },
+}
+
+/// Why an organization cannot take a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CannotTakeWhy {
+    Declined,
+    /// It did not answer in its response time.
+    NoAnswer,
+    /// It can no longer take part: suspended, past its vetting, or gone from the directory.
+    Lapsed,
 }
 
 /// How a member left a team.

@@ -10,6 +10,10 @@ use super::{App, expert, feedback, help, retention};
 pub struct Tick {
     /// Referrals moved on after their response time.
     pub expired: usize,
+    /// Referrals whose organization can no longer take part.
+    pub lapsed: usize,
+    /// Requests waiting for their requester: reminded, withdrawn.
+    pub waited: help::Waited,
     pub expert: expert::Checked,
     /// Questions sent.
     pub asked: usize,
@@ -24,6 +28,20 @@ pub async fn tick(app: &App, with_retention: bool) -> Tick {
     match help::expire_overdue(app).await {
         Ok(moved) => done.expired = moved.into_inner(),
         Err(e) => tracing::error!(error = e.kind(), "moving overdue referrals on failed"),
+    }
+    match help::lapse_inactive(app).await {
+        Ok(lapsed) => done.lapsed = lapsed.into_inner(),
+        Err(e) => tracing::error!(
+            error = e.kind(),
+            "lapsing inactive organizations' referrals failed"
+        ),
+    }
+    match help::check_waiting(app).await {
+        Ok(waited) => done.waited = waited.into_inner(),
+        Err(e) => tracing::error!(
+            error = e.kind(),
+            "checking requests waiting for an answer failed"
+        ),
     }
     match expert::check_open_requests(app).await {
         Ok(checked) => done.expert = checked.into_inner(),

@@ -32,6 +32,10 @@ struct RawTopic {
     code: String,
     name: RawText,
     #[serde(default)]
+    short: Option<RawText>,
+    #[serde(default)]
+    help: bool,
+    #[serde(default)]
     synonyms: Vec<String>,
 }
 
@@ -124,10 +128,15 @@ pub fn parse_taxonomy(topics: &str, regions: &str) -> Result<Taxonomy, Report> {
         topics: topics
             .topics
             .into_iter()
-            .map(|t| Topic {
-                code: t.code,
-                name: t.name.into(),
-                synonyms: t.synonyms,
+            .map(|t| {
+                let name: Localized = t.name.into();
+                Topic {
+                    code: t.code,
+                    short: t.short.map(Into::into).unwrap_or_else(|| name.clone()),
+                    name,
+                    help: t.help,
+                    synonyms: t.synonyms,
+                }
             })
             .collect(),
         regions: regions

@@ -39,7 +39,9 @@ pub use lang::{Lang, Localized};
 pub use organization::{
     Audience, Contacts, Organization, RegionScope, Service, Vetting, VettingStatus,
 };
-pub use referral::{Action, DeclineReason, HelpKind, Outcome, ReferralStatus, Transition};
+pub use referral::{
+    Action, DeclineReason, HelpKind, OnDecline, Outcome, ReferralStatus, Transition,
+};
 pub use request::{ContactChoice, HelpRequest, Referral, parse_contact};
 pub use search::{RegionChoice, SearchIndex, TextQuery};
 pub use taxonomy::{Hotline, Region, Taxonomy, Topic};

@@ -61,6 +61,21 @@ impl Service {
     pub fn from_code(code: &str) -> Option<Service> {
         Service::ALL.into_iter().find(|s| s.code() == code)
     }
+
+    /// Help given to a person (a consultation, legal or psychological help, …), as opposed to
+    /// training, lectures, research, materials or advocacy.
+    pub fn is_direct_help(self) -> bool {
+        matches!(
+            self,
+            Service::Consultation
+                | Service::LegalAid
+                | Service::PsychologicalSupport
+                | Service::MedicalAid
+                | Service::Documentation
+                | Service::Shelter
+                | Service::PeerSupport
+        )
+    }
 }
 
 /// Who an organization works with.

@@ -1,8 +1,10 @@
 //! A referral of a help request to one organization, and the rules of its life, after
 //! Primero/GBVIMS+: pending → accepted | declined; accepted → closed with an outcome;
 //! pending or accepted → withdrawn by the requester; pending → expired when the organization
-//! did not answer in its response time (Poruch then offers the request to the next one).
-//! Declined, expired, closed and withdrawn are final. A second Accept is a no-op, not an error; every other move is refused.
+//! did not answer in its response time (Poruch then offers the request to the next one);
+//! pending or accepted → lapsed when the organization can no longer take part (suspended,
+//! its vetting expired, or it left the directory).
+//! Declined, expired, lapsed, closed and withdrawn are final. A second Accept is a no-op, not an error; every other move is refused.
 
 use super::{Organization, Service};
 
@@ -134,6 +136,8 @@ pub enum ReferralStatus {
     Withdrawn,
     /// Not answered within the organization's response time.
     Expired,
+    /// The organization can no longer take part: suspended, past its vetting, or gone.
+    Lapsed,
 }
 
 impl ReferralStatus {
@@ -152,6 +156,19 @@ pub enum Action {
     Withdraw,
     /// The response time passed (done by Poruch, never by a person).
     Expire,
+    /// The organization left the directory, was suspended or its vetting expired.
+    Lapse,
+}
+
+/// What happens to a request when the organization it is with cannot take it (declines,
+/// does not answer in time, can no longer take part): the requester's choice at consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OnDecline {
+    /// Offer it to the next vetted organization at once.
+    #[default]
+    PassOn,
+    /// Ask her first; nothing moves until she answers.
+    AskFirst,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +195,7 @@ pub fn apply(from: ReferralStatus, action: Action) -> Result<Transition, Illegal
         (S::Accepted, Action::Close(outcome)) => S::Closed(outcome),
         (S::Pending | S::Accepted, Action::Withdraw) => S::Withdrawn,
         (S::Pending, Action::Expire) => S::Expired,
+        (S::Pending | S::Accepted, Action::Lapse) => S::Lapsed,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(Transition::Changed(to))
@@ -220,6 +238,7 @@ mod tests {
             S::Closed(Outcome::Other),
             S::Withdrawn,
             S::Expired,
+            S::Lapsed,
         ] {
             for action in [
                 Action::Accept,
@@ -227,6 +246,7 @@ mod tests {
                 Action::Close(Outcome::Helped),
                 Action::Withdraw,
                 Action::Expire,
+                Action::Lapse,
             ] {
                 assert!(
                     apply(terminal, action).is_err(),
@@ -268,6 +288,7 @@ mod tests {
             Just(Action::Decline),
             Just(Action::Withdraw),
             Just(Action::Expire),
+            Just(Action::Lapse),
             Just(Action::Close(Outcome::Helped)),
             Just(Action::Close(Outcome::CouldNotContact)),
         ]
@@ -288,7 +309,7 @@ mod tests {
                         match next {
                             S::Closed(_) => prop_assert_eq!(status, S::Accepted),
                             S::Accepted | S::Declined | S::Expired => prop_assert_eq!(status, S::Pending),
-                            S::Withdrawn => prop_assert!(status.is_open()),
+                            S::Withdrawn | S::Lapsed => prop_assert!(status.is_open()),
                             S::Pending => prop_assert!(false, "nothing returns to pending"),
                         }
                         status = next;

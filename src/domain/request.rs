@@ -2,7 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::referral::OnDecline;
 use super::{HelpKind, ReferralStatus, Timestamp};
+
+/// The topic of a help request whose requester is not sure what to call it: it goes to an
+/// organization that gives direct help (consultations, legal or psychological help, …), not
+/// one that only trains, researches or publishes.
+pub const NOT_SURE: &str = "not-sure";
 
 /// The longest description a requester may write, in characters.
 pub const MAX_DESCRIPTION: usize = 1000;
@@ -27,6 +33,8 @@ pub struct HelpRequest {
     /// The requester's private chat, for answers. Never shown to an organization.
     pub requester_chat: i64,
     pub created_at: Timestamp,
+    /// What happens if the organization it is with cannot take it.
+    pub on_decline: OnDecline,
 }
 
 /// One offer of a request to one organization.

@@ -1,7 +1,7 @@
 //! Routing a help request: which organizations may receive it, and which one does.
 //!
 //! Eligible: visible (active, vetting not expired), accepts referrals, not paused, has the
-//! topic, serves the region or works nationwide, offers the kind of help, and has not already
+//! topic (or, for "not sure", gives direct help), serves the region or works nationwide, offers the kind of help, and has not already
 //! been tried for this request. Chosen: the fewest open referrals; among equals, a rotation
 //! counter (kept by the caller, one step per routing) picks in id order, so ties share the load.
 
@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use super::request::NOT_SURE;
 use super::{HelpKind, Organization};
 
 /// What a request needs.
@@ -29,10 +30,16 @@ pub struct Load {
 }
 
 pub fn eligible(org: &Organization, need: &Need<'_>, load: &Load, today: NaiveDate) -> bool {
+    let topic = if need.topic == NOT_SURE {
+        // She is not sure what to call it: someone who helps people directly.
+        org.services.iter().any(|s| s.is_direct_help())
+    } else {
+        org.has_topic(need.topic)
+    };
     org.is_visible(today)
         && org.accepts_referrals
         && !load.paused.contains(&org.id)
-        && org.has_topic(need.topic)
+        && topic
         && org.regions.serves(need.region)
         && need.kind.offered_by(org)
 }
@@ -121,6 +128,18 @@ mod tests {
         let mut o = helper("other-topic", &["UA-12"]);
         o.topics = vec!["crsv".into()];
         assert!(!eligible(&o, &NEED, &load, today()));
+        // "Not sure": any topic, but only someone who helps people directly.
+        let not_sure = Need {
+            topic: NOT_SURE,
+            kind: HelpKind::Other,
+            ..NEED
+        };
+        assert!(eligible(&o, &not_sure, &load, today()), "gives legal aid");
+        let mut trainers = org("trainers", &["crsv"], &["UA-12"]);
+        trainers.services = vec![Service::Training, Service::Research, Service::Materials];
+        assert!(!eligible(&trainers, &not_sure, &load, today()));
+        trainers.services.push(Service::Consultation);
+        assert!(eligible(&trainers, &not_sure, &load, today()));
     }
 
     #[test]

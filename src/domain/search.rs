@@ -424,6 +424,8 @@ mod tests {
         let topic = |code: &str, uk: &str, en: &str, syn: &[&str]| Topic {
             code: code.into(),
             name: Localized::new(uk, en),
+            short: Localized::new(uk, en),
+            help: true,
             synonyms: syn.iter().map(|s| s.to_string()).collect(),
         };
         let region = |code: &str, uk: &str, en: &str, aliases: &[&str]| Region {

@@ -7,6 +7,11 @@ use super::Localized;
 pub struct Topic {
     pub code: String,
     pub name: Localized,
+    /// A label short enough for a button on a phone (the name if it is short already).
+    pub short: Localized,
+    /// Whether a person asks for help with it (offered in a help request's first step); not
+    /// trainings or policy.
+    pub help: bool,
     pub synonyms: Vec<String>,
 }
 

@@ -103,6 +103,7 @@ impl Store {
             &self.chatblind_ecode,
             &self.codeside_feedback,
             &self.subject_kind_count,
+            &self.refcode_waiting,
         ];
         trees[..].transaction(|t| {
             let [
@@ -124,6 +125,7 @@ impl Store {
                 my_experts,
                 questions,
                 counts,
+                waiting,
             ] = t.as_slice()
             else {
                 // The slice above has exactly these trees.
@@ -145,6 +147,7 @@ impl Store {
             dialogue.remove(&chat)?;
             for code in &codes {
                 requests.remove(code.as_bytes())?;
+                waiting.remove(code.as_bytes())?;
                 let mut key = chat.to_vec();
                 key.extend_from_slice(code.as_bytes());
                 mine.remove(key)?;
@@ -209,6 +212,7 @@ mod tests {
             contact: ContactChoice::Telegram("@canary_forget".into()),
             requester_chat: chat,
             created_at: Timestamp::default(),
+            on_decline: crate::domain::OnDecline::PassOn,
         };
         let referral = Referral {
             org: "org-a".into(),

@@ -12,6 +12,8 @@
 //! - `refcode_request`:   reference code ("R-7K3Q") → `RequestRecord` (JSON; description,
 //!   contact and requester chat are sealed inside it)
 //! - `refcode_referral`:  reference code, 0xFF, attempt (u16 big-endian) → `ReferralRecord`
+//! - `refcode_waiting`:   reference code → `WaitingRecord` (JSON): a request whose organization
+//!   could not take it, waiting for the requester to say whether to pass it on
 //! - `orgid_refcode`:     org id, 0xFF, reference code           → empty (open referrals)
 //! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
 //! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
@@ -56,7 +58,7 @@ pub use feedback::FeedbackAsk;
 pub use forget::Forgotten;
 pub use limits::Subject;
 pub use outbox::{OutboxBody, OutboxEntry, Pending, Rendered};
-pub use referrals::ReferralChange;
+pub use referrals::{ReferralChange, Waiting};
 pub use staff::{INVITE_VALID_SECONDS, InvalidInvite, Member};
 pub use tokens::{TOKEN_VALID_SECONDS, TokenRefusal};
 
@@ -240,6 +242,7 @@ pub struct Store {
     chatblind_dialogue: sled::Tree,
     refcode_request: sled::Tree,
     refcode_referral: sled::Tree,
+    refcode_waiting: sled::Tree,
     orgid_refcode: sled::Tree,
     chatblind_refcode: sled::Tree,
     seq_outbox: sled::Tree,
@@ -371,6 +374,7 @@ impl Store {
             chatblind_dialogue: db.open_tree("chatblind_dialogue")?,
             refcode_request: db.open_tree("refcode_request")?,
             refcode_referral: db.open_tree("refcode_referral")?,
+            refcode_waiting: db.open_tree("refcode_waiting")?,
             orgid_refcode: db.open_tree("orgid_refcode")?,
             chatblind_refcode: db.open_tree("chatblind_refcode")?,
             seq_outbox: db.open_tree("seq_outbox")?,

@@ -161,6 +161,21 @@ pub struct RequestRecord {
     pub kind: String,
     pub created_at: i64,
     pub private: Vec<u8>,
+    /// Ask the requester before passing it on (else pass it on at once).
+    #[serde(default)]
+    pub ask_first: bool,
+    /// She withdrew it while no organization had it (or did not answer in time).
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+/// A request whose organization could not take it, waiting for the requester to say whether
+/// to pass it on (`refcode_waiting`).
+#[derive(Serialize, Deserialize)]
+pub struct WaitingRecord {
+    /// Unix seconds.
+    pub since: i64,
+    pub reminded: bool,
 }
 
 /// The sealed part of a request.

@@ -5,7 +5,7 @@
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::records::ReferralRecord;
+use super::records::{ReferralRecord, RequestRecord, WaitingRecord};
 use super::requests::{referral_key, referral_record, status_code, status_of};
 use super::{OutboxEntry, Store, StoreError, corrupt, index_key};
 use crate::domain::{DeclineReason, Referral, ReferralStatus, Timestamp};
@@ -23,6 +23,16 @@ pub struct ReferralChange<'a> {
     pub next: Option<&'a Referral>,
     pub notify: &'a [OutboxEntry],
     pub now: Timestamp,
+    /// Nothing goes on: the request waits for the requester to say whether to pass it on.
+    pub wait: bool,
+}
+
+/// A request waiting for its requester to say whether to pass it on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    pub since: Timestamp,
+    /// Whether she was reminded.
+    pub reminded: bool,
 }
 
 type TxError = ConflictableTransactionError<StoreError>;
@@ -47,12 +57,18 @@ impl Store {
             .next
             .map(|r| serde_json::to_vec(&referral_record(r)).map_err(corrupt("refcode_referral")))
             .transpose()?;
+        let waiting = serde_json::to_vec(&WaitingRecord {
+            since: change.now.secs(),
+            reminded: false,
+        })
+        .map_err(corrupt("refcode_waiting"))?;
         (
             &self.refcode_referral,
             &self.orgid_refcode,
             &self.seq_outbox,
+            &self.refcode_waiting,
         )
-            .transaction(|(referrals, open, queue)| {
+            .transaction(|(referrals, open, queue, wait)| {
                 let bytes = referrals.get(&key)?.ok_or(abort(StoreError::NotFound))?;
                 if referrals.get(&next_key)?.is_some() {
                     return Err(abort(StoreError::Stale));
@@ -76,6 +92,9 @@ impl Store {
                 if let (Some(bytes), Some(next)) = (&next, change.next) {
                     referrals.insert(next_key.as_slice(), bytes.as_slice())?;
                     open.insert(index_key(&next.org, change.code), &[])?;
+                }
+                if change.wait {
+                    wait.insert(change.code.as_bytes(), waiting.as_slice())?;
                 }
                 for (id, bytes) in &outbox {
                     queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
@@ -114,9 +133,158 @@ impl Store {
                 next: None,
                 notify: &[],
                 now: referral.offered_at,
+                wait: false,
             })?;
         }
         Ok(transition)
+    }
+
+    /// Whether a request waits for its requester's answer, and since when.
+    pub fn waiting(&self, code: &str) -> Result<Option<Waiting>, StoreError> {
+        self.refcode_waiting
+            .get(code.as_bytes())?
+            .map(|bytes| {
+                let r: WaitingRecord =
+                    serde_json::from_slice(&bytes).map_err(corrupt("refcode_waiting"))?;
+                Ok(Waiting {
+                    since: Timestamp::from_secs(r.since),
+                    reminded: r.reminded,
+                })
+            })
+            .transpose()
+    }
+
+    /// Every request waiting for its requester's answer.
+    pub fn waiting_requests(&self) -> Result<Vec<(String, Waiting)>, StoreError> {
+        let mut out = Vec::new();
+        for key in self.refcode_waiting.iter().keys() {
+            let code = String::from_utf8_lossy(&key?).into_owned();
+            match self.waiting(&code) {
+                Ok(Some(w)) => out.push((code, w)),
+                Ok(None) => {}
+                Err(_) => {
+                    self.quarantine(&self.refcode_waiting, "refcode_waiting", code.as_bytes())?
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records that she was reminded, with the reminder — one transaction; `false` if it no
+    /// longer waits.
+    pub fn remind_waiting(
+        &self,
+        code: &str,
+        notify: &[OutboxEntry],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let outbox = self.outbox_records(notify, now)?;
+        (&self.refcode_waiting, &self.seq_outbox)
+            .transaction(|(wait, queue)| {
+                let Some(bytes) = wait.get(code.as_bytes())? else {
+                    return Ok(false);
+                };
+                let mut record: WaitingRecord = serde_json::from_slice(&bytes)
+                    .map_err(|e| abort(corrupt("refcode_waiting")(e)))?;
+                record.reminded = true;
+                let bytes = serde_json::to_vec(&record)
+                    .map_err(|e| abort(corrupt("refcode_waiting")(e)))?;
+                wait.insert(code.as_bytes(), bytes)?;
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(true)
+            })
+            .map_err(|e: TransactionError<StoreError>| e.into())
+    }
+
+    /// She said to pass it on: the waiting ends and, if an organization was found, its
+    /// referral (attempt `attempt`) is made — with the notices, one transaction. `false` if
+    /// it no longer waits (answered already).
+    pub fn resume_request(
+        &self,
+        code: &str,
+        next: Option<(u16, &Referral)>,
+        notify: &[OutboxEntry],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let outbox = self.outbox_records(notify, now)?;
+        let next = next
+            .map(|(attempt, r)| {
+                Ok::<_, StoreError>((
+                    referral_key(code, attempt),
+                    index_key(&r.org, code),
+                    serde_json::to_vec(&referral_record(r)).map_err(corrupt("refcode_referral"))?,
+                ))
+            })
+            .transpose()?;
+        (
+            &self.refcode_waiting,
+            &self.refcode_referral,
+            &self.orgid_refcode,
+            &self.seq_outbox,
+        )
+            .transaction(|(wait, referrals, open, queue)| {
+                if wait.remove(code.as_bytes())?.is_none() {
+                    return Ok(false);
+                }
+                if let Some((key, open_key, bytes)) = &next {
+                    if referrals.get(key.as_slice())?.is_some() {
+                        return Err(abort(StoreError::Stale));
+                    }
+                    referrals.insert(key.as_slice(), bytes.as_slice())?;
+                    open.insert(open_key.as_slice(), &[])?;
+                }
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(true)
+            })
+            .map_err(|e: TransactionError<StoreError>| e.into())
+    }
+
+    /// The waiting ends without passing it on: the request is withdrawn (she said so, or did
+    /// not answer in time) — with the notices, one transaction. `false` if it no longer waits.
+    pub fn end_waiting(
+        &self,
+        code: &str,
+        notify: &[OutboxEntry],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let outbox = self.outbox_records(notify, now)?;
+        (
+            &self.refcode_waiting,
+            &self.refcode_request,
+            &self.seq_outbox,
+        )
+            .transaction(|(wait, requests, queue)| {
+                if wait.remove(code.as_bytes())?.is_none() {
+                    return Ok(false);
+                }
+                if let Some(bytes) = requests.get(code.as_bytes())? {
+                    let mut record: RequestRecord = serde_json::from_slice(&bytes)
+                        .map_err(|e| abort(corrupt("refcode_request")(e)))?;
+                    record.withdrawn = true;
+                    let bytes = serde_json::to_vec(&record)
+                        .map_err(|e| abort(corrupt("refcode_request")(e)))?;
+                    requests.insert(code.as_bytes(), bytes)?;
+                }
+                for (id, bytes) in &outbox {
+                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(true)
+            })
+            .map_err(|e: TransactionError<StoreError>| e.into())
+    }
+
+    /// Whether she withdrew a request that no organization had.
+    pub fn is_withdrawn(&self, code: &str) -> Result<bool, StoreError> {
+        let Some(bytes) = self.refcode_request.get(code.as_bytes())? else {
+            return Ok(false);
+        };
+        let record: RequestRecord =
+            serde_json::from_slice(&bytes).map_err(corrupt("refcode_request"))?;
+        Ok(record.withdrawn)
     }
 
     /// Pending referrals whose response time has passed: (reference code, attempt, referral).
@@ -163,6 +331,7 @@ mod tests {
             contact: ContactChoice::ThroughBot,
             requester_chat: 5,
             created_at: Timestamp::from_secs(100),
+            on_decline: crate::domain::OnDecline::PassOn,
         }
     }
 
@@ -200,6 +369,7 @@ mod tests {
             next: Some(&next),
             notify: &[note(), note()],
             now: Timestamp::from_secs(200),
+            wait: false,
         })?;
         let all = store.referrals("R-AAAA")?;
         assert_eq!(all.len(), 2);
@@ -231,6 +401,7 @@ mod tests {
             next: None,
             notify: &[],
             now: Timestamp::from_secs(150),
+            wait: false,
         };
         store.change_referral(&accept)?;
         let late_decline = ReferralChange {

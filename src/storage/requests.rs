@@ -10,7 +10,7 @@ use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
 use super::{OutboxEntry, SEP, Store, StoreError, corrupt, index_key};
 use crate::domain::referral::{Outcome, ReferralStatus};
 use crate::domain::request::reference_code;
-use crate::domain::{ContactChoice, HelpKind, HelpRequest, Referral, Timestamp};
+use crate::domain::{ContactChoice, HelpKind, HelpRequest, OnDecline, Referral, Timestamp};
 
 pub(super) fn status_code(status: ReferralStatus) -> (&'static str, Option<&'static str>) {
     match status {
@@ -19,6 +19,7 @@ pub(super) fn status_code(status: ReferralStatus) -> (&'static str, Option<&'sta
         ReferralStatus::Declined => ("declined", None),
         ReferralStatus::Withdrawn => ("withdrawn", None),
         ReferralStatus::Expired => ("expired", None),
+        ReferralStatus::Lapsed => ("lapsed", None),
         ReferralStatus::Closed(outcome) => ("closed", Some(outcome.code())),
     }
 }
@@ -34,6 +35,7 @@ pub(super) fn status_of(record: &ReferralRecord) -> Result<ReferralStatus, Store
         "declined" => ReferralStatus::Declined,
         "withdrawn" => ReferralStatus::Withdrawn,
         "expired" => ReferralStatus::Expired,
+        "lapsed" => ReferralStatus::Lapsed,
         "closed" => ReferralStatus::Closed(
             record
                 .outcome
@@ -125,6 +127,8 @@ impl Store {
             kind: request.kind.code().to_string(),
             created_at: request.created_at.secs(),
             private: self.sealer.seal(&private, &Self::request_place(code))?,
+            ask_first: request.on_decline == OnDecline::AskFirst,
+            withdrawn: false,
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("refcode_request"))?;
         let referral = first
@@ -191,6 +195,11 @@ impl Store {
             contact: contact_of(&private.contact),
             requester_chat: private.chat,
             created_at: Timestamp::from_secs(record.created_at),
+            on_decline: if record.ask_first {
+                OnDecline::AskFirst
+            } else {
+                OnDecline::PassOn
+            },
         }))
     }
 
@@ -280,6 +289,7 @@ mod tests {
             contact: ContactChoice::Phone(PHONE.into()),
             requester_chat: CHAT,
             created_at: Timestamp::from_secs(1_790_000_000),
+            on_decline: OnDecline::AskFirst,
         }
     }
 

@@ -32,7 +32,10 @@ impl Store {
                 self.quarantine(&self.refcode_request, "refcode_request", code.as_bytes())?;
                 continue;
             };
-            if referrals.iter().any(|(_, r)| r.status.is_open()) {
+            // Open, or waiting for her to say whether to pass it on: not finished.
+            if referrals.iter().any(|(_, r)| r.status.is_open())
+                || self.refcode_waiting.contains_key(code.as_bytes())?
+            {
                 continue;
             }
             let created = Timestamp::from_secs(record.created_at);
@@ -98,6 +101,7 @@ mod tests {
             contact: ContactChoice::ThroughBot,
             requester_chat: 5,
             created_at: Timestamp::from_secs(100),
+            on_decline: crate::domain::OnDecline::PassOn,
         };
         let referral = Referral {
             org: "a".into(),

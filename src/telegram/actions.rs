@@ -99,13 +99,17 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
                 .await?
                 .into_inner();
             match acted {
-                Acted::Changed(_) | Acted::Unchanged => show(render_help::accepted(
-                    ctx,
-                    who,
-                    lang,
-                    &code,
-                    acted == Acted::Unchanged,
-                )?),
+                // Accepted: now her contact is theirs to see.
+                Acted::Changed(_) | Acted::Unchanged => match help::staff_view(app, who, &code)? {
+                    Ok(view) => protected(render_help::accepted(
+                        ctx,
+                        who,
+                        lang,
+                        &view,
+                        acted == Acted::Unchanged,
+                    )?),
+                    Err(refusal) => refused(refusal),
+                },
                 other => after_decision(ctx, who, lang, &code, other)?,
             }
         }
@@ -182,16 +186,14 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
             MayWrite::Refused(refusal) => refused(refusal),
         },
         Act::Withdraw(code) => match help::own_view(app, who, &code)? {
-            Ok(request) if request.status().is_some_and(ReferralStatus::is_open) => {
-                show(render_help::withdraw_confirm(
-                    ctx,
-                    who,
-                    lang,
-                    Msg::WithdrawConfirm,
-                    Act::WithdrawConfirmed(code.clone()),
-                    &code,
-                )?)
-            }
+            Ok(request) if request.is_open() => show(render_help::withdraw_confirm(
+                ctx,
+                who,
+                lang,
+                Msg::WithdrawConfirm,
+                Act::WithdrawConfirmed(code.clone()),
+                &code,
+            )?),
             Ok(request) => protected(render_help::request_detail(ctx, who, lang, &request)?),
             Err(refusal) => refused(refusal),
         },
@@ -199,6 +201,18 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
             let acted = help::withdraw(app, who, &code).await?.into_inner();
             after_her_change(ctx, who, lang, &code, acted, Msg::WithdrawnDone)?
         }
+        Act::PassOn(code) => match help::pass_on(app, who, &code).await?.into_inner() {
+            help::PassedOn::Sent { org } => then(
+                render_help::passed_on(ctx, lang, &code, &org),
+                Next::LeaveWriting(code.clone()),
+            ),
+            help::PassedOn::NoOrganization => then(
+                render_help::passed_on_none(ctx, lang, &code),
+                Next::LeaveWriting(code.clone()),
+            ),
+            help::PassedOn::NotWaiting => own_request(ctx, who, lang, &code)?,
+            help::PassedOn::Refused(refusal) => refused(refusal),
+        },
         Act::Finish(code) => {
             let acted = help::finish(app, who, &code).await?.into_inner();
             after_her_change(ctx, who, lang, &code, acted, Msg::FinishedDone)?

@@ -78,11 +78,24 @@ pub enum DraftInput {
     /// A region code, or "national".
     Region(String),
     Kind(String),
+    /// The region step's full list of regions.
+    RegionList,
     SkipDescription,
     ContactThroughBot,
     ContactShare,
+    /// On the consent screen: pass it on (`true`) or ask her first if it cannot be taken.
+    OnDecline(bool),
     Send,
+    /// Back one step (any dialogue).
+    Back,
+    /// Cancel (any dialogue): asks first if something typed would be lost.
     Cancel,
+    /// Send it to any vetted organization instead of the one she addressed.
+    AnyOrg,
+    /// Yes, cancel and delete what was typed.
+    CancelConfirmed,
+    /// No, back to the step.
+    Stay,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,6 +151,13 @@ impl Callback {
                 DraftInput::ContactShare => "dcs".to_string(),
                 DraftInput::Send => "ds".to_string(),
                 DraftInput::Cancel => "dx".to_string(),
+                DraftInput::RegionList => "drl".to_string(),
+                DraftInput::OnDecline(true) => "dop".to_string(),
+                DraftInput::OnDecline(false) => "doa".to_string(),
+                DraftInput::Back => "db".to_string(),
+                DraftInput::CancelConfirmed => "dxy".to_string(),
+                DraftInput::Stay => "dxn".to_string(),
+                DraftInput::AnyOrg => "dan".to_string(),
                 _ => return Err(CallbackError::Unknown),
             },
             Callback::Token(token) if plain(token) => format!("x:{token}"),
@@ -215,6 +235,13 @@ impl Callback {
             ("dcs", []) => Callback::Draft(DraftInput::ContactShare),
             ("ds", []) => Callback::Draft(DraftInput::Send),
             ("dx", []) => Callback::Draft(DraftInput::Cancel),
+            ("drl", []) => Callback::Draft(DraftInput::RegionList),
+            ("dop", []) => Callback::Draft(DraftInput::OnDecline(true)),
+            ("doa", []) => Callback::Draft(DraftInput::OnDecline(false)),
+            ("db", []) => Callback::Draft(DraftInput::Back),
+            ("dxy", []) => Callback::Draft(DraftInput::CancelConfirmed),
+            ("dxn", []) => Callback::Draft(DraftInput::Stay),
+            ("dan", []) => Callback::Draft(DraftInput::AnyOrg),
             ("x", [token]) if plain(token) => Callback::Token(token.to_string()),
             ("e", []) => Callback::ExpertStart,
             ("en", [n]) if plain(n) => Callback::Expert(ExpertInput::Need(n.to_string())),
@@ -286,6 +313,13 @@ mod tests {
             Callback::Draft(DraftInput::ContactShare),
             Callback::Draft(DraftInput::Send),
             Callback::Draft(DraftInput::Cancel),
+            Callback::Draft(DraftInput::RegionList),
+            Callback::Draft(DraftInput::OnDecline(true)),
+            Callback::Draft(DraftInput::OnDecline(false)),
+            Callback::Draft(DraftInput::Back),
+            Callback::Draft(DraftInput::CancelConfirmed),
+            Callback::Draft(DraftInput::Stay),
+            Callback::Draft(DraftInput::AnyOrg),
             Callback::Token("0123456789abcdef0123".into()),
             Callback::ExpertStart,
             Callback::Expert(ExpertInput::Need("legal-expertise".into())),

@@ -14,7 +14,8 @@ use super::render::help::contact_line;
 use super::render::{button, days, format_time, stored_region_name, topic_name};
 use super::tokens;
 use crate::app::act::Act;
-use crate::app::notice::{Counted, Departure, Notice, NoticeAction, NoticeKind};
+use crate::app::help::WAIT_DAYS;
+use crate::app::notice::{CannotTakeWhy, Counted, Departure, Notice, NoticeAction, NoticeKind};
 use crate::domain::Lang;
 use crate::domain::feedback::Side;
 use crate::i18n::{Arg, Msg};
@@ -37,6 +38,7 @@ fn act_label(act: &Act) -> Msg {
         Act::Withdraw(_) | Act::WithdrawExpert(_) => Msg::BtnWithdraw,
         Act::WithdrawConfirmed(_) | Act::WithdrawExpertConfirmed(_) => Msg::BtnWithdrawYes,
         Act::Finish(_) => Msg::BtnFinish,
+        Act::PassOn(_) => Msg::BtnPassOn,
         Act::Offer(_) => Msg::BtnOffer,
         Act::Pass(_) => Msg::BtnPass,
         Act::Pick(..) => Msg::BtnPick,
@@ -62,6 +64,7 @@ fn action_button(
         NoticeAction::OrgCard(org) => button(text(Msg::BtnAboutOrg), &Callback::Org(org.clone())),
         NoticeAction::Find => button(text(Msg::BtnFind), &Callback::Find),
         NoticeAction::Materials => button(text(Msg::BtnMaterials), &Callback::Materials),
+        NoticeAction::Urgent => button(text(Msg::BtnUrgent), &Callback::Urgent),
     })
 }
 
@@ -111,6 +114,38 @@ pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
             &[("org", Arg::Str(&org_name(org))), ("code", Arg::Str(code))],
         ),
         NoticeKind::Unplaced { code } => with_code(Msg::NoticeUnplaced, code),
+        NoticeKind::CannotTake { code, org, why } => i18n.with(
+            lang,
+            Msg::NoticeCannotTake,
+            &[
+                ("org", Arg::Str(&org_name(org))),
+                ("code", Arg::Str(code)),
+                (
+                    "why",
+                    Arg::Str(match why {
+                        CannotTakeWhy::Declined => "declined",
+                        CannotTakeWhy::NoAnswer => "no-answer",
+                        CannotTakeWhy::Lapsed => "lapsed",
+                    }),
+                ),
+            ],
+        ),
+        NoticeKind::StillWaiting { code, days: d } => i18n.with(
+            lang,
+            Msg::NoticeStillWaiting,
+            &[
+                ("code", Arg::Str(code)),
+                ("days", Arg::Str(&days(i18n, lang, *d))),
+            ],
+        ),
+        NoticeKind::WaitedOut { code } => i18n.with(
+            lang,
+            Msg::NoticeWaitedOut,
+            &[
+                ("code", Arg::Str(code)),
+                ("days", Arg::Str(&days(i18n, lang, WAIT_DAYS as u32))),
+            ],
+        ),
         NoticeKind::Closed { code, org, outcome } => i18n.with(
             lang,
             Msg::NoticeClosed,

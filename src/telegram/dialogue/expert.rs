@@ -81,8 +81,22 @@ async fn go(
     Ok(screen)
 }
 
+/// ‹ Back: the previous step, with what was chosen there kept. `None` on the first step.
+pub async fn back(
+    ctx: &BotContext,
+    dialogue: &PoruchDialogue,
+    lang: Lang,
+    step: ExpertStep,
+    draft: ExpertDraft,
+) -> Result<Option<Screen>, BotError> {
+    match step.back(&draft) {
+        Some(previous) => Ok(Some(go(ctx, dialogue, lang, previous, draft).await?)),
+        None => Ok(None),
+    }
+}
+
 /// A button of the dialogue. `None` if it does not belong to the current step (an old or
-/// forged button): the caller answers "expired" and nothing changes.
+/// forged button): the caller shows where she is now and nothing changes.
 pub async fn on_button(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,

@@ -13,7 +13,8 @@ use crate::telegram::render::materials as render_materials;
 use crate::telegram::render::{self, Screen};
 use crate::telegram::{BotContext, BotError, PoruchDialogue};
 
-fn step_screen(ctx: &BotContext, lang: Lang, step: MaterialStep) -> Screen {
+/// The screen of a step.
+pub fn screen(ctx: &BotContext, lang: Lang, step: MaterialStep) -> Screen {
     render_materials::publish_step(&ctx.i18n, lang, ctx.app.directory().taxonomy(), step)
 }
 
@@ -25,7 +26,7 @@ async fn go(
     draft: MaterialDraft,
 ) -> Result<Screen, BotError> {
     dialogue.update(State::Material { step, draft }).await?;
-    Ok(step_screen(ctx, lang, step))
+    Ok(screen(ctx, lang, step))
 }
 
 /// `/material`: staff only (anyone else gets "unknown command" from the caller). Sent as the
@@ -88,7 +89,7 @@ pub async fn on_message(
                 go(ctx, dialogue, lang, MaterialStep::Topic, draft).await
             }
         }
-        _ => Ok(step_screen(ctx, lang, step)),
+        _ => Ok(screen(ctx, lang, step)),
     }
 }
 

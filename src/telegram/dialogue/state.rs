@@ -8,7 +8,7 @@ use crate::app::help::NewRequest;
 use crate::domain::expert::{ExpertAudience, ExpertNeed, Format, NeedKind};
 use crate::domain::feedback::Side;
 use crate::domain::when::When;
-use crate::domain::{ContactChoice, HelpKind};
+use crate::domain::{ContactChoice, HelpKind, OnDecline};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum State {
@@ -50,6 +50,24 @@ pub enum State {
 }
 
 impl State {
+    /// Whether Cancel would throw away something she typed (so it asks first).
+    pub fn has_typed(&self) -> bool {
+        match self {
+            State::Requesting { draft, .. } => draft.has_typed(),
+            State::Expert { draft, .. } => draft.has_typed(),
+            State::Material { draft, .. } => *draft != MaterialDraft::default(),
+            _ => false,
+        }
+    }
+
+    /// Whether the chat is in a dialogue with steps (Cancel and ‹ Back apply).
+    pub fn in_dialogue(&self) -> bool {
+        matches!(
+            self,
+            State::Requesting { .. } | State::Expert { .. } | State::Material { .. }
+        )
+    }
+
     /// Whether losing this state in a crash costs nothing a person was told: the pages of
     /// the last search (Next then answers "expired").
     pub fn is_ephemeral(&self) -> bool {
@@ -93,7 +111,37 @@ pub struct ExpertDraft {
     pub contact: Option<DraftContact>,
 }
 
+impl ExpertStep {
+    /// The step ‹ Back leads to (none from the first).
+    pub fn back(self, draft: &ExpertDraft) -> Option<ExpertStep> {
+        use ExpertStep as S;
+        Some(match self {
+            S::Need => return None,
+            S::Topic => S::Need,
+            S::Audience => S::Topic,
+            S::Size => S::Audience,
+            S::Format => S::Size,
+            S::Region => S::Format,
+            S::When if draft.online == Some(false) => S::Region,
+            S::When => S::Format,
+            S::WhenConfirm | S::Body => S::When,
+            S::Contact => S::Body,
+            S::ContactTyping | S::Confirm => S::Contact,
+        })
+    }
+}
+
 impl ExpertDraft {
+    /// Whether she typed something that Cancel would throw away (so Cancel asks first).
+    pub fn has_typed(&self) -> bool {
+        self.body.is_some()
+            || self.from.is_some()
+            || matches!(
+                self.contact,
+                Some(DraftContact::Phone(_) | DraftContact::Telegram(_))
+            )
+    }
+
     /// The dates chosen so far, if any.
     pub fn when(&self) -> Option<When> {
         if self.flexible {
@@ -159,13 +207,36 @@ pub struct MaterialDraft {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
     Topic,
+    /// Type a place, or choose "all of Ukraine" or the list.
     Region,
+    /// The list of regions.
+    RegionList,
     Kind,
+    /// Nobody can take this topic, region and kind of help now: her choices, before she
+    /// writes anything.
+    NoOrg,
     Description,
     Contact,
     /// She chose to share a contact and is typing it.
     ContactTyping,
     Consent,
+    /// The organization she addressed can no longer take it: another one, or cancel.
+    Unavailable,
+}
+
+impl Step {
+    /// The step ‹ Back leads to (none from the first).
+    pub fn back(self) -> Option<Step> {
+        Some(match self {
+            Step::Topic => return None,
+            Step::Region | Step::RegionList => Step::Topic,
+            Step::Kind => Step::Region,
+            Step::NoOrg | Step::Description => Step::Kind,
+            Step::Contact => Step::Description,
+            Step::ContactTyping | Step::Consent => Step::Contact,
+            Step::Unavailable => Step::Consent,
+        })
+    }
 }
 
 /// What the requester chose so far.
@@ -179,9 +250,32 @@ pub struct Draft {
     pub kind: Option<HelpKind>,
     pub description: Option<String>,
     pub contact: Option<DraftContact>,
+    /// Her answer on the consent screen to "if the organization cannot take it": pass it on
+    /// (`true`) or ask her first; `None` until she changes the default.
+    #[serde(default)]
+    pub pass_on: Option<bool>,
 }
 
 impl Draft {
+    /// Whether she typed something that Cancel would throw away (so Cancel asks first).
+    pub fn has_typed(&self) -> bool {
+        self.description.is_some()
+            || matches!(
+                self.contact,
+                Some(DraftContact::Phone(_) | DraftContact::Telegram(_))
+            )
+    }
+
+    /// What happens if the organization cannot take it: by default, passed on if she did not
+    /// address anyone, and she is asked first if she chose the organization from its card.
+    pub fn on_decline(&self) -> OnDecline {
+        if self.pass_on.unwrap_or(self.org.is_none()) {
+            OnDecline::PassOn
+        } else {
+            OnDecline::AskFirst
+        }
+    }
+
     /// The request, once every step is done.
     pub fn request(&self) -> Option<NewRequest> {
         Some(NewRequest {
@@ -191,6 +285,7 @@ impl Draft {
             description: self.description.clone(),
             contact: self.contact.as_ref()?.into(),
             org: self.org.clone(),
+            on_decline: self.on_decline(),
             from_draft: true,
         })
     }

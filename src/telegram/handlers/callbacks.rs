@@ -12,19 +12,27 @@ use crate::app::{coordination, materials};
 use crate::domain::{Lang, RegionChoice, TextQuery};
 use crate::i18n::Msg;
 use crate::telegram::actions::{self, Next};
-use crate::telegram::callback::Callback;
+use crate::telegram::callback::{Callback, DraftInput};
 use crate::telegram::dialogue::{expert, help, materials as publish};
 use crate::telegram::render::materials::Delivery;
 use crate::telegram::render::{self, Screen};
 use crate::telegram::send::{edit_or_send, send, send_document, send_unrecorded};
-use crate::telegram::{BotContext, HandlerResult, PoruchDialogue, State};
+use crate::telegram::{BotContext, BotError, HandlerResult, PoruchDialogue, State};
 
 /// The screen a dialogue's button led to, or — if the button did not belong to the chat's
-/// current step (old or forged) — "this button has expired", counted as a security event.
+/// current step (an earlier step's, or a finished dialogue's) — "this button has expired".
+/// Not a security event: a dialogue's buttons only ever act on the chat's own draft.
 fn or_stale(ctx: &BotContext, lang: Lang, screen: Option<Screen>) -> Screen {
-    screen.unwrap_or_else(|| {
-        ctx.app.security_event("stale");
-        hint(ctx, lang, Msg::ButtonExpired)
+    screen.unwrap_or_else(|| hint(ctx, lang, Msg::ButtonExpired))
+}
+
+/// The screen of the step a chat's dialogue is at.
+fn current_step(ctx: &BotContext, lang: Lang, state: &State) -> Result<Option<Screen>, BotError> {
+    Ok(match state {
+        State::Requesting { step, draft } => Some(help::screen(ctx, lang, *step, draft)?),
+        State::Expert { step, draft } => Some(expert::screen(ctx, lang, *step, draft)),
+        State::Material { step, .. } => Some(publish::screen(ctx, lang, *step)),
+        _ => None,
     })
 }
 
@@ -203,11 +211,7 @@ impl Press<'_> {
                     .unwrap_or_else(|| hint(ctx, lang, Msg::ButtonExpired));
                 self.send(screen).await
             }
-            Callback::Draft(input) => {
-                let screen =
-                    help::on_button(ctx, self.dialogue, state, self.chat, lang, input).await?;
-                self.send(or_stale(ctx, lang, screen)).await
-            }
+            Callback::Draft(input) => self.draft(input, state, lang).await,
             Callback::Token(token) => self.token(&token, state, lang).await,
             Callback::ExpertStart => {
                 let screen = expert::start(ctx, self.dialogue, lang).await?;
@@ -215,8 +219,9 @@ impl Press<'_> {
             }
             Callback::Expert(input) => {
                 let screen =
-                    expert::on_button(ctx, self.dialogue, state, self.chat, lang, input).await?;
-                self.send(or_stale(ctx, lang, screen)).await
+                    expert::on_button(ctx, self.dialogue, state.clone(), self.chat, lang, input)
+                        .await?;
+                self.step(screen, &state, lang).await
             }
             Callback::Materials => {
                 let listed = materials::listed(app)?;
@@ -275,6 +280,51 @@ impl Press<'_> {
                 };
                 self.send(screen).await
             }
+        }
+    }
+
+    /// A dialogue's own controls (‹ Back, Cancel — which asks first if she typed something —
+    /// and "no, back to the step"), or a help request's step.
+    async fn draft(&self, input: DraftInput, state: State, lang: Lang) -> HandlerResult {
+        let ctx = self.ctx;
+        let i18n = &ctx.i18n;
+        let screen = match input {
+            DraftInput::Cancel if state.in_dialogue() && state.has_typed() => {
+                Some(render::cancel_confirm(i18n, lang))
+            }
+            DraftInput::Cancel | DraftInput::CancelConfirmed if state.in_dialogue() => {
+                self.dialogue.exit().await?;
+                Some(render::info(i18n, lang, i18n.text(lang, Msg::Cancelled)))
+            }
+            DraftInput::Stay => current_step(ctx, lang, &state)?,
+            DraftInput::Back => match state.clone() {
+                State::Expert { step, draft } => {
+                    expert::back(ctx, self.dialogue, lang, step, draft).await?
+                }
+                other => help::on_button(ctx, self.dialogue, other, self.chat, lang, input).await?,
+            },
+            _ => help::on_button(ctx, self.dialogue, state.clone(), self.chat, lang, input).await?,
+        };
+        self.step(screen, &state, lang).await
+    }
+
+    /// Shows a dialogue step in place of the message its button was on. A button that does
+    /// not belong to the current step shows where the dialogue is now, as a new message.
+    async fn step(&self, screen: Option<Screen>, state: &State, lang: Lang) -> HandlerResult {
+        let ctx = self.ctx;
+        match screen {
+            Some(screen) => self.edit(screen).await,
+            None => match current_step(ctx, lang, state)? {
+                Some(now) => {
+                    let note = ctx.i18n.text(lang, Msg::StepMoved);
+                    self.send(Screen {
+                        text: format!("{note}\n\n{}", now.text),
+                        keyboard: now.keyboard,
+                    })
+                    .await
+                }
+                None => self.send(or_stale(ctx, lang, None)).await,
+            },
         }
     }
 

@@ -4,8 +4,8 @@
 
 use super::help::contact_line;
 use super::{
-    Buttons, Row, Screen, about, button, cancel_row, footer, info, region_rows, rows,
-    stored_region_name, topic_name,
+    Buttons, Row, Screen, about, button, info, region_rows, rows, step_rows, stored_region_name,
+    topic_name,
 };
 use crate::app::act::Act;
 use crate::app::expert::{OwnerView, StaffStatus, StaffView, Submitted};
@@ -25,8 +25,13 @@ fn input(label: String, input: ExpertInput) -> Option<teloxide::types::InlineKey
     button(label, &Callback::Expert(input))
 }
 
-fn screen(i18n: &I18n, lang: Lang, text: String, mut grid: Vec<Row>) -> Screen {
-    grid.push(cancel_row(i18n, lang));
+/// A step after the first: its buttons, then ‹ Back, Cancel and urgent help.
+fn screen(i18n: &I18n, lang: Lang, text: String, grid: Vec<Row>) -> Screen {
+    step(i18n, lang, text, grid, true)
+}
+
+fn step(i18n: &I18n, lang: Lang, text: String, mut grid: Vec<Row>, back: bool) -> Screen {
+    grid.extend(step_rows(i18n, lang, back));
     Screen {
         text,
         keyboard: Some(rows(grid)),
@@ -43,7 +48,7 @@ pub fn need(i18n: &I18n, lang: Lang) -> Screen {
             )]
         })
         .collect();
-    screen(i18n, lang, i18n.text(lang, Msg::ExpertNeed), grid)
+    step(i18n, lang, i18n.text(lang, Msg::ExpertNeed), grid, false)
 }
 
 pub fn topic(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy) -> Screen {
@@ -165,11 +170,15 @@ pub fn confirm(
     );
     Screen {
         text,
-        keyboard: Some(rows(vec![
-            vec![input(i18n.text(lang, Msg::BtnSend), ExpertInput::Send)],
-            cancel_row(i18n, lang),
-            footer(i18n, lang),
-        ])),
+        keyboard: Some(rows(
+            vec![vec![input(
+                i18n.text(lang, Msg::BtnSend),
+                ExpertInput::Send,
+            )]]
+            .into_iter()
+            .chain(step_rows(i18n, lang, true))
+            .collect(),
+        )),
     }
 }
 

@@ -4,13 +4,14 @@
 //! sees it.
 
 use super::{
-    Buttons, Screen, about, button, cancel_row, footer, format_time, info, region_rows, rows,
+    Buttons, Row, Screen, about, button, format_time, info, region_rows, rows, step_rows,
     stored_region_name, topic_name,
 };
 use crate::app::act::Act;
 use crate::app::help::{OwnRequest, ReferralView, Submitted};
+use crate::domain::request::NOT_SURE;
 use crate::domain::{
-    ContactChoice, DeclineReason, HelpKind, Hotline, Lang, Organization, Outcome, Referral,
+    ContactChoice, DeclineReason, HelpKind, Hotline, Lang, OnDecline, Organization, Outcome,
     ReferralStatus, RegionScope, Taxonomy,
 };
 use crate::i18n::{Arg, I18n, Msg};
@@ -20,20 +21,39 @@ use crate::telegram::context::BotContext;
 use crate::telegram::dialogue::state::Draft;
 use crate::telegram::html::{escape, truncate};
 
-/// Step 1: the topic — the organization's topics if she picked one.
+/// The name of a request's topic ("not sure / other" included).
+pub fn request_topic_name(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, code: &str) -> String {
+    if code == NOT_SURE {
+        i18n.text(lang, Msg::TopicNotSure)
+    } else {
+        topic_name(taxonomy, lang, code)
+    }
+}
+
+fn screen(text: String, mut grid: Vec<Row>, back: bool, i18n: &I18n, lang: Lang) -> Screen {
+    grid.extend(step_rows(i18n, lang, back));
+    Screen {
+        text,
+        keyboard: Some(rows(grid)),
+    }
+}
+
+/// Step 1: the topic — the topics a person asks help for (those of the organization she
+/// picked, if any), with short labels, and "not sure / other".
 pub fn topic(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: Option<&Organization>) -> Screen {
-    let mut grid: Vec<_> = taxonomy
+    let pick = |code: &str| Callback::Draft(DraftInput::Topic(code.to_string()));
+    let mut grid: Vec<Row> = taxonomy
         .topics
         .iter()
-        .filter(|t| org.is_none_or(|o| o.has_topic(&t.code)))
-        .map(|t| {
-            vec![button(
-                t.name.get(lang).to_string(),
-                &Callback::Draft(DraftInput::Topic(t.code.clone())),
-            )]
-        })
+        .filter(|t| t.help && org.is_none_or(|o| o.has_topic(&t.code)))
+        .map(|t| vec![button(t.short.get(lang).to_string(), &pick(&t.code))])
         .collect();
-    grid.push(cancel_row(i18n, lang));
+    if org.is_none_or(gives_direct_help) {
+        grid.push(vec![button(
+            i18n.text(lang, Msg::BtnNotSure),
+            &pick(NOT_SURE),
+        )]);
+    }
     let text = match org {
         Some(o) => i18n.with(
             lang,
@@ -42,23 +62,52 @@ pub fn topic(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: Option<&Organiza
         ),
         None => i18n.text(lang, Msg::AskIntro),
     };
-    Screen {
-        text,
-        keyboard: Some(rows(grid)),
-    }
+    screen(text, grid, false, i18n, lang)
 }
 
-/// Step 2: the region — "rather not say" (nationwide organizations only) or a region the
-/// picked organization serves.
-pub fn region(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: Option<&Organization>) -> Screen {
-    let pick = |code: &str| Callback::Draft(DraftInput::Region(code.to_string()));
-    let mut grid = Vec::new();
-    if org.is_none_or(|o| o.regions.is_national()) {
-        grid.push(vec![button(
+fn gives_direct_help(org: &Organization) -> bool {
+    org.services.iter().any(|s| s.is_direct_help())
+}
+
+/// The topics step 1 offers for an organization (none: it cannot be asked for help).
+pub fn offers_help(taxonomy: &Taxonomy, org: &Organization) -> bool {
+    gives_direct_help(org)
+        || taxonomy
+            .topics
+            .iter()
+            .any(|t| t.help && org.has_topic(&t.code))
+}
+
+/// "All of Ukraine / rather not say", if the organization she picked (if any) works
+/// nationwide.
+fn nationwide_row(i18n: &I18n, lang: Lang, org: Option<&Organization>) -> Option<Row> {
+    org.is_none_or(|o| o.regions.is_national()).then(|| {
+        vec![button(
             i18n.text(lang, Msg::BtnRegionUnsaid),
-            &pick("national"),
-        )]);
-    }
+            &Callback::Draft(DraftInput::Region("national".to_string())),
+        )]
+    })
+}
+
+/// Step 2: type a city or region; "all of Ukraine / rather not say"; or the list.
+pub fn region(i18n: &I18n, lang: Lang, org: Option<&Organization>) -> Screen {
+    let mut grid: Vec<Row> = nationwide_row(i18n, lang, org).into_iter().collect();
+    grid.push(vec![button(
+        i18n.text(lang, Msg::BtnRegionList),
+        &Callback::Draft(DraftInput::RegionList),
+    )]);
+    screen(i18n.text(lang, Msg::AskRegion), grid, true, i18n, lang)
+}
+
+/// Step 2, the list: the regions the picked organization (if any) serves.
+pub fn region_list(
+    i18n: &I18n,
+    lang: Lang,
+    taxonomy: &Taxonomy,
+    org: Option<&Organization>,
+) -> Screen {
+    let pick = |code: &str| Callback::Draft(DraftInput::Region(code.to_string()));
+    let mut grid: Vec<Row> = nationwide_row(i18n, lang, org).into_iter().collect();
     let served = taxonomy.regions.iter().filter(|r| {
         org.is_none_or(|o| match &o.regions {
             RegionScope::National => true,
@@ -66,16 +115,12 @@ pub fn region(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, org: Option<&Organiz
         })
     });
     grid.extend(region_rows(lang, served, pick));
-    grid.push(cancel_row(i18n, lang));
-    Screen {
-        text: i18n.text(lang, Msg::AskRegion),
-        keyboard: Some(rows(grid)),
-    }
+    screen(i18n.text(lang, Msg::AskRegionList), grid, true, i18n, lang)
 }
 
 /// Step 3: the kind of help — what the picked organization offers.
 pub fn kind(i18n: &I18n, lang: Lang, org: Option<&Organization>) -> Screen {
-    let mut grid: Vec<_> = HelpKind::ALL
+    let grid: Vec<Row> = HelpKind::ALL
         .into_iter()
         .filter(|k| org.is_none_or(|o| k.offered_by(o)))
         .map(|k| {
@@ -85,28 +130,83 @@ pub fn kind(i18n: &I18n, lang: Lang, org: Option<&Organization>) -> Screen {
             )]
         })
         .collect();
-    grid.push(cancel_row(i18n, lang));
-    Screen {
-        text: i18n.text(lang, Msg::AskKind),
-        keyboard: Some(rows(grid)),
-    }
+    screen(i18n.text(lang, Msg::AskKind), grid, true, i18n, lang)
 }
 
-/// Step 4: the optional description.
+/// Nobody can take it now — said before she writes anything, with what she can do instead:
+/// all of Ukraine (if that would work), another kind of help, another organization (if she
+/// addressed one), the urgent lines.
+pub fn no_org(
+    i18n: &I18n,
+    lang: Lang,
+    taxonomy: &Taxonomy,
+    draft: &Draft,
+    org: Option<&Organization>,
+    nationwide_would: bool,
+    at_send: bool,
+) -> Screen {
+    let mut grid = Vec::new();
+    let text = match org {
+        None if at_send => i18n.text(lang, Msg::RequestNoOrg),
+        Some(o) => {
+            grid.push(vec![button(
+                i18n.text(lang, Msg::BtnAnyOrg),
+                &Callback::Draft(DraftInput::AnyOrg),
+            )]);
+            i18n.with(
+                lang,
+                Msg::NoOrgChosen,
+                &[("org", Arg::Str(&escape(o.name.get(lang))))],
+            )
+        }
+        None => {
+            let topic = request_topic_name(
+                i18n,
+                lang,
+                taxonomy,
+                draft.topic.as_deref().unwrap_or_default(),
+            );
+            let region = stored_region_name(
+                i18n,
+                lang,
+                taxonomy,
+                draft.region.as_deref().unwrap_or("national"),
+            );
+            let kind = draft.kind.map(|k| i18n.text(lang, Msg::kind(k)));
+            i18n.with(
+                lang,
+                Msg::NoOrgForKind,
+                &[
+                    ("topic", Arg::Str(&escape(&topic))),
+                    ("region", Arg::Str(&escape(&region))),
+                    ("kind", Arg::Str(&kind.unwrap_or_default())),
+                ],
+            )
+        }
+    };
+    if nationwide_would {
+        grid.push(vec![button(
+            i18n.text(lang, Msg::BtnSendNationwide),
+            &Callback::Draft(DraftInput::Region("national".to_string())),
+        )]);
+    }
+    grid.push(vec![button(
+        i18n.text(lang, Msg::BtnOtherKind),
+        &Callback::Draft(DraftInput::Back),
+    )]);
+    screen(text, grid, false, i18n, lang)
+}
+
+/// Step 4: what she needs now, optional.
 pub fn description(i18n: &I18n, lang: Lang) -> Screen {
-    Screen {
-        text: i18n.text(lang, Msg::AskDescription),
-        keyboard: Some(rows(vec![
-            vec![button(
-                i18n.text(lang, Msg::BtnSkip),
-                &Callback::Draft(DraftInput::SkipDescription),
-            )],
-            cancel_row(i18n, lang),
-        ])),
-    }
+    let grid = vec![vec![button(
+        i18n.text(lang, Msg::BtnSkip),
+        &Callback::Draft(DraftInput::SkipDescription),
+    )]];
+    screen(i18n.text(lang, Msg::AskDescription), grid, true, i18n, lang)
 }
 
-fn contact_buttons(i18n: &I18n, lang: Lang, share: bool) -> Screen {
+fn contact_buttons(i18n: &I18n, lang: Lang, text: String, share: bool) -> Screen {
     let mut grid = vec![vec![button(
         i18n.text(lang, Msg::BtnContactBot),
         &Callback::Draft(DraftInput::ContactThroughBot),
@@ -117,47 +217,39 @@ fn contact_buttons(i18n: &I18n, lang: Lang, share: bool) -> Screen {
             &Callback::Draft(DraftInput::ContactShare),
         )]);
     }
-    grid.push(cancel_row(i18n, lang));
-    Screen {
-        text: String::new(),
-        keyboard: Some(rows(grid)),
-    }
+    screen(text, grid, true, i18n, lang)
 }
 
-/// Step 5: how to be contacted. Through the bot, anonymously, comes first.
+/// Step 5: how to be contacted. Through the bot, without a name, comes first.
 pub fn contact(i18n: &I18n, lang: Lang) -> Screen {
-    Screen {
-        text: i18n.text(lang, Msg::AskContact),
-        ..contact_buttons(i18n, lang, true)
-    }
+    contact_buttons(i18n, lang, i18n.text(lang, Msg::AskContact), true)
 }
 
-/// She chose to give a contact: type it (or go back to anonymous).
+/// She chose to give a contact: type it (or go back to the bot only).
 pub fn contact_typing(i18n: &I18n, lang: Lang, msg: Msg) -> Screen {
-    Screen {
-        text: i18n.text(lang, msg),
-        ..contact_buttons(i18n, lang, false)
-    }
+    contact_buttons(i18n, lang, i18n.text(lang, msg), false)
 }
 
-/// Exactly what the organization will see, line by line.
-pub fn summary(
-    i18n: &I18n,
-    lang: Lang,
-    taxonomy: &Taxonomy,
-    draft: &Draft,
-    org: Option<&Organization>,
-) -> String {
+/// The organization she addressed cannot take requests now: nothing was sent; another
+/// vetted organization, or cancel.
+pub fn unavailable(i18n: &I18n, lang: Lang, org_name: &str) -> Screen {
+    let grid = vec![vec![button(
+        i18n.text(lang, Msg::BtnAnyOrg),
+        &Callback::Draft(DraftInput::AnyOrg),
+    )]];
+    let text = i18n.with(
+        lang,
+        Msg::ChosenUnavailable,
+        &[("org", Arg::Str(&escape(org_name)))],
+    );
+    screen(text, grid, false, i18n, lang)
+}
+
+/// Exactly what the organization will see, line by line: the contact only once it accepts.
+pub fn summary(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, draft: &Draft) -> String {
     let mut lines = Vec::new();
-    if let Some(o) = org {
-        lines.push(i18n.with(
-            lang,
-            Msg::SummaryOrg,
-            &[("org", Arg::Str(&escape(o.name.get(lang))))],
-        ));
-    }
     if let Some(topic) = draft.topic.as_deref() {
-        let name = topic_name(taxonomy, lang, topic);
+        let name = request_topic_name(i18n, lang, taxonomy, topic);
         lines.push(i18n.with(
             lang,
             Msg::SummaryTopic,
@@ -188,7 +280,11 @@ pub fn summary(
         .as_ref()
         .map(ContactChoice::from)
         .unwrap_or_default();
-    lines.push(contact_line(i18n, lang, &contact));
+    lines.push(format!(
+        "{} {}",
+        contact_line(i18n, lang, &contact),
+        i18n.text(lang, Msg::SummaryContactLater)
+    ));
     lines.join("\n")
 }
 
@@ -221,7 +317,8 @@ pub fn contact_line(i18n: &I18n, lang: Lang, contact: &ContactChoice) -> String 
     }
 }
 
-/// The consent screen: what will be shared, that nothing goes to her command, and Send.
+/// The consent screen: who gets it first, what they see (and when the contact), that
+/// nothing goes to her command, her choice if they cannot take it, and Send.
 pub fn consent(
     i18n: &I18n,
     lang: Lang,
@@ -230,26 +327,84 @@ pub fn consent(
     org: Option<&Organization>,
     retention_days: u32,
 ) -> Screen {
-    let summary = summary(i18n, lang, taxonomy, draft, org);
+    let first = match org {
+        Some(o) => i18n.with(
+            lang,
+            Msg::ConsentFirstOrg,
+            &[("org", Arg::Str(&escape(o.name.get(lang))))],
+        ),
+        None => {
+            let topic = draft.topic.as_deref().unwrap_or_default();
+            let region = stored_region_name(
+                i18n,
+                lang,
+                taxonomy,
+                draft.region.as_deref().unwrap_or("national"),
+            );
+            let region = ("region", Arg::Str(&escape(&region)));
+            if topic == NOT_SURE {
+                i18n.with(lang, Msg::ConsentFirstDirect, &[region])
+            } else {
+                let topic = escape(&topic_name(taxonomy, lang, topic));
+                i18n.with(
+                    lang,
+                    Msg::ConsentFirstAny,
+                    &[("topic", Arg::Str(&topic)), region],
+                )
+            }
+        }
+    };
+    let pass_on = draft.on_decline() == OnDecline::PassOn;
+    let choice = i18n.text(
+        lang,
+        if pass_on {
+            Msg::ConsentPassOn
+        } else {
+            Msg::ConsentAskFirst
+        },
+    );
     let days = i18n.with(
         lang,
         Msg::Days,
         &[("count", Arg::Num(retention_days.into()))],
     );
+    let option = |msg, this: bool| {
+        let label = i18n.text(lang, msg);
+        button(
+            if this == pass_on {
+                format!("✅ {label}")
+            } else {
+                label
+            },
+            &Callback::Draft(DraftInput::OnDecline(this)),
+        )
+    };
     Screen {
         text: i18n.with(
             lang,
             Msg::Consent,
-            &[("summary", Arg::Str(&summary)), ("days", Arg::Str(&days))],
+            &[
+                ("first", Arg::Str(&first)),
+                ("summary", Arg::Str(&summary(i18n, lang, taxonomy, draft))),
+                ("choice", Arg::Str(&choice)),
+                ("days", Arg::Str(&days)),
+            ],
         ),
-        keyboard: Some(rows(vec![
-            vec![button(
-                i18n.text(lang, Msg::BtnSend),
-                &Callback::Draft(DraftInput::Send),
-            )],
-            cancel_row(i18n, lang),
-            footer(i18n, lang),
-        ])),
+        keyboard: Some(rows(
+            vec![
+                vec![
+                    option(Msg::BtnChoicePassOn, true),
+                    option(Msg::BtnChoiceAskFirst, false),
+                ],
+                vec![button(
+                    i18n.text(lang, Msg::BtnSend),
+                    &Callback::Draft(DraftInput::Send),
+                )],
+            ]
+            .into_iter()
+            .chain(step_rows(i18n, lang, true))
+            .collect(),
+        )),
     }
 }
 
@@ -258,12 +413,16 @@ pub fn submitted(
     i18n: &I18n,
     lang: Lang,
     outcome: &Submitted,
-    org_name: &str,
+    (org_name, on_decline): (&str, OnDecline),
     hotlines: &[Hotline],
 ) -> Screen {
     match outcome {
         Submitted::Sent { code, hours, .. } => {
             let hours = i18n.with(lang, Msg::Hours, &[("count", Arg::Num((*hours).into()))]);
+            let then = match on_decline {
+                OnDecline::PassOn => "pass-on",
+                OnDecline::AskFirst => "ask-first",
+            };
             let text = i18n.with(
                 lang,
                 Msg::RequestSent,
@@ -271,6 +430,7 @@ pub fn submitted(
                     ("code", Arg::Str(code)),
                     ("org", Arg::Str(&escape(org_name))),
                     ("hours", Arg::Str(&hours)),
+                    ("then", Arg::Str(then)),
                 ],
             );
             Screen {
@@ -278,18 +438,10 @@ pub fn submitted(
                 keyboard: Some(super::menu_keyboard(i18n, lang)),
             }
         }
-        Submitted::NoOrganization => {
-            let hotlines = super::hotlines(i18n, lang, hotlines);
-            Screen {
-                text: format!(
-                    "{}\n\n{}",
-                    i18n.text(lang, Msg::RequestNoOrg),
-                    hotlines.text
-                ),
-                keyboard: hotlines.keyboard,
-            }
-        }
+        // The dialogue shows its no-organization step instead (her draft is kept).
+        Submitted::NoOrganization => super::hotlines(i18n, lang, hotlines),
         Submitted::AlreadySent => info(i18n, lang, i18n.text(lang, Msg::RequestAlreadySent)),
+        Submitted::ChosenUnavailable => unavailable(i18n, lang, org_name),
         Submitted::Invalid => info(i18n, lang, i18n.text(lang, Msg::ErrorGeneric)),
     }
 }
@@ -305,8 +457,22 @@ pub fn referral_detail(
     let i18n = &ctx.i18n;
     let directory = ctx.app.directory();
     let taxonomy = directory.taxonomy();
-    let topic = topic_name(taxonomy, lang, &view.topic);
+    let topic = request_topic_name(i18n, lang, taxonomy, &view.topic);
     let region = stored_region_name(i18n, lang, taxonomy, &view.region);
+    // Her contact only once the organization accepted; before that, the answer-by time.
+    let contact = match &view.contact {
+        Some(contact) => contact_line(i18n, lang, contact),
+        None if view.status == ReferralStatus::Pending => format!(
+            "{}\n{}",
+            i18n.with(
+                lang,
+                Msg::DetailRespondBy,
+                &[("deadline", Arg::Str(&format_time(view.respond_by)))],
+            ),
+            i18n.text(lang, Msg::DetailContactLater)
+        ),
+        None => String::new(),
+    };
     let text = i18n.with(
         lang,
         Msg::ReferralDetail,
@@ -324,10 +490,7 @@ pub fn referral_detail(
                 "description",
                 Arg::Str(&description_line(i18n, lang, view.description.as_deref())),
             ),
-            (
-                "contact",
-                Arg::Str(&contact_line(i18n, lang, &view.contact)),
-            ),
+            ("contact", Arg::Str(&contact)),
         ],
     );
     let code = view.code.clone();
@@ -406,25 +569,66 @@ pub fn outcomes(ctx: &BotContext, who: i64, lang: Lang, code: &str) -> Result<Sc
     choice(ctx, who, lang, Msg::CloseAsk, code, choices)
 }
 
-/// Accepted (or accepted already, by a colleague): what now, with Reply.
+/// Accepted (or accepted already, by a colleague): her contact, now theirs, and Reply.
 pub fn accepted(
     ctx: &BotContext,
     who: i64,
     lang: Lang,
-    code: &str,
+    view: &ReferralView,
     already: bool,
 ) -> Result<Screen, StoreError> {
+    let i18n = &ctx.i18n;
     let msg = if already {
         Msg::StaffAlreadyAccepted
     } else {
         Msg::StaffAccepted
     };
+    let contact = view
+        .contact
+        .as_ref()
+        .map(|c| contact_line(i18n, lang, c))
+        .unwrap_or_default();
     let mut buttons = Buttons::new(ctx, who, lang);
-    buttons.add(Msg::BtnReply, Act::Reply(code.to_string()))?;
+    buttons.add(Msg::BtnReply, Act::Reply(view.code.clone()))?;
+    buttons.add(Msg::BtnClose, Act::Close(view.code.clone()))?;
     Ok(Screen {
-        text: ctx.i18n.with(lang, msg, &[("code", Arg::Str(code))]),
+        text: i18n.with(
+            lang,
+            msg,
+            &[
+                ("code", Arg::Str(&view.code)),
+                ("contact", Arg::Str(&contact)),
+            ],
+        ),
         keyboard: Some(buttons.keyboard()),
     })
+}
+
+/// She passed a waiting request on: where it went.
+pub fn passed_on(ctx: &BotContext, lang: Lang, code: &str, org: &str) -> Screen {
+    let text = ctx.i18n.with(
+        lang,
+        Msg::PassedOn,
+        &[
+            ("code", Arg::Str(code)),
+            ("org", Arg::Str(&escape(&ctx.org_name(org, lang)))),
+        ],
+    );
+    info(&ctx.i18n, lang, text)
+}
+
+/// Nobody else can take it: said plainly, with the urgent lines.
+pub fn passed_on_none(ctx: &BotContext, lang: Lang, code: &str) -> Screen {
+    let i18n = &ctx.i18n;
+    let hotlines = super::hotlines(i18n, lang, &ctx.hotlines);
+    Screen {
+        text: format!(
+            "{}\n\n{}",
+            i18n.with(lang, Msg::PassedOnNone, &[("code", Arg::Str(code))]),
+            hotlines.text
+        ),
+        keyboard: hotlines.keyboard,
+    }
 }
 
 pub fn closed(i18n: &I18n, lang: Lang, code: &str, outcome: Outcome) -> Screen {
@@ -445,14 +649,15 @@ pub fn declined(i18n: &I18n, lang: Lang, code: &str) -> Screen {
 
 /// Her request's status as she sees it: the organization's name, never a staff member.
 /// `for_html` escapes the name for a message; button labels are plain text.
-pub fn her_status(
-    ctx: &BotContext,
-    lang: Lang,
-    latest: Option<&Referral>,
-    for_html: bool,
-) -> String {
+pub fn her_status(ctx: &BotContext, lang: Lang, request: &OwnRequest, for_html: bool) -> String {
     let i18n = &ctx.i18n;
-    let Some(referral) = latest else {
+    if request.withdrawn {
+        return i18n.text(lang, Msg::RstatusWithdrawn);
+    }
+    if request.waiting {
+        return i18n.text(lang, Msg::RstatusWaiting);
+    }
+    let Some(referral) = request.latest.as_ref() else {
         return i18n.text(lang, Msg::RstatusUnplaced);
     };
     let name = ctx.org_name(&referral.org, lang);
@@ -462,6 +667,7 @@ pub fn her_status(
         ReferralStatus::Pending => with_org(Msg::RstatusPending),
         ReferralStatus::Accepted => with_org(Msg::RstatusAccepted),
         ReferralStatus::Closed(_) => with_org(Msg::RstatusClosed),
+        ReferralStatus::Lapsed => with_org(Msg::RstatusLapsed),
         ReferralStatus::Withdrawn => i18n.text(lang, Msg::RstatusWithdrawn),
         ReferralStatus::Declined | ReferralStatus::Expired => i18n.text(lang, Msg::RstatusUnplaced),
     }
@@ -481,15 +687,17 @@ pub fn request_detail(
         &[
             ("code", Arg::Str(&request.code)),
             ("date", Arg::Str(&format_time(request.created_at))),
-            (
-                "status",
-                Arg::Str(&her_status(ctx, lang, request.latest.as_ref(), true)),
-            ),
+            ("status", Arg::Str(&her_status(ctx, lang, request, true))),
         ],
     );
     let code = request.code.clone();
     let mut buttons = Buttons::new(ctx, who, lang);
+    if request.waiting {
+        buttons.add(Msg::BtnPassOn, Act::PassOn(code.clone()))?;
+        buttons.add(Msg::BtnWithdraw, Act::Withdraw(code.clone()))?;
+    }
     match request.status() {
+        _ if request.waiting || request.withdrawn => {}
         Some(ReferralStatus::Accepted) => {
             buttons.add(Msg::BtnWrite, Act::Write(code.clone()))?;
             buttons.add(Msg::BtnFinish, Act::Finish(code.clone()))?;
@@ -508,7 +716,7 @@ pub fn request_detail(
 
 /// Her list entry for one request: "R-7K3Q · with Rivnist" (plain text, for a button).
 pub fn list_item(ctx: &BotContext, lang: Lang, request: &OwnRequest) -> String {
-    let status = her_status(ctx, lang, request.latest.as_ref(), false);
+    let status = her_status(ctx, lang, request, false);
     let label = ctx.i18n.with(
         lang,
         Msg::MyItem,

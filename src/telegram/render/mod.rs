@@ -106,6 +106,48 @@ pub fn info(i18n: &I18n, lang: Lang, text: String) -> Screen {
     }
 }
 
+/// The bottom of every step of a dialogue: ‹ Back (except on the first step) and Cancel,
+/// then urgent help.
+pub fn step_rows(i18n: &I18n, lang: Lang, back: bool) -> Vec<Row> {
+    use super::callback::DraftInput;
+    let mut controls = Vec::new();
+    if back {
+        controls.push(button(
+            i18n.text(lang, Msg::BtnBack),
+            &Callback::Draft(DraftInput::Back),
+        ));
+    }
+    controls.push(button(
+        i18n.text(lang, Msg::BtnCancel),
+        &Callback::Draft(DraftInput::Cancel),
+    ));
+    vec![controls, urgent_row(i18n, lang)]
+}
+
+/// Urgent help alone, for screens whose other buttons leave no room for the menu.
+pub fn urgent_row(i18n: &I18n, lang: Lang) -> Row {
+    vec![button(i18n.text(lang, Msg::BtnUrgent), &Callback::Urgent)]
+}
+
+/// "Cancel? What you wrote will be deleted." — Yes / No, back to the step.
+pub fn cancel_confirm(i18n: &I18n, lang: Lang) -> Screen {
+    use super::callback::DraftInput;
+    Screen {
+        text: i18n.text(lang, Msg::CancelConfirm),
+        keyboard: Some(rows(vec![
+            vec![button(
+                i18n.text(lang, Msg::BtnCancelYes),
+                &Callback::Draft(DraftInput::CancelConfirmed),
+            )],
+            vec![button(
+                i18n.text(lang, Msg::BtnCancelNo),
+                &Callback::Draft(DraftInput::Stay),
+            )],
+            urgent_row(i18n, lang),
+        ])),
+    }
+}
+
 /// Cancel, on every step of a dialogue.
 pub fn cancel_row(i18n: &I18n, lang: Lang) -> Row {
     vec![button(
