@@ -1011,3 +1011,99 @@ async fn staff_close_with_an_outcome_and_she_can_close_hers_too() {
         );
     }
 }
+
+#[tokio::test]
+async fn back_returns_to_the_previous_step_and_keeps_what_was_chosen() {
+    for (lang, region_step, kind_step, step_moved) in [
+        (
+            "uk",
+            "Крок 2 з 5",
+            "Крок 3 з 5",
+            "Ця кнопка — з попереднього кроку",
+        ),
+        (
+            "en",
+            "Step 2 of 5",
+            "Step 3 of 5",
+            "That button belongs to an earlier step",
+        ),
+    ] {
+        let w = world();
+        let mut bot = bot_with(&w, says(HER, lang, "/request"));
+        bot.dispatch().await;
+        for data in ["1:dt:sexual-harassment", "1:dr:UA-12", "1:dk:legal"] {
+            bot.update(presses(HER, lang, data));
+            bot.dispatch().await;
+        }
+        // Description → kind → region, each in place of the step it left.
+        bot.update(presses(HER, lang, "1:db"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(kind_step), "{}", last_text(&r));
+        assert_eq!(r.edited_messages_text.len(), 1, "edited in place");
+        bot.update(presses(HER, lang, "1:db"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(region_step));
+        let State::Requesting { step, draft } = bot.get_state::<State>().await else {
+            panic!("left the dialogue");
+        };
+        assert_eq!(step, Step::Region);
+        assert_eq!(draft.topic.as_deref(), Some("sexual-harassment"));
+        assert_eq!(draft.kind, Some(HelpKind::Legal), "what she chose stays");
+
+        // A button of a later step, pressed now: where she is, and no security event.
+        let before = w.store.counter("security_events").unwrap();
+        bot.update(presses(HER, lang, "1:dcb"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(step_moved), "{}", last_text(&r));
+        assert!(last_text(&r).contains(region_step));
+        assert_eq!(w.store.counter("security_events").unwrap(), before);
+
+        // The list of regions, on request.
+        bot.update(presses(HER, lang, "1:drl"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(has_button(&r, "1:dr:UA-12") && has_button(&r, "1:dr:UA-63"));
+        bot.update(presses(HER, lang, "1:dr:UA-63"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(kind_step));
+    }
+}
+
+#[tokio::test]
+async fn nobody_for_this_kind_of_help_is_said_before_she_writes_with_her_choices() {
+    for (lang, nobody, description_step) in [
+        ("uk", "Ви ще нічого не написали", "Крок 4 з 5"),
+        ("en", "You have not written anything yet", "Step 4 of 5"),
+    ] {
+        let w = world();
+        let mut bot = bot_with(&w, says(HER, lang, "/request"));
+        bot.dispatch().await;
+        // Legal help on sexual harassment in Kharkiv oblast: nobody takes it there, and no
+        // nationwide organization gives legal help on it either.
+        for data in ["1:dt:sexual-harassment", "1:dr:UA-63", "1:dk:legal"] {
+            bot.update(presses(HER, lang, data));
+            bot.dispatch().await;
+        }
+        let r = bot.get_responses();
+        let text = last_text(&r);
+        assert!(text.contains(nobody), "{text}");
+        assert!(text.contains("116 123"), "{text}");
+        assert!(has_button(&r, "1:db"), "another kind of help");
+        assert!(has_button(&r, "1:u"), "urgent help");
+        assert!(
+            !has_button(&r, "1:dr:national"),
+            "all of Ukraine only where it would find someone"
+        );
+        assert!(w.store.requests_of(HER).unwrap().is_empty());
+        assert_eq!(take_queued(&w, ADMIN).len(), 1, "coordinators get a count");
+
+        // Another kind of help: a nationwide organization consults on it.
+        bot.update(presses(HER, lang, "1:db"));
+        bot.dispatch().await;
+        bot.update(presses(HER, lang, "1:dk:other"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(description_step));
+    }
+}
