@@ -400,7 +400,16 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     assert_eq!(accepted.params["protect_content"], true);
 
     // She is told and writes; they answer; neither sees the other's account.
-    let told = message_to(&api, n, HER, "прийняла ваш запит").await;
+    // Discreetly: news on her request, and what it is only when she presses Show.
+    let news = message_to(&api, n, HER, "Є новини щодо вашого запиту").await;
+    assert!(!text(&news).contains("Рівність"), "{}", text(&news));
+    let told = tap(&api, &her, "h6s", &news, "👁").await;
+    assert_eq!(told.method, "editMessageText", "shown in place");
+    assert!(
+        text(&told).contains("прийняла ваш запит"),
+        "{}",
+        text(&told)
+    );
     let prompt = tap(&api, &her, "h6", &told, "💬").await;
     assert!(
         text(&prompt).contains("приховані дані"),
@@ -417,7 +426,10 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     assert!(text(&reply_prompt).contains("Type your message"));
     let n = api.calls().len();
     say(&api, &staff, 2, TO_HER).await;
-    let answer = message_to(&api, n, HER, TO_HER).await;
+    let news = message_to(&api, n, HER, &reference).await;
+    assert!(!text(&news).contains("CANARY"), "{}", text(&news));
+    let answer = tap(&api, &her, "h6a", &news, "👁").await;
+    assert!(text(&answer).contains(TO_HER), "{}", text(&answer));
     assert!(
         text(&answer).contains("Рівність поруч"),
         "{}",
@@ -547,6 +559,11 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
     // "I need a trainer on CRSV for 40 cadets in Lviv in March."
     let her = user(HER, "uk");
     let welcome = say(&api, &her, 1, "/start").await;
+    // She wants notices in full (the settings screen): offers come with their text.
+    let settings = say(&api, &her, 20, "/language").await;
+    assert!(text(&settings).contains("стримані"), "{}", text(&settings));
+    let set = tap(&api, &her, "e0", &settings, "Повні сповіщення").await;
+    assert!(text(&set).contains("повністю"), "{}", text(&set));
     let need = press_data(&api, &her, "e1", &welcome, "1:e").await;
     assert!(text(&need).contains("Крок 1 з 8"), "{}", text(&need));
     let topic = press_data(&api, &her, "e2", &need, "1:en:training").await;

@@ -149,6 +149,9 @@ async fn walk(bot: &mut Bot, t: &Walk) -> String {
 
 async fn adviser_and_two_organizations(t: &Walk) -> (World, Bot, String) {
     let w = world();
+    // She chose full notices, so these tests read them as sent (discreet ones are tested in
+    // notices.rs and referral_flows.rs).
+    w.store.set_full_notices(HER, true).unwrap();
     join(&w, "demo-kurs-lviv", KURS_STAFF, "uk").await;
     join(&w, "demo-akademiya-1325", AKADEMIYA_STAFF, "en").await;
     join(&w, "demo-rivnist-dnipro", OTHER_STAFF, "uk").await;
@@ -546,6 +549,7 @@ async fn a_closed_help_request_asks_her_once_anonymously() {
         ),
     ] {
         let w = world();
+        w.store.set_full_notices(HER, true).unwrap();
         join(&w, "demo-rivnist-dnipro", OTHER_STAFF, lang).await;
         let mut bot = bot_with(&w, says(HER, lang, "/start"));
         bot.dispatch().await;

@@ -162,6 +162,8 @@ fn every_kind() -> Vec<NoticeKind> {
 #[test]
 fn every_notice_renders_in_both_languages_as_telegram_accepts_it() {
     let w = world();
+    // In full, as for someone who chose full notices (discreet ones: below).
+    w.store.set_full_notices(TO, true).unwrap();
     let spec = Spec::load();
     for lang in [Lang::Uk, Lang::En] {
         w.store.set_user_language(TO, lang).unwrap();
@@ -240,6 +242,7 @@ fn every_notice_renders_in_both_languages_as_telegram_accepts_it() {
 #[test]
 fn a_long_relayed_text_is_split_and_the_buttons_go_with_the_last_part() {
     let w = world();
+    w.store.set_full_notices(TO, true).unwrap();
     let notice = Notice::new(
         TO,
         NoticeKind::RelayedToRequester {
@@ -263,6 +266,7 @@ fn a_long_relayed_text_is_split_and_the_buttons_go_with_the_last_part() {
 #[test]
 fn an_organization_that_cannot_take_it_asks_her_with_pass_on_withdraw_and_urgent_help() {
     let w = world();
+    w.store.set_full_notices(TO, true).unwrap();
     for (lang, labels) in [
         (
             Lang::Uk,
@@ -300,6 +304,88 @@ fn an_organization_that_cannot_take_it_asks_her_with_pass_on_withdraw_and_urgent
         assert_eq!(buttons[2].1, "1:u", "urgent help needs no token");
         let text = rendered.parts.concat();
         assert!(text.contains("R-7K3Q"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn notices_about_her_own_request_are_discreet_until_she_presses_show() {
+    let w = world();
+    let spec = Spec::load();
+    for (lang, news, show) in [
+        (Lang::Uk, "Є новини щодо вашого запиту R-7K3Q", "👁 Показати"),
+        (Lang::En, "There is news on your request R-7K3Q", "👁 Show"),
+    ] {
+        w.store.set_user_language(TO, lang).unwrap();
+        let mut discreet = 0;
+        for kind in every_kind() {
+            let notice =
+                Notice::new(TO, kind.clone()).with(NoticeAction::Do(Act::Write("R-7K3Q".into())));
+            let rendered = courier::render(&w.ctx, &notice).unwrap();
+            let full = courier::text(&w.ctx, lang, &kind);
+            if !kind.about_her_own_request() {
+                assert_eq!(
+                    rendered.parts.concat(),
+                    full,
+                    "staff see it in full: {kind:?}"
+                );
+                continue;
+            }
+            discreet += 1;
+            // On the lock screen: that there is news, and nothing of what it is.
+            let code = kind.code().unwrap();
+            let text = rendered.parts.concat();
+            assert_eq!(
+                text,
+                format!("🔔 {}.", news.replace("R-7K3Q", code)),
+                "{kind:?}"
+            );
+            assert!(!text.contains("Демо") && !text.contains("Demo") && !text.contains("мій"));
+            assert!(rendered.protect_content);
+            let body = serde_json::json!({
+                "chat_id": TO, "text": text, "parse_mode": "HTML",
+                "reply_markup": serde_json::from_str::<serde_json::Value>(
+                    rendered.keyboard.as_deref().unwrap()).unwrap(),
+            });
+            spec.check("sendMessage", &body).unwrap();
+            let buttons = notice_buttons_of(rendered.keyboard.as_deref().unwrap());
+            assert_eq!(buttons.len(), 2);
+            assert_eq!(buttons[0].0, show);
+            assert_eq!(buttons[1].1, "1:u", "urgent help");
+            // Show: the notice itself, once, for her alone.
+            let token = buttons[0].1.strip_prefix("1:x:").unwrap();
+            let encoded = w
+                .store
+                .redeem_token(token, TO, w.ctx.app.now())
+                .unwrap()
+                .unwrap();
+            let Some(Act::Reveal(id)) = Act::decode(&encoded) else {
+                panic!("{encoded}");
+            };
+            assert_eq!(
+                poruch::app::discreet::reveal(&w.ctx.app, TO + 1, id)
+                    .await
+                    .unwrap()
+                    .into_inner(),
+                None,
+                "not someone else's"
+            );
+            let revealed = poruch::app::discreet::reveal(&w.ctx.app, TO, id)
+                .await
+                .unwrap()
+                .into_inner()
+                .unwrap();
+            assert_eq!(revealed.kind, kind);
+            assert_eq!(courier::screen(&w.ctx, &revealed).unwrap().text, full);
+            assert_eq!(
+                poruch::app::discreet::reveal(&w.ctx.app, TO, id)
+                    .await
+                    .unwrap()
+                    .into_inner(),
+                None,
+                "once"
+            );
+        }
+        assert!(discreet >= 10, "{discreet}");
     }
 }
 

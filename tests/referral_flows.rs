@@ -434,15 +434,22 @@ async fn staff_accept_and_both_sides_write_through_the_bot_anonymously() {
         );
         let reply = buttons(&r)[0].1.clone();
 
-        // She is told, with a Write button that only she can use.
+        // She is told discreetly: news on her request, nothing of what it is, until Show.
         let told = take_queued(&w, HER);
         assert_eq!(told.len(), 1);
         assert!(
-            told[0].html.contains(&code) && told[0].html.contains(from_org),
+            told[0].html.contains(&code) && !told[0].html.contains(from_org),
             "{}",
             told[0].html
         );
-        let write = notice_buttons(&told[0])[0].1.clone();
+        let show = notice_buttons(&told[0])[0].1.clone();
+        bot.update(presses(HER, lang, &show));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert_eq!(r.edited_messages_text.len(), 1, "shown in place");
+        assert!(last_text(&r).contains(from_org), "{}", last_text(&r));
+        // With a Write button that only she can use.
+        let write = buttons(&r)[0].1.clone();
         bot.update(presses(HER, lang, &write));
         bot.dispatch().await;
         let r = bot.get_responses();
@@ -469,12 +476,20 @@ async fn staff_accept_and_both_sides_write_through_the_bot_anonymously() {
         let answers = take_queued(&w, HER);
         assert_eq!(answers.len(), 1);
         assert!(
-            answers[0].html.contains(from_org) && answers[0].html.contains("Ми на зв'язку"),
-            "{}",
+            !answers[0].html.contains("Ми на зв'язку"),
+            "not on her lock screen: {}",
             answers[0].html
         );
+        bot.update(presses(HER, lang, &notice_buttons(&answers[0])[0].1));
+        bot.dispatch().await;
+        let shown = last_text(&bot.get_responses());
         assert!(
-            !answers[0].html.contains(&RIVNIST_STAFF.to_string()),
+            shown.contains(from_org) && shown.contains("Ми на зв&#39;язку")
+                || shown.contains(from_org) && shown.contains("Ми на зв'язку"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(&RIVNIST_STAFF.to_string()),
             "never the staff member's account"
         );
 
@@ -527,6 +542,7 @@ async fn a_declined_request_moves_on_and_when_nobody_is_left_she_gets_the_hotlin
 
 async fn declined_everywhere(lang: &str, t: &DeclineTexts) {
     let w = world();
+    w.store.set_full_notices(HER, true).unwrap(); // read in full here
     join(&w, "demo-svitanok-kharkiv", SVITANOK_STAFF, lang).await;
     join(&w, "demo-psy-liniya", PSY_LINIYA_STAFF, lang).await;
     let mut bot = bot_with(&w, says(HER, lang, "/start"));
@@ -811,6 +827,7 @@ async fn staff_commands_are_unknown_to_everyone_else() {
 #[tokio::test]
 async fn an_unanswered_request_goes_to_the_next_organization_after_its_response_time() {
     let w = world();
+    w.store.set_full_notices(HER, true).unwrap(); // read in full here
     join(&w, "demo-svitanok-kharkiv", SVITANOK_STAFF, "uk").await;
     join(&w, "demo-psy-liniya", PSY_LINIYA_STAFF, "uk").await;
     let mut bot = bot_with(&w, says(HER, "uk", "/start"));
@@ -936,6 +953,7 @@ async fn staff_close_with_an_outcome_and_she_can_close_hers_too() {
         ),
     ] {
         let w = world();
+        w.store.set_full_notices(HER, true).unwrap(); // read in full here
         join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
         let mut bot = bot_with(&w, says(HER, lang, "/start"));
         bot.dispatch().await;
@@ -1105,5 +1123,115 @@ async fn nobody_for_this_kind_of_help_is_said_before_she_writes_with_her_choices
         bot.update(presses(HER, lang, "1:dk:other"));
         bot.dispatch().await;
         assert!(last_text(&bot.get_responses()).contains(description_step));
+    }
+}
+
+#[tokio::test]
+async fn the_menu_and_stop_writing_leave_writing_mode_so_later_text_never_reaches_the_organization()
+{
+    for (lang, passed, left) in [
+        (
+            "uk",
+            "Передано організації <b>Демо",
+            "Ви вийшли з листування",
+        ),
+        ("en", "Passed on to <b>Demo", "You left the conversation"),
+    ] {
+        let w = world();
+        join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
+        let mut bot = bot_with(&w, says(HER, lang, "/start"));
+        bot.dispatch().await;
+        let code = submitted(&mut bot, lang, RIVNIST_STEPS).await;
+        help::decide(&w.ctx.app, RIVNIST_STAFF, &code, Decision::Accept)
+            .await
+            .unwrap()
+            .into_inner();
+        take_queued(&w, HER);
+        take_queued(&w, RIVNIST_STAFF);
+        let writing = State::Writing { code: code.clone() };
+
+        bot.set_state(writing.clone()).await;
+        bot.update(says(HER, lang, "перше повідомлення"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(passed), "{}", last_text(&r));
+        assert!(has_button(&r, "1:sw") && has_button(&r, "1:u"));
+        assert_eq!(take_queued(&w, RIVNIST_STAFF).len(), 1);
+
+        // ☰ Menu, then a search typed: it stays a search.
+        bot.update(presses(HER, lang, "1:m"));
+        bot.dispatch().await;
+        bot.assert_state(State::Idle).await;
+        bot.update(says(HER, lang, "психолог Київ"));
+        bot.dispatch().await;
+        assert!(take_queued(&w, RIVNIST_STAFF).is_empty(), "not relayed");
+
+        // ✖ Stop writing, and /cancel, say what happened to what was sent.
+        bot.set_state(writing.clone()).await;
+        bot.update(presses(HER, lang, "1:sw"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(left));
+        bot.assert_state(State::Idle).await;
+        bot.set_state(writing).await;
+        bot.update(says(HER, lang, "/cancel"));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(left));
+        bot.assert_state(State::Idle).await;
+    }
+}
+
+#[tokio::test]
+async fn staff_can_end_a_conversation_and_block_its_messages_after_a_confirmation() {
+    for (lang, block, confirm, done, told) in [
+        (
+            "uk",
+            "Завершити й заблокувати",
+            "Так, завершити",
+            "Листування щодо запиту",
+            "завершила листування",
+        ),
+        (
+            "en",
+            "End and block",
+            "Yes, end and block",
+            "The conversation on request",
+            "ended the conversation",
+        ),
+    ] {
+        let w = world();
+        w.store.set_full_notices(HER, true).unwrap(); // read in full here
+        join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, lang).await;
+        let mut bot = bot_with(&w, says(HER, lang, "/start"));
+        bot.dispatch().await;
+        let code = submitted(&mut bot, lang, RIVNIST_STEPS).await;
+        help::decide(&w.ctx.app, RIVNIST_STAFF, &code, Decision::Accept)
+            .await
+            .unwrap()
+            .into_inner();
+        take_queued(&w, HER);
+        let open = notice_buttons(&take_queued(&w, RIVNIST_STAFF)[0])[0]
+            .1
+            .clone();
+        bot.update(presses(RIVNIST_STAFF, lang, &open));
+        bot.dispatch().await;
+        let blocking = button_with(&buttons(&bot.get_responses()), block);
+        bot.update(presses(RIVNIST_STAFF, lang, &blocking));
+        bot.dispatch().await;
+        let yes = button_with(&buttons(&bot.get_responses()), confirm);
+        assert_eq!(
+            w.store.latest_referral(&code).unwrap().unwrap().1.status,
+            ReferralStatus::Accepted,
+            "nothing before the confirmation"
+        );
+        bot.update(presses(RIVNIST_STAFF, lang, &yes));
+        bot.dispatch().await;
+        assert!(last_text(&bot.get_responses()).contains(done));
+        assert_eq!(
+            w.store.latest_referral(&code).unwrap().unwrap().1.status,
+            ReferralStatus::Blocked
+        );
+        let notice = &take_queued(&w, HER)[0];
+        assert!(notice.html.contains(told), "{}", notice.html);
+        assert!(notice_buttons(notice).iter().any(|(_, d)| d == "1:u"));
     }
 }

@@ -259,11 +259,10 @@ staff-declined = You declined request { $code }. The requester is told, and the 
 staff-closed = { $code } is closed: { $outcome }.
 changed-meanwhile = This request changed meanwhile (the requester withdrew it, a colleague acted, or its time passed). Its current state is below.
 not-allowed = This is not available to you.
-reply-prompt = Type your message to the requester of { $code }. It is sent under your organization’s name; your own account is not shown. /cancel to stop.
+reply-prompt = Type your message to the requester of { $code }. It is sent under your organization’s name; your own account is not shown.
 write-prompt =
     Write your message to <b>{ $org }</b> (request { $code }). They see only the reference code — not your name or account.
     You can also send a photo or a document, but <b>files can carry hidden details</b> (place, author, device). Photos sent as photos are cleaned by Telegram; documents are passed on as they are.
-    /cancel to stop.
 relay-to-requester =
     💬 <b>{ $org }</b> · { $code }:
     { $text }
@@ -271,10 +270,10 @@ relay-to-staff =
     💬 Request { $code }:
     { $text }
 relay-file-caption = 📎 Request { $code }
-relay-sent = Passed on. Write more, or /cancel to stop.
+relay-sent = Passed on to <b>{ $org }</b>. You can write more.
 relay-closed = This conversation has ended: the request is no longer open for messages.
-relay-text-only = Only text can be passed on. Type your message, or /cancel.
-relay-unsupported = Only text, photos and documents can be passed on. /cancel to stop.
+relay-text-only = Only text can be passed on. Type your message.
+relay-unsupported = Only text, photos and documents can be passed on.
 pause-done = New requests to “{ $org }” are paused. Open ones stay in /inbox. /resume to receive new ones.
 resume-done = “{ $org }” receives new requests again.
 notice-accepted = <b>{ $org }</b> accepted your request { $code }. You can write to them here with the button below; their answers come here too.
@@ -390,7 +389,7 @@ staff-new-expert =
     Send an offer or pass. The adviser's contact comes only if your offer is chosen.
 btn-offer = ✍️ Offer
 btn-pass = Pass
-offer-prompt = Your organization's proposal for { $code }, in one message: what you offer, when, and the cost (or that it is free). Up to 1,000 characters. /cancel to stop.
+offer-prompt = Your organization's proposal for { $code }, in one message: what you offer, when, and the cost (or that it is free). Up to 1,000 characters.
 offer-too-long = That is { $length } — please keep the proposal to 1,000 characters.
 offer-sent = Your offer for { $code } was sent to the adviser. You will be told if it is chosen.
 passed = Noted: your organization passes on { $code }.
@@ -475,7 +474,7 @@ material-link =
 material-caption = { $title } — { $org }
 btn-hide = 🙈 Hide (coordinators)
 material-hidden = Hidden: it is no longer listed in /materials.
-material-start = Send the document to publish (PDF, DOCX…), or a link starting with https://. /cancel to stop.
+material-start = Send the document to publish (PDF, DOCX…), or a link starting with https://.
 material-not-file = Please send a document, or a link starting with https://.
 material-title-uk = The title in Ukrainian (up to 120 characters):
 material-title-en = The title in English — or press Skip to use the Ukrainian one:
@@ -532,12 +531,13 @@ status-lapsed = the organization no longer takes part
 rstatus-lapsed = “{ $org }” can no longer continue
 rstatus-waiting = waiting for your decision: pass it on or withdraw
 notice-cannot-take =
-    The organization <b>{ $org }</b> cannot take your request { $code }: { $why ->
-        [declined] it declined it
-        [no-answer] it did not answer in time
-       *[lapsed] it no longer works in Poruch
-    }.
-    Pass it on to another vetted organization, or withdraw it? Until you answer, it goes nowhere.
+    { $why ->
+        [declined] The organization <b>{ $org }</b> declined your request { $code }.
+        [no-answer] The organization <b>{ $org }</b> did not answer your request { $code } in time.
+        [ended] The organization <b>{ $org }</b> ended the conversation on request { $code } and will not receive your messages about it any more.
+       *[lapsed] The organization <b>{ $org }</b> no longer works in Poruch and cannot continue with your request { $code }.
+    }
+    Pass the request on to another vetted organization, or withdraw it? Until you answer, it goes nowhere.
 notice-still-waiting = A reminder: request { $code } waits for your decision — pass it on to another vetted organization, or withdraw it. If you do not answer within { $days }, I withdraw it and pass nothing to anyone.
 notice-waited-out = Request { $code } was withdrawn: in { $days } you did not say whether to pass it on. Nothing was passed to anyone. If you still need help — /request. Urgent lines — the 🆘 button.
 btn-pass-on = ➡️ Pass it on to another organization
@@ -560,3 +560,64 @@ consent-first-direct = a vetted organization that helps people directly (region:
 cancel-confirm = Cancel the request? What you wrote will be deleted.
 btn-cancel-yes = Yes, cancel
 btn-cancel-no = No, go back
+
+# --- writing through the bot ---
+writing-left = You left the conversation. Messages you sent were delivered.
+reply-sent = Sent to the requester of { $code }. You can write more.
+relay-too-many =
+    This conversation has reached its limit of { $count ->
+        [one] { $count } message
+       *[other] { $count } messages
+    } an hour, so this one was not passed on. Please try again later. If it is urgent — the 🆘 button.
+btn-stop-writing = ✖ Stop writing
+status-blocked = conversation ended by your organization
+admin-blocked = An organization ended a conversation and blocked the requester’s messages on it (content not kept). Such conversations so far: { $count }.
+btn-block = 🚫 End and block messages
+block-confirm = End the conversation on request { $code } and stop the requester’s messages on it? The requester is told politely and may pass the request on to another organization. This cannot be undone.
+btn-block-yes = 🚫 Yes, end and block
+block-done = The conversation on request { $code } is ended; the requester’s messages on it no longer reach you. Coordinators see only a count.
+
+# --- limits against floods ---
+limit-pending-help =
+    You already have { $count ->
+        [one] { $count } request
+       *[other] { $count } requests
+    } waiting for an organization’s answer — the most at once. You can send a new one when an organization answers, or withdraw one in /my. Nothing was stored. If it is urgent — the 🆘 button.
+limit-help-per-day =
+    You have sent { $count ->
+        [one] { $count } request
+       *[other] { $count } requests
+    } in the last day — the most in a day. You can send a new one within 24 hours. Nothing was stored. Your requests — /my. If it is urgent — the 🆘 button.
+limit-open-expert =
+    You already have { $count ->
+        [one] { $count } open request
+       *[other] { $count } open requests
+    } for trainers and experts — the most at once. Withdraw one, or wait until one is filled. Nothing was stored.
+
+# --- the quick exit ---
+cmd-hide = Clear this chat (your requests stay)
+btn-hide-chat = 🧹 Clear this chat
+hide-confirm =
+    <b>Clear this chat?</b>
+    I delete the messages of the last 48 hours here — yours and mine, notices included. Your requests stay: /my shows them.
+    What I cannot do: delete messages older than 48 hours (Telegram does not let bots), or remove the chat from your chat list — to do that yourself, press and hold the chat (on a computer, right-click it) and choose Delete.
+btn-hide-yes = 🧹 Yes, clear
+hide-done =
+    { $deleted ->
+        [one] { $deleted } message removed.
+       *[other] { $deleted } messages removed.
+    }{ $failed ->
+        [0] {""}
+        [one] { " " }{ $failed } could not be removed.
+       *[other] { " " }{ $failed } could not be removed.
+    } Messages older than 48 hours stay. The chat stays in your list until you delete it there.
+
+# --- discreet notices ---
+btn-show = 👁 Show
+notice-discreet = 🔔 There is news on your request { $code }.
+notice-gone = This notice was shown here already, or it is no longer kept.
+notices-discreet = 🔔 Notices about your requests are <b>discreet</b>: your lock screen and chat list show only that there is news — never an organization or a message. Press Show to read one.
+notices-full = 🔔 Notices about your requests come <b>in full</b>: your lock screen may show the organization and its messages.
+btn-notices-discreet = Discreet notices
+btn-notices-full = Full notices
+notices-set = Done.

@@ -22,6 +22,9 @@ pub enum Act {
     Close(String),
     CloseWith(String, Outcome),
     Reply(String),
+    /// Asks to confirm first: end the conversation and stop the requester's messages.
+    Block(String),
+    BlockConfirmed(String),
     Inbox,
     Pause,
     Resume,
@@ -53,6 +56,9 @@ pub enum Act {
     Rate(String, Side, u8),
     /// "Did you get the help you needed?"
     HelpAnswered(String, HelpAnswer),
+    // Anyone, on a discreet notice held for them:
+    /// Shows the held notice (its id).
+    Reveal(u64),
     // Coordinators:
     HideMaterial(String),
     /// Asks to confirm removing a member (org id, member id) from a team.
@@ -81,6 +87,8 @@ impl Act {
             Act::Withdraw(c) => format!("wdr:{c}"),
             Act::WithdrawConfirmed(c) => format!("wdrc:{c}"),
             Act::Finish(c) => format!("fin:{c}"),
+            Act::Block(c) => format!("blk:{c}"),
+            Act::BlockConfirmed(c) => format!("blky:{c}"),
             Act::PassOn(c) => format!("pass:{c}"),
             Act::OpenExpert(c) => format!("exp:{c}"),
             Act::Offer(c) => format!("off:{c}"),
@@ -93,6 +101,7 @@ impl Act {
             Act::Rate(c, side, n) => format!("rate:{c}:{}:{n}", side.code()),
             Act::HelpAnswered(c, a) => format!("help:{c}:{}", a.code()),
             Act::HideMaterial(id) => format!("hide:{id}"),
+            Act::Reveal(id) => format!("show:{id}"),
             Act::Revoke(org, member) => format!("rvk:{org}:{member}"),
             Act::RevokeConfirmed(org, member) => format!("rvkc:{org}:{member}"),
             Act::LeaveConfirmed => "leave".into(),
@@ -120,6 +129,8 @@ impl Act {
             ["wdr", c] => Act::Withdraw(code(c)?),
             ["wdrc", c] => Act::WithdrawConfirmed(code(c)?),
             ["fin", c] => Act::Finish(code(c)?),
+            ["blk", c] => Act::Block(code(c)?),
+            ["blky", c] => Act::BlockConfirmed(code(c)?),
             ["pass", c] => Act::PassOn(code(c)?),
             ["exp", c] => Act::OpenExpert(ecode(c)?),
             ["off", c] => Act::Offer(ecode(c)?),
@@ -144,6 +155,7 @@ impl Act {
             }
             ["help", c, a] => Act::HelpAnswered(code(c)?, HelpAnswer::from_code(a)?),
             ["hide", id] if !id.is_empty() => Act::HideMaterial(id.to_string()),
+            ["show", id] => Act::Reveal(id.parse().ok()?),
             ["rvk", org, member] if !org.is_empty() && !member.is_empty() => {
                 Act::Revoke(org.to_string(), member.to_string())
             }
@@ -193,6 +205,8 @@ mod tests {
             Act::Withdraw(c()),
             Act::WithdrawConfirmed(c()),
             Act::Finish(c()),
+            Act::Block(c()),
+            Act::BlockConfirmed(c()),
             Act::PassOn(c()),
             Act::Write("E-7K3Q".into()),
             Act::Reply("E-7K3Q".into()),
@@ -208,6 +222,7 @@ mod tests {
             Act::Rate("E-7K3Q".into(), Side::Requester, 5),
             Act::HelpAnswered(c(), HelpAnswer::Partly),
             Act::HideMaterial("m-0a1b2c3d".into()),
+            Act::Reveal(42),
             Act::Revoke("demo-kurs-lviv".into(), "0a".repeat(16)),
             Act::RevokeConfirmed("demo-kurs-lviv".into(), "0a".repeat(16)),
             Act::LeaveConfirmed,

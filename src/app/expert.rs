@@ -5,6 +5,7 @@
 
 use super::access::{self, OfferedTo, Refusal};
 use super::act::Act;
+use super::limits::{self, Limit};
 use super::notice::{Counted, Notice, NoticeAction, NoticeKind};
 use super::{App, AppResult, Committed, notify};
 use crate::domain::expert::{
@@ -27,6 +28,8 @@ pub enum Submitted {
     AlreadySent,
     /// A field the dialogue should never let through (a body over the limit).
     Invalid,
+    /// She has the most open requests allowed: nothing was stored or sent.
+    Limited(Limit),
 }
 
 /// A request as the adviser completed it.
@@ -55,6 +58,9 @@ pub async fn submit(
         .is_some_and(|b| b.chars().count() > MAX_BODY)
     {
         return Ok(app.unchanged(Submitted::Invalid));
+    }
+    if let Some(limit) = limits::expert_request(app, who)? {
+        return Ok(app.unchanged(Submitted::Limited(limit)));
     }
     app.remember_language(who, lang)?;
     let from_draft = new.from_draft;
@@ -303,7 +309,10 @@ pub async fn pick(app: &App, who: i64, code: &str, org: &str) -> AppResult<Commi
         } else {
             Vec::new()
         },
-    )?;
+    )?
+    .into_iter()
+    .map(|n| n.carrying(who))
+    .collect::<Vec<_>>();
     for answer in app.store.expert_answers(code)? {
         if answer.answer == Answer::Offer && answer.org != org {
             notices.extend(notify::to_staff(

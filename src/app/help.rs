@@ -5,6 +5,7 @@
 
 use super::access::{self, Assigned, Refusal};
 use super::act::Act;
+use super::limits::{self, Limit};
 use super::notice::{CannotTakeWhy, Counted, Notice, NoticeAction, NoticeKind};
 use super::{App, AppResult, Committed, notify};
 use crate::domain::feedback::Side;
@@ -54,6 +55,8 @@ pub enum Submitted {
     AlreadySent,
     /// A field the dialogue should never let through (a description over the limit).
     Invalid,
+    /// She reached a limit against floods: nothing was stored or sent.
+    Limited(Limit),
 }
 
 /// What became of an action on a referral.
@@ -74,6 +77,8 @@ pub enum Decision {
     Accept,
     Decline(DeclineReason),
     Close(Outcome),
+    /// End the conversation and stop the requester's messages on this request.
+    Block,
 }
 
 /// Who changes a referral.
@@ -201,6 +206,9 @@ pub async fn submit(
     {
         return Ok(app.unchanged(Submitted::Invalid));
     }
+    if let Some(limit) = limits::help_request(app, who)? {
+        return Ok(app.unchanged(Submitted::Limited(limit)));
+    }
     let request = HelpRequest {
         topic: new.topic,
         region: new.region,
@@ -246,6 +254,7 @@ pub async fn submit(
         Err(StoreError::Stale) => return Ok(app.unchanged(Submitted::AlreadySent)),
         other => other?,
     }
+    limits::count_help_request(app, who)?;
     tracing::info!(staff_notices = notices.len(), "a help request was referred");
     app.commit(Submitted::Sent {
         code,
@@ -274,6 +283,7 @@ pub async fn decide(
         Decision::Accept => (Action::Accept, None),
         Decision::Decline(reason) => (Action::Decline, Some(reason)),
         Decision::Close(outcome) => (Action::Close(outcome), None),
+        Decision::Block => (Action::Block, None),
     };
     let acted = change(app, code, attempt, &referral, action, reason, Actor::Staff)?;
     // Two colleagues pressing Accept at once: the second finds it accepted, which is what
@@ -402,6 +412,16 @@ fn change(
                 .with(NoticeAction::Do(Act::Write(code_s.clone()))),
             );
         }
+        ReferralStatus::Blocked => {
+            // She is told politely and asked: another organization, or withdraw.
+            wait = true;
+            notices.push(cannot_take(her, code, &referral.org, to));
+            notices.extend(notify::count_for_coordinators(
+                app,
+                "blocked",
+                Counted::Blocked,
+            )?);
+        }
         ReferralStatus::Declined | ReferralStatus::Expired | ReferralStatus::Lapsed => {
             if to == ReferralStatus::Expired {
                 notices.extend(notify::to_staff(
@@ -501,6 +521,7 @@ fn cannot_take(her: i64, code: &str, org: &str, status: ReferralStatus) -> Notic
     let why = match status {
         ReferralStatus::Declined => CannotTakeWhy::Declined,
         ReferralStatus::Expired => CannotTakeWhy::NoAnswer,
+        ReferralStatus::Blocked => CannotTakeWhy::Ended,
         _ => CannotTakeWhy::Lapsed,
     };
     Notice::new(

@@ -11,9 +11,12 @@
 pub mod access;
 pub mod act;
 pub mod coordination;
+pub mod discreet;
 pub mod expert;
 pub mod feedback;
 pub mod help;
+pub mod hide;
+pub mod limits;
 pub mod materials;
 pub mod notice;
 mod notify;

@@ -27,6 +27,10 @@ pub struct Notice {
     /// Sent to them as staff of this organization: not delivered once they no longer are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff_of: Option<String>,
+    /// The person whose words or contact it carries (a relayed message, a picked offer's
+    /// contact): if they use /forget before it is delivered, it never is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
 }
 
 /// Something the recipient can do from a notice.
@@ -210,6 +214,8 @@ pub enum CannotTakeWhy {
     NoAnswer,
     /// It can no longer take part: suspended, past its vetting, or gone from the directory.
     Lapsed,
+    /// It ended the conversation (and stopped her messages on this request).
+    Ended,
 }
 
 /// How a member left a team.
@@ -232,6 +238,64 @@ pub enum Counted {
     ExpertUnplaced,
     /// Requests for trainers without an offer in time.
     ExpertNoOffer,
+    /// Conversations an organization ended by blocking the requester's messages.
+    Blocked,
+}
+
+impl NoticeKind {
+    /// Whether it tells a person about her own request (help or trainer): such notices are
+    /// discreet unless she chose full ones — nothing on a lock screen but "news on your
+    /// request". Notices to staff and coordinators are never about their own request.
+    pub fn about_her_own_request(&self) -> bool {
+        match self {
+            NoticeKind::Accepted { .. }
+            | NoticeKind::Rerouted { .. }
+            | NoticeKind::Unplaced { .. }
+            | NoticeKind::Closed { .. }
+            | NoticeKind::CannotTake { .. }
+            | NoticeKind::StillWaiting { .. }
+            | NoticeKind::WaitedOut { .. }
+            | NoticeKind::RelayedToRequester { .. }
+            | NoticeKind::OfferMade { .. }
+            | NoticeKind::ExpertExpired { .. }
+            | NoticeKind::NoOffers { .. } => true,
+            NoticeKind::Question { side, .. } => *side != Side::Organization,
+            _ => false,
+        }
+    }
+
+    /// The reference code it is about, if any.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            NoticeKind::NewReferral { code, .. }
+            | NoticeKind::ReferralExpired { code }
+            | NoticeKind::ReferralFinished { code }
+            | NoticeKind::ReferralWithdrawn { code }
+            | NoticeKind::ReferralForgotten { code }
+            | NoticeKind::Accepted { code, .. }
+            | NoticeKind::Rerouted { code, .. }
+            | NoticeKind::Unplaced { code }
+            | NoticeKind::Closed { code, .. }
+            | NoticeKind::CannotTake { code, .. }
+            | NoticeKind::StillWaiting { code, .. }
+            | NoticeKind::WaitedOut { code }
+            | NoticeKind::RelayedToStaff { code, .. }
+            | NoticeKind::RelayedFileToStaff { code, .. }
+            | NoticeKind::RelayedToRequester { code, .. }
+            | NoticeKind::NewExpertRequest { code, .. }
+            | NoticeKind::OfferMade { code, .. }
+            | NoticeKind::OfferPicked { code, .. }
+            | NoticeKind::FilledByOther { code }
+            | NoticeKind::ExpertWithdrawn { code }
+            | NoticeKind::ExpertExpired { code }
+            | NoticeKind::NoOffers { code, .. }
+            | NoticeKind::Question { code, .. }
+            | NoticeKind::RatingComment { code, .. } => Some(code),
+            NoticeKind::StaffJoined { .. }
+            | NoticeKind::StaffLeft { .. }
+            | NoticeKind::Count { .. } => None,
+        }
+    }
 }
 
 impl Notice {
@@ -241,7 +305,14 @@ impl Notice {
             kind,
             actions: Vec::new(),
             staff_of: None,
+            from: None,
         }
+    }
+
+    /// The same, carrying the words or contact of `person`.
+    pub fn carrying(mut self, person: i64) -> Notice {
+        self.from = Some(person);
+        self
     }
 
     pub fn with(mut self, action: NoticeAction) -> Notice {

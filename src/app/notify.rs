@@ -32,6 +32,7 @@ pub(crate) fn to_staff(
             kind: kind.clone(),
             actions: actions.to_vec(),
             staff_of: Some(org.to_string()),
+            from: None,
         })
         .collect())
 }
@@ -60,6 +61,6 @@ pub(crate) fn count_for_coordinators(
 pub(crate) fn entries(notices: &[Notice]) -> Vec<OutboxEntry> {
     notices
         .iter()
-        .map(|n| OutboxEntry::notice(n.to, n.encode()))
+        .map(|n| OutboxEntry::notice(n.to, n.encode()).from(n.from))
         .collect()
 }

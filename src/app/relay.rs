@@ -10,6 +10,7 @@ use super::{App, AppResult, Committed, notify};
 use crate::domain::ReferralStatus;
 use crate::domain::expert::ExpertStatus;
 use crate::domain::request::is_expert_code;
+use crate::storage::Subject;
 
 /// The two sides of a conversation: the requester's chat and the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,11 +111,34 @@ pub enum Content {
 }
 
 /// Whether a relayed message went out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Relayed {
-    Sent,
+    /// To (or from) this organization.
+    Sent { org: String },
     /// The conversation is not open (any more) for this person.
     Closed,
+    /// More than `MAX_RELAYED_PER_HOUR` this hour in this direction: nothing was sent.
+    TooMany,
+}
+
+/// The most messages relayed in one direction of one request in an hour.
+pub const MAX_RELAYED_PER_HOUR: u32 = 30;
+const HOUR: i64 = 3600;
+
+/// Counts one relayed message of a request in one direction; `false` if the hour's limit is
+/// reached already (then nothing is counted).
+fn within_limit(app: &App, code: &str, direction: &str) -> AppResult<bool> {
+    let subject = Subject::Request(code);
+    if app
+        .store
+        .count_in_window(subject, direction, HOUR, app.now())?
+        >= MAX_RELAYED_PER_HOUR
+    {
+        tracing::info!("a relayed message was refused: the hour's limit");
+        return Ok(false);
+    }
+    app.store.count_event(subject, direction, HOUR, app.now())?;
+    Ok(true)
 }
 
 /// The requester's message, to every reachable staff member of the organization.
@@ -130,6 +154,9 @@ pub async fn to_organization(
     if talk.requester_chat != who {
         return Ok(app.unchanged(Relayed::Closed));
     }
+    if !within_limit(app, code, "relay-in")? {
+        return Ok(app.unchanged(Relayed::TooMany));
+    }
     let kind = match content {
         Content::Text(text) => NoticeKind::RelayedToStaff {
             code: code.to_string(),
@@ -141,18 +168,21 @@ pub async fn to_organization(
             message,
         },
     };
-    let notices = notify::to_staff(
+    let notices: Vec<Notice> = notify::to_staff(
         app,
         &talk.org,
         &kind,
         &[NoticeAction::Do(Act::Reply(code.to_string()))],
-    )?;
+    )?
+    .into_iter()
+    .map(|n| n.carrying(who))
+    .collect();
     app.store.enqueue(&notify::entries(&notices), app.now())?;
     tracing::info!(
         copies = notices.len(),
         "a message was relayed to an organization"
     );
-    app.commit(Relayed::Sent).await
+    app.commit(Relayed::Sent { org: talk.org }).await
 }
 
 /// A staff member's text, to the requester, under the organization's name only. `Refused` if
@@ -173,16 +203,19 @@ pub async fn to_requester(
     if talk.org != org {
         return Ok(app.unchanged(Ok(Relayed::Closed)));
     }
+    if !within_limit(app, code, "relay-out")? {
+        return Ok(app.unchanged(Ok(Relayed::TooMany)));
+    }
     let notice = Notice::new(
         talk.requester_chat,
         NoticeKind::RelayedToRequester {
             code: code.to_string(),
-            org,
+            org: org.clone(),
             text: text.to_string(),
         },
     )
     .with(NoticeAction::Do(Act::Write(code.to_string())));
     app.store.enqueue(&notify::entries(&[notice]), app.now())?;
     tracing::info!("a message was relayed to a requester");
-    app.commit(Ok(Relayed::Sent)).await
+    app.commit(Ok(Relayed::Sent { org })).await
 }

@@ -1,5 +1,6 @@
 //! Retention: deleting what is past its time — finished requests after the retention period,
-//! expired buttons, update ids older than a day.
+//! discreet notices never shown after the same period, expired buttons, update ids older
+//! than a day.
 
 use super::{App, AppResult, Committed};
 
@@ -9,6 +10,7 @@ pub async fn purge_expired(app: &App) -> AppResult<Committed<usize>> {
     let cutoff = now.plus_days(-i64::from(app.config.retention_days));
     let purged =
         app.store.purge_finished_requests(cutoff)? + app.store.purge_finished_experts(cutoff)?;
+    app.store.purge_held_before(cutoff)?;
     app.store.purge_tokens(now)?;
     app.store.purge_seen_updates(now)?;
     app.commit(purged).await

@@ -138,6 +138,8 @@ pub enum ReferralStatus {
     Expired,
     /// The organization can no longer take part: suspended, past its vetting, or gone.
     Lapsed,
+    /// The organization ended the conversation and blocked the requester's messages on it.
+    Blocked,
 }
 
 impl ReferralStatus {
@@ -158,6 +160,8 @@ pub enum Action {
     Expire,
     /// The organization left the directory, was suspended or its vetting expired.
     Lapse,
+    /// Staff end an accepted conversation and stop the requester's messages on it.
+    Block,
 }
 
 /// What happens to a request when the organization it is with cannot take it (declines,
@@ -196,6 +200,7 @@ pub fn apply(from: ReferralStatus, action: Action) -> Result<Transition, Illegal
         (S::Pending | S::Accepted, Action::Withdraw) => S::Withdrawn,
         (S::Pending, Action::Expire) => S::Expired,
         (S::Pending | S::Accepted, Action::Lapse) => S::Lapsed,
+        (S::Accepted, Action::Block) => S::Blocked,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(Transition::Changed(to))
@@ -233,12 +238,17 @@ mod tests {
         assert!(apply(S::Pending, Action::Close(Outcome::Helped)).is_err());
         assert!(apply(S::Accepted, Action::Decline).is_err());
         assert!(apply(S::Accepted, Action::Expire).is_err());
+        assert!(
+            apply(S::Pending, Action::Block).is_err(),
+            "nothing to block before a conversation"
+        );
         for terminal in [
             S::Declined,
             S::Closed(Outcome::Other),
             S::Withdrawn,
             S::Expired,
             S::Lapsed,
+            S::Blocked,
         ] {
             for action in [
                 Action::Accept,
@@ -247,6 +257,7 @@ mod tests {
                 Action::Withdraw,
                 Action::Expire,
                 Action::Lapse,
+                Action::Block,
             ] {
                 assert!(
                     apply(terminal, action).is_err(),
@@ -289,6 +300,7 @@ mod tests {
             Just(Action::Withdraw),
             Just(Action::Expire),
             Just(Action::Lapse),
+            Just(Action::Block),
             Just(Action::Close(Outcome::Helped)),
             Just(Action::Close(Outcome::CouldNotContact)),
         ]
@@ -307,7 +319,7 @@ mod tests {
                         prop_assert!(status.is_open());
                         // Closed only from accepted; accepted and declined only from pending.
                         match next {
-                            S::Closed(_) => prop_assert_eq!(status, S::Accepted),
+                            S::Closed(_) | S::Blocked => prop_assert_eq!(status, S::Accepted),
                             S::Accepted | S::Declined | S::Expired => prop_assert_eq!(status, S::Pending),
                             S::Withdrawn | S::Lapsed => prop_assert!(status.is_open()),
                             S::Pending => prop_assert!(false, "nothing returns to pending"),

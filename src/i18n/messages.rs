@@ -364,6 +364,32 @@ messages! {
     CancelConfirm => "cancel-confirm",
     BtnCancelYes => "btn-cancel-yes",
     BtnCancelNo => "btn-cancel-no",
+    WritingLeft => "writing-left",
+    ReplySent => "reply-sent",
+    RelayTooMany => "relay-too-many",
+    BtnStopWriting => "btn-stop-writing",
+    StatusBlocked => "status-blocked",
+    AdminBlocked => "admin-blocked",
+    BtnBlock => "btn-block",
+    BlockConfirm => "block-confirm",
+    BtnBlockYes => "btn-block-yes",
+    BlockDone => "block-done",
+    LimitPendingHelp => "limit-pending-help",
+    LimitHelpPerDay => "limit-help-per-day",
+    LimitOpenExpert => "limit-open-expert",
+    CmdHide => "cmd-hide",
+    BtnHideChat => "btn-hide-chat",
+    HideConfirm => "hide-confirm",
+    BtnHideYes => "btn-hide-yes",
+    HideDone => "hide-done",
+    BtnShow => "btn-show",
+    NoticeDiscreet => "notice-discreet",
+    NoticeGone => "notice-gone",
+    NoticesDiscreet => "notices-discreet",
+    NoticesFull => "notices-full",
+    BtnNoticesDiscreet => "btn-notices-discreet",
+    BtnNoticesFull => "btn-notices-full",
+    NoticesSet => "notices-set",
     JoinAskLabel => "join-ask-label",
     JoinLabelInvalid => "join-label-invalid",
     JoinTooMany => "join-too-many",
@@ -387,7 +413,7 @@ messages! {
 
 impl Msg {
     /// The descriptions registered with `set_my_commands`, in menu order.
-    pub const COMMAND_DESCRIPTIONS: [Msg; 12] = [
+    pub const COMMAND_DESCRIPTIONS: [Msg; 13] = [
         Msg::CmdStart,
         Msg::CmdFind,
         Msg::CmdRequest,
@@ -399,6 +425,7 @@ impl Msg {
         Msg::CmdPrivacy,
         Msg::CmdHelp,
         Msg::CmdCancel,
+        Msg::CmdHide,
         Msg::CmdForget,
     ];
 
@@ -465,6 +492,7 @@ impl Msg {
             S::Closed(_) => Msg::StatusClosed,
             S::Withdrawn => Msg::StatusWithdrawn,
             S::Lapsed => Msg::StatusLapsed,
+            S::Blocked => Msg::StatusBlocked,
         }
     }
 

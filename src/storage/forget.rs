@@ -56,7 +56,8 @@ impl Store {
         let queued: Vec<u64> = self
             .due(Timestamp::NEVER, usize::MAX)?
             .into_iter()
-            .filter(|p| p.entry.chat_id == chat_id)
+            // To her, or carrying her words or contact to someone else.
+            .filter(|p| p.entry.chat_id == chat_id || p.entry.from == Some(user_id))
             .map(|p| p.id)
             .collect();
         // Her expert requests, with every organization's answer and offer-list entry.
@@ -83,6 +84,7 @@ impl Store {
         for code in codes.iter().chain(&expert_codes) {
             count_keys.extend(self.count_keys(super::Subject::Request(code))?);
         }
+        let held_keys = self.held_keys(chat_id)?;
         // More trees than sled's tuple transactions take: a slice, named back below.
         let trees = [
             &self.userblind_settings,
@@ -104,6 +106,7 @@ impl Store {
             &self.codeside_feedback,
             &self.subject_kind_count,
             &self.refcode_waiting,
+            &self.chatblind_heldid_notice,
         ];
         trees[..].transaction(|t| {
             let [
@@ -126,6 +129,7 @@ impl Store {
                 questions,
                 counts,
                 waiting,
+                held,
             ] = t.as_slice()
             else {
                 // The slice above has exactly these trees.
@@ -183,6 +187,9 @@ impl Store {
             for key in &count_keys {
                 counts.remove(key.as_slice())?;
             }
+            for key in &held_keys {
+                held.remove(key.as_slice())?;
+            }
             Ok::<(), ConflictableTransactionError<StoreError>>(())
         })?;
         Ok(forgotten)
@@ -203,6 +210,7 @@ mod tests {
         let store = Store::open(dir.path())?;
         store.set_user_language(user, Lang::En)?;
         store.set_dialogue(chat, b"\"Idle\"")?;
+        let held = store.hold_notice(chat, "CANARY-HELD", Timestamp::default())?;
         let code = store.new_reference_code()?;
         let request = HelpRequest {
             topic: "crsv".into(),
@@ -264,6 +272,7 @@ mod tests {
         );
         assert_eq!(store.user_language(user)?, None);
         assert_eq!(store.dialogue(chat)?, None);
+        assert_eq!(store.take_held_notice(chat, held)?, None);
         assert_eq!(store.help_request(&code)?, None);
         assert!(store.referrals(&code)?.is_empty());
         assert!(store.requests_of(chat)?.is_empty());

@@ -28,6 +28,7 @@
 //!   feedback.rs)
 //! - `materialid_material`, `materialid_hiddenat`: published materials (see materials.rs)
 //! - `subject_kind_count`: counts for the limits against floods (see limits.rs)
+//! - `chatblind_heldid_notice`: discreet notices held until shown (see held.rs)
 //! - `treekey_quarantined`: tree name, 0xFF, the record's key → the record as it was (records
 //!   that could not be read, moved aside so that scans go on; see `quarantine`)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"key_fingerprint" → 16 bytes
@@ -41,6 +42,7 @@ pub mod crypto;
 mod expert;
 mod feedback;
 mod forget;
+mod held;
 mod limits;
 mod materials;
 mod outbox;
@@ -49,6 +51,7 @@ mod referrals;
 mod requests;
 mod retention;
 mod sent;
+mod settings;
 mod staff;
 mod tokens;
 mod updates;
@@ -67,8 +70,8 @@ use std::path::{Path, PathBuf};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use crate::domain::{Lang, Organization};
-use records::{OrgRecord, SettingsRecord};
+use crate::domain::Organization;
+use records::OrgRecord;
 
 /// The schema version this program writes. Older stores are migrated step by step.
 pub const SCHEMA_VERSION: u32 = 4;
@@ -243,6 +246,7 @@ pub struct Store {
     refcode_request: sled::Tree,
     refcode_referral: sled::Tree,
     refcode_waiting: sled::Tree,
+    chatblind_heldid_notice: sled::Tree,
     orgid_refcode: sled::Tree,
     chatblind_refcode: sled::Tree,
     seq_outbox: sled::Tree,
@@ -375,6 +379,7 @@ impl Store {
             refcode_request: db.open_tree("refcode_request")?,
             refcode_referral: db.open_tree("refcode_referral")?,
             refcode_waiting: db.open_tree("refcode_waiting")?,
+            chatblind_heldid_notice: db.open_tree("chatblind_heldid_notice")?,
             orgid_refcode: db.open_tree("orgid_refcode")?,
             chatblind_refcode: db.open_tree("chatblind_refcode")?,
             seq_outbox: db.open_tree("seq_outbox")?,
@@ -662,32 +667,6 @@ impl Store {
         Self::index_ids(&self.region_orgid, region)
     }
 
-    // --- users ---
-
-    /// The language a user chose, if they chose one.
-    pub fn user_language(&self, user_id: i64) -> Result<Option<Lang>, StoreError> {
-        let key = self.sealer.blind(&user_id.to_be_bytes());
-        match self.userblind_settings.get(key)? {
-            None => Ok(None),
-            Some(bytes) => {
-                let record: SettingsRecord =
-                    serde_json::from_slice(&bytes).map_err(corrupt("userblind_settings"))?;
-                Ok(Lang::from_code(&record.lang))
-            }
-        }
-    }
-
-    /// Remembers a user's language. The caller flushes before confirming.
-    pub fn set_user_language(&self, user_id: i64, lang: Lang) -> Result<(), StoreError> {
-        let record = SettingsRecord {
-            lang: lang.code().to_string(),
-        };
-        let bytes = serde_json::to_vec(&record).map_err(corrupt("userblind_settings"))?;
-        let key = self.sealer.blind(&user_id.to_be_bytes());
-        self.userblind_settings.insert(key, bytes)?;
-        Ok(())
-    }
-
     // --- dialogue state (opaque bytes; the bot layer owns their format) ---
 
     fn dialogue_key(&self, chat_id: i64) -> [u8; 16] {
@@ -767,6 +746,7 @@ fn dialogue_place(key: &[u8; 16]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Lang;
     use crate::domain::organization::fixtures::org;
 
     #[test]

@@ -25,6 +25,8 @@ fn corrupt_outbox(e: serde_json::Error) -> StoreError {
 pub struct OutboxEntry {
     pub chat_id: i64,
     pub body: OutboxBody,
+    /// The person whose words (or contact) it carries, if anyone's: /forget drops it.
+    pub from: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +59,14 @@ impl OutboxEntry {
         OutboxEntry {
             chat_id,
             body: OutboxBody::Notice(encoded),
+            from: None,
         }
+    }
+
+    /// The same, carrying the words of `person`.
+    pub fn from(mut self, person: Option<i64>) -> OutboxEntry {
+        self.from = person;
+        self
     }
 
     /// A protected one-part text message, already rendered.
@@ -71,6 +80,7 @@ impl OutboxEntry {
                 copy_from: None,
                 delivered: 0,
             }),
+            from: None,
         }
     }
 }
@@ -95,7 +105,12 @@ struct OutboxRecord {
 #[derive(Serialize, Deserialize)]
 enum PayloadRecord {
     #[serde(rename = "n")]
-    Notice { chat: i64, notice: String },
+    Notice {
+        chat: i64,
+        notice: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<i64>,
+    },
     #[serde(rename = "r")]
     Rendered {
         chat: i64,
@@ -104,6 +119,8 @@ enum PayloadRecord {
         protect: bool,
         copy_from: Option<(i64, i32)>,
         delivered: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<i64>,
     },
 }
 
@@ -113,6 +130,7 @@ impl From<&OutboxEntry> for PayloadRecord {
             OutboxBody::Notice(notice) => PayloadRecord::Notice {
                 chat: e.chat_id,
                 notice: notice.clone(),
+                from: e.from,
             },
             OutboxBody::Rendered(r) => PayloadRecord::Rendered {
                 chat: e.chat_id,
@@ -121,6 +139,7 @@ impl From<&OutboxEntry> for PayloadRecord {
                 protect: r.protect_content,
                 copy_from: r.copy_from,
                 delivered: r.delivered,
+                from: e.from,
             },
         }
     }
@@ -129,7 +148,9 @@ impl From<&OutboxEntry> for PayloadRecord {
 impl From<PayloadRecord> for OutboxEntry {
     fn from(p: PayloadRecord) -> Self {
         match p {
-            PayloadRecord::Notice { chat, notice } => OutboxEntry::notice(chat, notice),
+            PayloadRecord::Notice { chat, notice, from } => {
+                OutboxEntry::notice(chat, notice).from(from)
+            }
             PayloadRecord::Rendered {
                 chat,
                 parts,
@@ -137,6 +158,7 @@ impl From<PayloadRecord> for OutboxEntry {
                 protect,
                 copy_from,
                 delivered,
+                from,
             } => OutboxEntry {
                 chat_id: chat,
                 body: OutboxBody::Rendered(Rendered {
@@ -146,6 +168,7 @@ impl From<PayloadRecord> for OutboxEntry {
                     copy_from,
                     delivered,
                 }),
+                from,
             },
         }
     }
@@ -290,6 +313,7 @@ impl Store {
         let entry = OutboxEntry {
             chat_id: pending.entry.chat_id,
             body: OutboxBody::Rendered(rendered.clone()),
+            from: pending.entry.from,
         };
         let record = OutboxRecord {
             attempts: pending.attempts,
@@ -347,6 +371,7 @@ impl Store {
                 protect: old.protect_content,
                 copy_from: old.copy_from,
                 delivered: 0,
+                from: None,
             };
             record.sealed = self.seal_payload(id, &payload)?;
             self.seq_outbox

@@ -147,9 +147,12 @@ impl From<OrgRecord> for Organization {
 }
 
 /// A user's settings in `userid_settings`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Default)]
 pub struct SettingsRecord {
     pub lang: String,
+    /// Notices about her own requests in full on the lock screen (default: discreet).
+    #[serde(default)]
+    pub full_notices: bool,
 }
 
 /// A help request in `refcode_request`. What identifies or describes the requester is in

@@ -20,6 +20,7 @@ pub(super) fn status_code(status: ReferralStatus) -> (&'static str, Option<&'sta
         ReferralStatus::Withdrawn => ("withdrawn", None),
         ReferralStatus::Expired => ("expired", None),
         ReferralStatus::Lapsed => ("lapsed", None),
+        ReferralStatus::Blocked => ("blocked", None),
         ReferralStatus::Closed(outcome) => ("closed", Some(outcome.code())),
     }
 }
@@ -36,6 +37,7 @@ pub(super) fn status_of(record: &ReferralRecord) -> Result<ReferralStatus, Store
         "withdrawn" => ReferralStatus::Withdrawn,
         "expired" => ReferralStatus::Expired,
         "lapsed" => ReferralStatus::Lapsed,
+        "blocked" => ReferralStatus::Blocked,
         "closed" => ReferralStatus::Closed(
             record
                 .outcome

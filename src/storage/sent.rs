@@ -54,6 +54,22 @@ impl Store {
         Ok(ids)
     }
 
+    /// The messages of a chat from the last 48 hours, oldest first, forgotten as they are
+    /// returned (the caller deletes them from the chat).
+    pub fn take_recent_messages(
+        &self,
+        chat_id: i64,
+        now: Timestamp,
+    ) -> Result<Vec<i32>, StoreError> {
+        let ids = self.recent_messages(chat_id, now)?;
+        let mut batch = sled::Batch::default();
+        for key in self.message_keys(chat_id)? {
+            batch.remove(key);
+        }
+        self.chatblind_sentat_msgid.apply_batch(batch)?;
+        Ok(ids)
+    }
+
     /// Removes every entry of a chat.
     pub(super) fn message_keys(&self, chat_id: i64) -> Result<Vec<Vec<u8>>, StoreError> {
         let prefix = self.sealer.blind(&chat_id.to_be_bytes());

@@ -6,18 +6,18 @@
 use super::context::BotContext;
 use super::dialogue::state::State;
 use super::render::{self, Screen, expert as render_expert, help as render_help};
-use super::tokens;
+use super::{courier, tokens};
 use crate::app::access::Refusal;
 use crate::app::act::Act;
 use crate::app::coordination::Removed;
 use crate::app::feedback::{self, Answered as FeedbackAnswered, FeedbackAnswer};
 use crate::app::help::{self, Acted, Decision};
 use crate::app::relay::{self, MayWrite};
-use crate::app::{AppError, coordination, expert, materials, overview};
+use crate::app::{AppError, coordination, discreet, expert, materials, overview};
 use crate::domain::feedback::Side;
 use crate::domain::request::is_expert_code;
 use crate::domain::{Lang, ReferralStatus};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::storage::StoreError;
 
 /// What a pressed token turned out to be: a screen to show, or refused — forged, replayed,
@@ -30,6 +30,8 @@ pub struct Shown {
     pub screen: Screen,
     pub protect: bool,
     pub next: Next,
+    /// In place of the message the button was on (a discreet notice shown in full).
+    pub in_place: bool,
 }
 
 /// What the chat's dialogue state becomes.
@@ -57,6 +59,7 @@ fn show(screen: Screen) -> Pressed {
         screen,
         protect: false,
         next: Next::Keep,
+        in_place: false,
     })
 }
 
@@ -65,6 +68,7 @@ fn protected(screen: Screen) -> Pressed {
         screen,
         protect: true,
         next: Next::Keep,
+        in_place: false,
     })
 }
 
@@ -73,6 +77,7 @@ fn then(screen: Screen, next: Next) -> Pressed {
         screen,
         protect: false,
         next,
+        in_place: false,
     })
 }
 
@@ -147,7 +152,11 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
         }
         Act::Reply(code) => match relay::may_reply(app, who, &code)? {
             MayWrite::Yes { .. } => then(
-                render::about(i18n, lang, Msg::ReplyPrompt, &code),
+                render::writing(
+                    i18n,
+                    lang,
+                    i18n.with(lang, Msg::ReplyPrompt, &[("code", Arg::Str(&code))]),
+                ),
                 Next::Set(State::Replying { code }),
             ),
             MayWrite::NotNow if is_expert_code(&code) => {
@@ -159,6 +168,27 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
             }
             MayWrite::Refused(refusal) => refused(refusal),
         },
+        Act::Block(code) => match help::staff_view(app, who, &code)? {
+            Ok(view) if view.status == ReferralStatus::Accepted => show(render_help::confirm(
+                ctx,
+                who,
+                lang,
+                Msg::BlockConfirm,
+                (Msg::BtnBlockYes, Act::BlockConfirmed(code.clone())),
+                &code,
+            )?),
+            Ok(view) => changed_meanwhile(ctx, who, lang, Some(&view))?,
+            Err(refusal) => refused(refusal),
+        },
+        Act::BlockConfirmed(code) => {
+            let acted = help::decide(app, who, &code, Decision::Block)
+                .await?
+                .into_inner();
+            match acted {
+                Acted::Changed(_) => show(render::about(i18n, lang, Msg::BlockDone, &code)),
+                other => after_decision(ctx, who, lang, &code, other)?,
+            }
+        }
         Act::Inbox => match overview::inbox(app, who)? {
             Ok(inbox) => show(render::overview::inbox(ctx, who, lang, &inbox)?),
             Err(refusal) => refused(refusal),
@@ -186,12 +216,12 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
             MayWrite::Refused(refusal) => refused(refusal),
         },
         Act::Withdraw(code) => match help::own_view(app, who, &code)? {
-            Ok(request) if request.is_open() => show(render_help::withdraw_confirm(
+            Ok(request) if request.is_open() => show(render_help::confirm(
                 ctx,
                 who,
                 lang,
                 Msg::WithdrawConfirm,
-                Act::WithdrawConfirmed(code.clone()),
+                (Msg::BtnWithdrawYes, Act::WithdrawConfirmed(code.clone())),
                 &code,
             )?),
             Ok(request) => protected(render_help::request_detail(ctx, who, lang, &request)?),
@@ -225,7 +255,11 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
         },
         Act::Offer(code) => match expert::may_propose(app, who, &code)? {
             expert::Answered::Done => then(
-                render::about(i18n, lang, Msg::OfferPrompt, &code),
+                render::writing(
+                    i18n,
+                    lang,
+                    i18n.with(lang, Msg::OfferPrompt, &[("code", Arg::Str(&code))]),
+                ),
                 Next::Set(State::Proposing { code }),
             ),
             expert::Answered::Refused(refusal) => refused(refusal),
@@ -249,12 +283,15 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
         },
         Act::WithdrawExpert(code) => match expert::owner_view(app, who, &code)? {
             Ok(view) if view.status == crate::domain::expert::ExpertStatus::Open => {
-                show(render_help::withdraw_confirm(
+                show(render_help::confirm(
                     ctx,
                     who,
                     lang,
                     Msg::WithdrawExpertConfirm,
-                    Act::WithdrawExpertConfirmed(code.clone()),
+                    (
+                        Msg::BtnWithdrawYes,
+                        Act::WithdrawExpertConfirmed(code.clone()),
+                    ),
                     &code,
                 )?)
             }
@@ -282,6 +319,17 @@ pub async fn press(ctx: &BotContext, who: i64, lang: Lang, token: &str) -> Resul
             let side = Side::HelpRequester;
             answer(ctx, who, lang, &code, side, FeedbackAnswer::Help(help)).await?
         }
+
+        // --- a discreet notice, shown in full where it was ---
+        Act::Reveal(id) => match discreet::reveal(app, who, id).await?.into_inner() {
+            Some(notice) => Ok(Shown {
+                screen: courier::screen(ctx, &notice)?,
+                protect: true,
+                next: Next::Keep,
+                in_place: true,
+            }),
+            None => show(render::info(i18n, lang, i18n.text(lang, Msg::NoticeGone))),
+        },
 
         // --- coordinators ---
         Act::HideMaterial(id) => match materials::hide(app, who, &id).await?.into_inner() {

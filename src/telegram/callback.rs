@@ -51,6 +51,13 @@ pub enum Callback {
     PublishTopic(String),
     /// Skips an optional text (a comment on a rating, a material's English title).
     SkipText,
+    /// Leaves writing mode (a conversation through the bot, a proposal).
+    StopWriting,
+    /// The quick exit: asks first, then clears the chat's last 48 hours.
+    Hide,
+    HideConfirmed,
+    /// Notices about her own requests: in full (`true`) or discreet.
+    Notices(bool),
 }
 
 /// A button of the expert-request dialogue.
@@ -183,6 +190,10 @@ impl Callback {
             Callback::Material(id) if plain(id) => format!("mg:{id}"),
             Callback::PublishTopic(t) if plain(t) => format!("mp:{t}"),
             Callback::SkipText => "sk".to_string(),
+            Callback::StopWriting => "sw".to_string(),
+            Callback::Hide => "hd".to_string(),
+            Callback::HideConfirmed => "hdy".to_string(),
+            Callback::Notices(full) => format!("nt:{}", u8::from(*full)),
             _ => return Err(CallbackError::Unknown),
         };
         let data = format!("{VERSION}:{data}");
@@ -264,6 +275,11 @@ impl Callback {
             ("mg", [id]) if plain(id) => Callback::Material(id.to_string()),
             ("mp", [t]) if plain(t) => Callback::PublishTopic(t.to_string()),
             ("sk", []) => Callback::SkipText,
+            ("sw", []) => Callback::StopWriting,
+            ("hd", []) => Callback::Hide,
+            ("hdy", []) => Callback::HideConfirmed,
+            ("nt", ["1"]) => Callback::Notices(true),
+            ("nt", ["0"]) => Callback::Notices(false),
             _ => return Err(CallbackError::Unknown),
         };
         Ok(callback)
@@ -284,6 +300,11 @@ mod tests {
     fn every_kind_round_trips() {
         let all = [
             Callback::Menu,
+            Callback::StopWriting,
+            Callback::Hide,
+            Callback::HideConfirmed,
+            Callback::Notices(true),
+            Callback::Notices(false),
             Callback::Find,
             Callback::Urgent,
             Callback::Language,

@@ -29,6 +29,8 @@ pub enum Command {
     Cancel,
     /// Delete everything the bot keeps about the user (after confirmation).
     Forget,
+    /// The quick exit: clear the chat's last 48 hours, keep the requests (after confirmation).
+    Hide,
     /// Coordinators only: `/invite ORG_ID` makes a one-time code to join an organization.
     Invite(String),
     /// `/join CODE` (or the `join-CODE` start link) makes the user staff of an organization.
@@ -60,6 +62,7 @@ pub fn menu(i18n: &I18n, lang: Lang) -> Vec<BotCommand> {
         "privacy",
         "help",
         "cancel",
+        "hide",
         "forget",
     ];
     names

@@ -11,11 +11,12 @@ use super::html::{self, escape};
 use super::render::coordination::label as member_label;
 use super::render::expert::summary;
 use super::render::help::contact_line;
-use super::render::{button, days, format_time, stored_region_name, topic_name};
+use super::render::{Screen, button, days, format_time, rows, stored_region_name, topic_name};
 use super::tokens;
 use crate::app::act::Act;
 use crate::app::help::WAIT_DAYS;
 use crate::app::notice::{CannotTakeWhy, Counted, Departure, Notice, NoticeAction, NoticeKind};
+use crate::app::{AppError, discreet};
 use crate::domain::Lang;
 use crate::domain::feedback::Side;
 use crate::i18n::{Arg, Msg};
@@ -31,6 +32,8 @@ fn act_label(act: &Act) -> Msg {
         Act::Decline(_) | Act::DeclineWith(..) => Msg::BtnDecline,
         Act::Close(_) | Act::CloseWith(..) => Msg::BtnClose,
         Act::Reply(_) => Msg::BtnReply,
+        Act::Block(_) => Msg::BtnBlock,
+        Act::BlockConfirmed(_) => Msg::BtnBlockYes,
         Act::Inbox => Msg::BtnInbox,
         Act::Pause => Msg::BtnPause,
         Act::Resume => Msg::BtnResume,
@@ -49,6 +52,7 @@ fn act_label(act: &Act) -> Msg {
         Act::HideMaterial(_) => Msg::BtnHide,
         Act::Revoke(..) | Act::RevokeConfirmed(..) => Msg::BtnRevokeYes,
         Act::LeaveConfirmed => Msg::BtnLeaveYes,
+        Act::Reveal(_) => Msg::BtnShow,
     }
 }
 
@@ -126,6 +130,7 @@ pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
                         CannotTakeWhy::Declined => "declined",
                         CannotTakeWhy::NoAnswer => "no-answer",
                         CannotTakeWhy::Lapsed => "lapsed",
+                        CannotTakeWhy::Ended => "ended",
                     }),
                 ),
             ],
@@ -277,6 +282,7 @@ pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
                 Counted::Unplaced => Msg::AdminUnplaced,
                 Counted::ExpertUnplaced => Msg::AdminExpertUnplaced,
                 Counted::ExpertNoOffer => Msg::AdminNoOffers,
+                Counted::Blocked => Msg::AdminBlocked,
             };
             i18n.with(lang, msg, &[("count", Arg::Num(*count as i64))])
         }
@@ -319,21 +325,77 @@ pub fn still_for(ctx: &BotContext, notice: &Notice) -> Result<bool, StoreError> 
     })
 }
 
-/// A notice rendered for its recipient, with their buttons' tokens issued now.
-pub fn render(ctx: &BotContext, notice: &Notice) -> Result<Rendered, StoreError> {
-    let lang = ctx.app.language_or_default(notice.to);
-    let mut buttons = Vec::new();
-    for action in &notice.actions {
-        buttons.extend(action_button(ctx, notice.to, lang, action)?);
+fn store_error(e: AppError) -> StoreError {
+    match e {
+        AppError::Store(e) => e,
     }
-    let keyboard = (!buttons.is_empty())
+}
+
+/// A notice rendered for its recipient, with their buttons' tokens issued now: discreet
+/// ("news on your request", Show) if it is about her own request and she did not choose
+/// full notices — the notice itself is then held until she presses Show.
+pub fn render(ctx: &BotContext, notice: &Notice) -> Result<Rendered, StoreError> {
+    if discreet::is_discreet(&ctx.app, notice).map_err(store_error)? {
+        let id = discreet::hold(&ctx.app, notice).map_err(store_error)?;
+        let lang = ctx.app.language_or_default(notice.to);
+        let text = ctx.i18n.with(
+            lang,
+            Msg::NoticeDiscreet,
+            &[("code", Arg::Str(notice.kind.code().unwrap_or_default()))],
+        );
+        let buttons = vec![
+            tokens::button(
+                ctx,
+                notice.to,
+                ctx.i18n.text(lang, Msg::BtnShow),
+                &Act::Reveal(id),
+            )?,
+            button(ctx.i18n.text(lang, Msg::BtnUrgent), &Callback::Urgent),
+        ];
+        return Ok(Rendered {
+            parts: vec![text],
+            keyboard: keyboard_json(buttons),
+            protect_content: true,
+            copy_from: None,
+            delivered: 0,
+        });
+    }
+    full(ctx, notice)
+}
+
+fn keyboard_json(buttons: Vec<Option<InlineKeyboardButton>>) -> Option<String> {
+    let buttons: Vec<InlineKeyboardButton> = buttons.into_iter().flatten().collect();
+    (!buttons.is_empty())
         .then(|| {
             serde_json::to_string(&InlineKeyboardMarkup::new(
                 buttons.into_iter().map(|b| vec![b]),
             ))
             .ok()
         })
-        .flatten();
+        .flatten()
+}
+
+/// A notice as a screen, in full (what Show reveals): its text and its buttons.
+pub fn screen(ctx: &BotContext, notice: &Notice) -> Result<Screen, StoreError> {
+    let lang = ctx.app.language_or_default(notice.to);
+    let mut buttons = Vec::new();
+    for action in &notice.actions {
+        buttons.push(action_button(ctx, notice.to, lang, action)?);
+    }
+    Ok(Screen {
+        text: text(ctx, lang, &notice.kind),
+        keyboard: Some(rows(buttons.into_iter().map(|b| vec![b]).collect())),
+    })
+}
+
+/// A notice rendered in full.
+fn full(ctx: &BotContext, notice: &Notice) -> Result<Rendered, StoreError> {
+    let lang = ctx.app.language_or_default(notice.to);
+    let mut buttons = Vec::new();
+    for action in &notice.actions {
+        buttons.push(action_button(ctx, notice.to, lang, action)?);
+    }
+    let keyboard = keyboard_json(buttons);
     let text = text(ctx, lang, &notice.kind);
     let copy_from = match notice.kind {
         NoticeKind::RelayedFileToStaff {

@@ -56,13 +56,14 @@ pub fn classify(result: &Result<(), RequestError>, attempts: u32) -> Verdict {
     }
 }
 
-/// Sends one part of a rendering (the keyboard with the last part).
+/// Sends one part of a rendering (the keyboard with the last part); the id of the message
+/// it became.
 async fn send_part(
     bot: &Throttle<Bot>,
     chat: i64,
     m: &Rendered,
     part: usize,
-) -> Result<(), RequestError> {
+) -> Result<MessageId, RequestError> {
     let html = m.parts.get(part).cloned().unwrap_or_default();
     let keyboard = (part + 1 == m.parts.len())
         .then(|| {
@@ -81,7 +82,7 @@ async fn send_part(
         if let Some(keyboard) = keyboard {
             request = request.reply_markup(keyboard);
         }
-        return request.await.map(|_| ());
+        return request.await;
     }
     let mut request = bot
         .send_message(ChatId(chat), html)
@@ -90,7 +91,7 @@ async fn send_part(
     if let Some(keyboard) = keyboard {
         request = request.reply_markup(keyboard);
     }
-    request.await.map(|_| ())
+    request.await.map(|m| m.id)
 }
 
 /// The entry as a rendering: a notice is rendered now and the rendering kept in the outbox
@@ -113,15 +114,18 @@ fn rendering(ctx: &BotContext, pending: &Pending) -> Result<Option<Rendered>, St
     }
 }
 
-/// Sends the parts of an entry not yet delivered, recording progress between parts.
+/// Sends the parts of an entry not yet delivered, recording progress between parts. Each
+/// message is remembered for /hide and /forget, which delete a chat's last 48 hours.
 async fn send(
     bot: &Throttle<Bot>,
     ctx: &BotContext,
     pending: &Pending,
     rendered: &mut Rendered,
 ) -> Result<(), RequestError> {
+    let chat = pending.entry.chat_id;
     while rendered.delivered < rendered.parts.len() {
-        send_part(bot, pending.entry.chat_id, rendered, rendered.delivered).await?;
+        let id = send_part(bot, chat, rendered, rendered.delivered).await?;
+        ctx.remember_message(ChatId(chat), id);
         rendered.delivered += 1;
         if rendered.delivered < rendered.parts.len()
             && let Err(e) = ctx.app.store.outbox_rendered(pending.id, rendered)

@@ -60,12 +60,13 @@ pub async fn send_unrecorded(
     Ok(ids)
 }
 
-/// Replaces the message a button was pressed on; sends a new one if that is not possible.
+/// Replaces the message a button was pressed on; sends a new one (protected if `protect`)
+/// if that is not possible. An edit keeps the message's protection as it was sent.
 pub async fn edit_or_send(
     bot: &Bot,
     ctx: &BotContext,
     chat: ChatId,
-    message: Option<MessageId>,
+    (message, protect): (Option<MessageId>, bool),
     screen: Screen,
 ) -> Result<(), teloxide::RequestError> {
     if let Some(id) = message
@@ -86,7 +87,7 @@ pub async fn edit_or_send(
             Err(_) => {}
         }
     }
-    send(bot, ctx, chat, screen, false).await
+    send(bot, ctx, chat, screen, protect).await
 }
 
 /// Sends a document by its Telegram file id, with an HTML caption.
@@ -109,4 +110,25 @@ pub async fn send_document(
     let sent = request.await?;
     ctx.remember_message(chat, sent.id);
     Ok(())
+}
+
+/// Deletes messages from a chat, a hundred at a time; a batch Telegram refuses is tried one
+/// by one. Returns how many could not be deleted (gone already, or older than 48 hours).
+pub async fn delete_messages(bot: &Bot, chat: ChatId, ids: &[i32]) -> usize {
+    let mut failed = 0;
+    for chunk in ids.chunks(100) {
+        let batch: Vec<MessageId> = chunk.iter().map(|&id| MessageId(id)).collect();
+        if bot.delete_messages(chat, batch).await.is_ok() {
+            continue;
+        }
+        for &id in chunk {
+            if bot.delete_message(chat, MessageId(id)).await.is_err() {
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        tracing::info!(failed, "some messages could not be deleted from a chat");
+    }
+    failed
 }

@@ -5,7 +5,7 @@
 use teloxide::prelude::*;
 
 use super::state::{DraftContact, ExpertDraft, ExpertStep, State};
-use crate::app::expert;
+use crate::app::{expert, limits};
 use crate::domain::expert::{ExpertAudience, MAX_BODY, MAX_SIZE, NeedKind};
 use crate::domain::{ContactChoice, Lang, parse_contact, when};
 use crate::i18n::{Arg, Msg};
@@ -57,8 +57,12 @@ pub fn screen(ctx: &BotContext, lang: Lang, step: ExpertStep, draft: &ExpertDraf
 pub async fn start(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
-    lang: Lang,
+    (chat, lang): (ChatId, Lang),
 ) -> Result<Screen, BotError> {
+    // A limit reached is said before she writes anything.
+    if let Some(limit) = limits::expert_request(&ctx.app, chat.0)? {
+        return Ok(render::limited(&ctx.i18n, lang, limit));
+    }
     go(
         ctx,
         dialogue,

@@ -7,14 +7,14 @@
 use teloxide::prelude::*;
 
 use super::state::{Draft, DraftContact, State, Step};
-use crate::app::help;
+use crate::app::{help, limits};
 use crate::domain::request::{MAX_DESCRIPTION, NOT_SURE};
 use crate::domain::routing::Need;
 use crate::domain::{ContactChoice, HelpKind, Lang, Organization, parse_contact};
 use crate::i18n::{Arg, Msg};
 use crate::telegram::callback::DraftInput;
-use crate::telegram::render::Screen;
 use crate::telegram::render::help as render_help;
+use crate::telegram::render::{self, Screen};
 use crate::telegram::{BotContext, BotError, PoruchDialogue, html};
 
 /// The organization she picked, if it is still in the directory.
@@ -93,7 +93,7 @@ pub fn screen(ctx: &BotContext, lang: Lang, step: Step, draft: &Draft) -> Result
 pub async fn start(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
-    lang: Lang,
+    (chat, lang): (ChatId, Lang),
     org: Option<String>,
 ) -> Result<Option<Screen>, BotError> {
     if let Some(id) = &org {
@@ -104,6 +104,10 @@ pub async fn start(
         if !askable {
             return Ok(None);
         }
+    }
+    // A limit reached is said before she writes anything.
+    if let Some(limit) = limits::help_request(&ctx.app, chat.0)? {
+        return Ok(Some(render::limited(&ctx.i18n, lang, limit)));
     }
     let draft = Draft {
         org,

@@ -60,6 +60,15 @@ impl State {
         }
     }
 
+    /// Whether the chat's next messages go to someone else (a conversation through the bot,
+    /// a proposal).
+    pub fn is_writing(&self) -> bool {
+        matches!(
+            self,
+            State::Writing { .. } | State::Replying { .. } | State::Proposing { .. }
+        )
+    }
+
     /// Whether the chat is in a dialogue with steps (Cancel and ‹ Back apply).
     pub fn in_dialogue(&self) -> bool {
         matches!(

@@ -8,7 +8,7 @@ use teloxide::dispatching::dialogue::GetChatId;
 use teloxide::prelude::*;
 
 use super::{apologize_on_error, hint};
-use crate::app::{coordination, materials};
+use crate::app::{coordination, discreet, hide, materials};
 use crate::domain::{Lang, RegionChoice, TextQuery};
 use crate::i18n::Msg;
 use crate::telegram::actions::{self, Next};
@@ -16,7 +16,7 @@ use crate::telegram::callback::{Callback, DraftInput};
 use crate::telegram::dialogue::{expert, help, materials as publish};
 use crate::telegram::render::materials::Delivery;
 use crate::telegram::render::{self, Screen};
-use crate::telegram::send::{edit_or_send, send, send_document, send_unrecorded};
+use crate::telegram::send::{delete_messages, edit_or_send, send, send_document, send_unrecorded};
 use crate::telegram::{BotContext, BotError, HandlerResult, PoruchDialogue, State};
 
 /// The screen a dialogue's button led to, or — if the button did not belong to the chat's
@@ -116,7 +116,13 @@ impl Press<'_> {
     }
 
     async fn edit(&self, screen: Screen) -> HandlerResult {
-        edit_or_send(self.bot, self.ctx, self.chat, self.message, screen).await?;
+        edit_or_send(self.bot, self.ctx, self.chat, (self.message, false), screen).await?;
+        Ok(())
+    }
+
+    /// In place of a protected message (a notice): protected too if it must be sent anew.
+    async fn edit_protected(&self, screen: Screen) -> HandlerResult {
+        edit_or_send(self.bot, self.ctx, self.chat, (self.message, true), screen).await?;
         Ok(())
     }
 
@@ -132,14 +138,44 @@ impl Press<'_> {
             self.dialogue.exit().await?;
         }
         match callback {
-            Callback::Menu => self.send(render::menu(i18n, lang)).await,
+            // The menu leaves whatever the chat was in: text typed next is a search, never a
+            // message to an organization or a step of a forgotten draft.
+            Callback::Menu => {
+                if state != State::Idle {
+                    self.dialogue.exit().await?;
+                }
+                self.send(render::menu(i18n, lang)).await
+            }
+            Callback::StopWriting => {
+                let screen = if state.is_writing() {
+                    self.dialogue.exit().await?;
+                    render::info(i18n, lang, i18n.text(lang, Msg::WritingLeft))
+                } else {
+                    render::menu(i18n, lang)
+                };
+                self.edit(screen).await
+            }
             Callback::Find => {
                 self.dialogue.exit().await?;
                 self.send(render::search::topics(i18n, lang, taxonomy))
                     .await
             }
             Callback::Urgent => self.send(render::hotlines(i18n, lang, &ctx.hotlines)).await,
-            Callback::Language => self.send(render::language(i18n, lang)).await,
+            Callback::Language => {
+                let full = discreet::full_notices(app, self.who)?;
+                self.send(render::language(i18n, lang, full)).await
+            }
+            Callback::Notices(full) => {
+                discreet::set_full_notices(app, self.who, full)
+                    .await?
+                    .into_inner();
+                let screen = render::language(i18n, lang, full);
+                self.edit(Screen {
+                    text: format!("{}\n\n{}", i18n.text(lang, Msg::NoticesSet), screen.text),
+                    ..screen
+                })
+                .await
+            }
             Callback::Privacy => {
                 self.send(render::coordination::privacy(
                     i18n,
@@ -201,12 +237,14 @@ impl Press<'_> {
                 self.edit(screen).await
             }
             Callback::ForgetConfirmed => self.forget(lang).await,
+            Callback::Hide => self.edit(render::hide_confirm(i18n, lang)).await,
+            Callback::HideConfirmed => self.hide(lang).await,
             Callback::Ask | Callback::AskOrg(_) => {
                 let org = match callback {
                     Callback::AskOrg(id) => Some(id),
                     _ => None,
                 };
-                let screen = help::start(ctx, self.dialogue, lang, org)
+                let screen = help::start(ctx, self.dialogue, (self.chat, lang), org)
                     .await?
                     .unwrap_or_else(|| hint(ctx, lang, Msg::ButtonExpired));
                 self.send(screen).await
@@ -214,7 +252,7 @@ impl Press<'_> {
             Callback::Draft(input) => self.draft(input, state, lang).await,
             Callback::Token(token) => self.token(&token, state, lang).await,
             Callback::ExpertStart => {
-                let screen = expert::start(ctx, self.dialogue, lang).await?;
+                let screen = expert::start(ctx, self.dialogue, (self.chat, lang)).await?;
                 self.send(screen).await
             }
             Callback::Expert(input) => {
@@ -335,6 +373,7 @@ impl Press<'_> {
                 screen,
                 protect,
                 next,
+                in_place,
             }) => {
                 match next {
                     Next::Keep => {}
@@ -345,14 +384,35 @@ impl Press<'_> {
                         }
                     }
                 }
-                send(self.bot, self.ctx, self.chat, screen, protect).await?;
-                Ok(())
+                if in_place {
+                    self.edit_protected(screen).await
+                } else {
+                    send(self.bot, self.ctx, self.chat, screen, protect).await?;
+                    Ok(())
+                }
             }
             Err(kind) => {
                 self.ctx.app.security_event(kind);
                 self.send(hint(self.ctx, lang, Msg::NotAllowed)).await
             }
         }
+    }
+
+    /// The quick exit: deletes the chat's last 48 hours (this message included) and leaves
+    /// one neutral line saying what could not be done.
+    async fn hide(&self, lang: Lang) -> HandlerResult {
+        let hidden = hide::hide(&self.ctx.app, self.chat.0).await?.into_inner();
+        let failed = delete_messages(self.bot, self.chat, &hidden.messages).await;
+        let deleted = hidden.messages.len().saturating_sub(failed);
+        send(
+            self.bot,
+            self.ctx,
+            self.chat,
+            render::hide_done(&self.ctx.i18n, lang, deleted, failed),
+            false,
+        )
+        .await?;
+        Ok(())
     }
 
     /// Deletes everything about the person, tells organizations whose referral was open, and
@@ -363,15 +423,7 @@ impl Press<'_> {
             .into_inner();
         // Telegram deletes what it still allows (48 hours); older messages stay, as the reply
         // says.
-        for ids in forgotten.recent_messages.chunks(100) {
-            let ids: Vec<teloxide::types::MessageId> = ids
-                .iter()
-                .map(|&id| teloxide::types::MessageId(id))
-                .collect();
-            if self.bot.delete_messages(self.chat, ids).await.is_err() {
-                tracing::info!("some messages could not be deleted from the chat");
-            }
-        }
+        delete_messages(self.bot, self.chat, &forgotten.recent_messages).await;
         // The confirmation is not remembered: nothing about the person is kept after this.
         let i18n = &self.ctx.i18n;
         let done = render::info(i18n, lang, i18n.text(lang, Msg::ForgetDone));

@@ -6,7 +6,7 @@ use teloxide::prelude::*;
 use teloxide::types::Me;
 
 use super::{answer_message, hint, user_id};
-use crate::app::{coordination, materials, overview};
+use crate::app::{coordination, discreet, materials, overview};
 use crate::domain::Lang;
 use crate::i18n::Msg;
 use crate::telegram::dialogue::{expert, help, materials as publish};
@@ -30,7 +30,7 @@ pub async fn command(
         if matches!(state, State::Commenting { .. }) {
             dialogue.exit().await?;
         }
-        screen(&ctx, &dialogue, &msg, cmd, &me, lang).await
+        screen(&ctx, &dialogue, &msg, (cmd, &state), &me, lang).await
     };
     answer_message(&bot, &ctx, &msg, lang, work).await
 }
@@ -39,7 +39,7 @@ async fn screen(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
     msg: &Message,
-    cmd: Command,
+    (cmd, state): (Command, &State),
     me: &Me,
     lang: Lang,
 ) -> Result<Screen, BotError> {
@@ -56,6 +56,7 @@ async fn screen(
         },
         Command::Join(code) => join(ctx, dialogue, msg, lang, &code).await?,
         Command::Forget => render::forget_confirm(i18n, lang),
+        Command::Hide => render::hide_confirm(i18n, lang),
         Command::Invite(org_id) => {
             let org_id = org_id.trim();
             let invited = coordination::invite(app, who, org_id).await?.into_inner();
@@ -95,10 +96,10 @@ async fn screen(
             dialogue.exit().await?;
             render::search::topics(i18n, lang, app.directory().taxonomy())
         }
-        Command::Request => help::start(ctx, dialogue, lang, None)
+        Command::Request => help::start(ctx, dialogue, (msg.chat.id, lang), None)
             .await?
             .unwrap_or_else(|| hint(ctx, lang, Msg::ButtonExpired)),
-        Command::Expert => expert::start(ctx, dialogue, lang).await?,
+        Command::Expert => expert::start(ctx, dialogue, (msg.chat.id, lang)).await?,
         Command::Materials => {
             dialogue.exit().await?;
             let listed = materials::listed(app)?;
@@ -130,12 +131,16 @@ async fn screen(
             }
         }
         Command::Urgent => render::hotlines(i18n, lang, &ctx.hotlines),
-        Command::Language => render::language(i18n, lang),
+        Command::Language => render::language(i18n, lang, discreet::full_notices(app, who)?),
         Command::Privacy => render_coordination::privacy(i18n, lang, app.config.retention_days),
         Command::Help => render::info(i18n, lang, i18n.text(lang, Msg::Help)),
         Command::Cancel => {
             dialogue.exit().await?;
-            hint(ctx, lang, Msg::Cancelled)
+            if state.is_writing() {
+                render::info(i18n, lang, i18n.text(lang, Msg::WritingLeft))
+            } else {
+                hint(ctx, lang, Msg::Cancelled)
+            }
         }
     })
 }

@@ -166,19 +166,33 @@ async fn free_text(
     Ok(screen)
 }
 
-/// The outcome of a relayed message: "passed on", or the conversation is closed (and the
-/// chat leaves writing mode).
+/// The outcome of a relayed message: "passed on", the hour's limit, or the conversation is
+/// closed (and the chat leaves writing mode).
 async fn relayed(
     ctx: &BotContext,
     dialogue: &PoruchDialogue,
     lang: Lang,
-    outcome: Relayed,
+    (outcome, code, to_org): (Relayed, &str, bool),
 ) -> Result<Screen, BotError> {
+    let i18n = &ctx.i18n;
     Ok(match outcome {
-        Relayed::Sent => Screen {
-            text: ctx.i18n.text(lang, Msg::RelaySent),
-            keyboard: None,
-        },
+        Relayed::Sent { org } => {
+            let text = if to_org {
+                let org = html::escape(&ctx.org_name(&org, lang));
+                i18n.with(lang, Msg::RelaySent, &[("org", Arg::Str(&org))])
+            } else {
+                i18n.with(lang, Msg::ReplySent, &[("code", Arg::Str(code))])
+            };
+            render::writing(i18n, lang, text)
+        }
+        Relayed::TooMany => {
+            let limit = i64::from(relay::MAX_RELAYED_PER_HOUR);
+            render::writing(
+                i18n,
+                lang,
+                i18n.with(lang, Msg::RelayTooMany, &[("count", Arg::Num(limit))]),
+            )
+        }
         Relayed::Closed => {
             dialogue.exit().await?;
             render::info(&ctx.i18n, lang, ctx.i18n.text(lang, Msg::RelayClosed))
@@ -213,7 +227,7 @@ async fn from_requester(
     let outcome = relay::to_organization(&ctx.app, msg.chat.id.0, code, content)
         .await?
         .into_inner();
-    relayed(ctx, dialogue, lang, outcome).await
+    relayed(ctx, dialogue, lang, (outcome, code, true)).await
 }
 
 /// A staff member's reply: text only, and only while they are staff of the organization the
@@ -241,7 +255,7 @@ async fn from_staff(
         .await?
         .into_inner()
     {
-        Ok(outcome) => relayed(ctx, dialogue, lang, outcome).await,
+        Ok(outcome) => relayed(ctx, dialogue, lang, (outcome, code, false)).await,
         Err(_) => {
             dialogue.exit().await?;
             Ok(info(Msg::NotAllowed))

@@ -247,6 +247,7 @@ pub fn summary(
 /// What Send gave her.
 pub fn submitted(i18n: &I18n, lang: Lang, outcome: &Submitted) -> Screen {
     match outcome {
+        Submitted::Limited(limit) => super::limited(i18n, lang, *limit),
         Submitted::Sent { code, orgs } => Screen {
             text: i18n.with(
                 lang,
@@ -404,7 +405,7 @@ pub fn owner_detail(
     }
     Ok(Screen {
         text,
-        keyboard: Some(buttons.keyboard()),
+        keyboard: Some(buttons.her_keyboard()),
     })
 }
 

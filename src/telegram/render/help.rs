@@ -442,6 +442,7 @@ pub fn submitted(
         Submitted::NoOrganization => super::hotlines(i18n, lang, hotlines),
         Submitted::AlreadySent => info(i18n, lang, i18n.text(lang, Msg::RequestAlreadySent)),
         Submitted::ChosenUnavailable => unavailable(i18n, lang, org_name),
+        Submitted::Limited(limit) => super::limited(i18n, lang, *limit),
         Submitted::Invalid => info(i18n, lang, i18n.text(lang, Msg::ErrorGeneric)),
     }
 }
@@ -503,6 +504,7 @@ pub fn referral_detail(
         ReferralStatus::Accepted => {
             buttons.add(Msg::BtnReply, Act::Reply(code.clone()))?;
             buttons.add(Msg::BtnClose, Act::Close(code.clone()))?;
+            buttons.add(Msg::BtnBlock, Act::Block(code.clone()))?;
         }
         _ => {}
     }
@@ -667,7 +669,7 @@ pub fn her_status(ctx: &BotContext, lang: Lang, request: &OwnRequest, for_html: 
         ReferralStatus::Pending => with_org(Msg::RstatusPending),
         ReferralStatus::Accepted => with_org(Msg::RstatusAccepted),
         ReferralStatus::Closed(_) => with_org(Msg::RstatusClosed),
-        ReferralStatus::Lapsed => with_org(Msg::RstatusLapsed),
+        ReferralStatus::Lapsed | ReferralStatus::Blocked => with_org(Msg::RstatusLapsed),
         ReferralStatus::Withdrawn => i18n.text(lang, Msg::RstatusWithdrawn),
         ReferralStatus::Declined | ReferralStatus::Expired => i18n.text(lang, Msg::RstatusUnplaced),
     }
@@ -710,7 +712,7 @@ pub fn request_detail(
     }
     Ok(Screen {
         text,
-        keyboard: Some(buttons.keyboard()),
+        keyboard: Some(buttons.her_keyboard()),
     })
 }
 
@@ -729,16 +731,16 @@ pub fn list_item(ctx: &BotContext, lang: Lang, request: &OwnRequest) -> String {
 }
 
 /// "Withdraw R-7K3Q?" with the one button that does it.
-pub fn withdraw_confirm(
+pub fn confirm(
     ctx: &BotContext,
     who: i64,
     lang: Lang,
     msg: Msg,
-    confirmed: Act,
+    (label, confirmed): (Msg, Act),
     code: &str,
 ) -> Result<Screen, StoreError> {
     let mut buttons = Buttons::new(ctx, who, lang);
-    buttons.add(Msg::BtnWithdrawYes, confirmed)?;
+    buttons.add(label, confirmed)?;
     Ok(Screen {
         text: ctx.i18n.with(lang, msg, &[("code", Arg::Str(code))]),
         keyboard: Some(buttons.keyboard()),
@@ -755,5 +757,5 @@ pub fn write_prompt(ctx: &BotContext, lang: Lang, code: &str, org: &str) -> Scre
             ("code", Arg::Str(code)),
         ],
     );
-    info(&ctx.i18n, lang, text)
+    super::writing(&ctx.i18n, lang, text)
 }

@@ -71,6 +71,7 @@ pub fn menu_keyboard(i18n: &I18n, lang: Lang) -> InlineKeyboardMarkup {
             button(i18n.text(lang, Msg::BtnLanguage), &Callback::Language),
             button(i18n.text(lang, Msg::BtnPrivacy), &Callback::Privacy),
         ],
+        hide_row(i18n, lang),
     ])
 }
 
@@ -122,6 +123,75 @@ pub fn step_rows(i18n: &I18n, lang: Lang, back: bool) -> Vec<Row> {
         &Callback::Draft(DraftInput::Cancel),
     ));
     vec![controls, urgent_row(i18n, lang)]
+}
+
+/// Under a prompt whose next messages go to someone else: stop writing, urgent help.
+pub fn writing_rows(i18n: &I18n, lang: Lang) -> Vec<Row> {
+    vec![
+        vec![button(
+            i18n.text(lang, Msg::BtnStopWriting),
+            &Callback::StopWriting,
+        )],
+        urgent_row(i18n, lang),
+    ]
+}
+
+/// A prompt whose next messages go to someone else, with its buttons.
+pub fn writing(i18n: &I18n, lang: Lang, text: String) -> Screen {
+    Screen {
+        text,
+        keyboard: Some(rows(writing_rows(i18n, lang))),
+    }
+}
+
+/// A limit against floods was reached: what it is, what she can do, urgent help.
+pub fn limited(i18n: &I18n, lang: Lang, limit: crate::app::limits::Limit) -> Screen {
+    use crate::app::limits::Limit;
+    let msg = match limit {
+        Limit::PendingHelp => Msg::LimitPendingHelp,
+        Limit::HelpPerDay => Msg::LimitHelpPerDay,
+        Limit::OpenExpert => Msg::LimitOpenExpert,
+    };
+    let count = i64::from(limit.max());
+    info(
+        i18n,
+        lang,
+        i18n.with(lang, msg, &[("count", Arg::Num(count))]),
+    )
+}
+
+/// The quick exit, before: what it does and what it cannot do.
+pub fn hide_confirm(i18n: &I18n, lang: Lang) -> Screen {
+    Screen {
+        text: i18n.text(lang, Msg::HideConfirm),
+        keyboard: Some(rows(vec![
+            vec![button(
+                i18n.text(lang, Msg::BtnHideYes),
+                &Callback::HideConfirmed,
+            )],
+            footer(i18n, lang),
+        ])),
+    }
+}
+
+/// The quick exit, after: one neutral line with what could not be done.
+pub fn hide_done(i18n: &I18n, lang: Lang, deleted: usize, failed: usize) -> Screen {
+    Screen {
+        text: i18n.with(
+            lang,
+            Msg::HideDone,
+            &[
+                ("deleted", Arg::Num(deleted as i64)),
+                ("failed", Arg::Num(failed as i64)),
+            ],
+        ),
+        keyboard: Some(rows(vec![footer(i18n, lang)])),
+    }
+}
+
+/// 🧹, on the menu and on every request screen.
+pub fn hide_row(i18n: &I18n, lang: Lang) -> Row {
+    vec![button(i18n.text(lang, Msg::BtnHideChat), &Callback::Hide)]
 }
 
 /// Urgent help alone, for screens whose other buttons leave no room for the menu.
@@ -217,6 +287,15 @@ impl<'a> Buttons<'a> {
     /// The buttons, then the menu and urgent buttons.
     pub fn keyboard(self) -> teloxide::types::InlineKeyboardMarkup {
         keyboard(&self.ctx.i18n, self.lang, self.list)
+    }
+
+    /// For a requester's screen: the buttons, 🧹 (clear the chat), then menu and urgent help.
+    pub fn her_keyboard(self) -> teloxide::types::InlineKeyboardMarkup {
+        let i18n = &self.ctx.i18n;
+        let mut grid: Vec<Row> = self.list.into_iter().map(|b| vec![b]).collect();
+        grid.push(hide_row(i18n, self.lang));
+        grid.push(footer(i18n, self.lang));
+        rows(grid)
     }
 }
 
@@ -330,19 +409,44 @@ pub fn hotlines(i18n: &I18n, lang: Lang, hotlines: &[Hotline]) -> Screen {
     }
 }
 
-pub fn language(i18n: &I18n, lang: Lang) -> Screen {
+/// Settings: the language, and whether notices about her own requests are discreet.
+pub fn language(i18n: &I18n, lang: Lang, full_notices: bool) -> Screen {
+    let option = |msg, full: bool| {
+        let label = i18n.text(lang, msg);
+        let label = if full == full_notices {
+            format!("✅ {label}")
+        } else {
+            label
+        };
+        button(label, &Callback::Notices(full))
+    };
+    let notices = i18n.text(
+        lang,
+        if full_notices {
+            Msg::NoticesFull
+        } else {
+            Msg::NoticesDiscreet
+        },
+    );
     Screen {
-        text: i18n.text(lang, Msg::LanguageChoose),
-        keyboard: Some(rows(vec![vec![
-            button(
-                i18n.text(lang, Msg::BtnLangUk),
-                &Callback::SetLang(Lang::Uk),
-            ),
-            button(
-                i18n.text(lang, Msg::BtnLangEn),
-                &Callback::SetLang(Lang::En),
-            ),
-        ]])),
+        text: format!("{}\n\n{notices}", i18n.text(lang, Msg::LanguageChoose)),
+        keyboard: Some(rows(vec![
+            vec![
+                button(
+                    i18n.text(lang, Msg::BtnLangUk),
+                    &Callback::SetLang(Lang::Uk),
+                ),
+                button(
+                    i18n.text(lang, Msg::BtnLangEn),
+                    &Callback::SetLang(Lang::En),
+                ),
+            ],
+            vec![
+                option(Msg::BtnNoticesDiscreet, false),
+                option(Msg::BtnNoticesFull, true),
+            ],
+            footer(i18n, lang),
+        ])),
     }
 }
 

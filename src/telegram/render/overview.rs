@@ -120,6 +120,6 @@ pub fn mine(ctx: &BotContext, who: i64, lang: Lang, mine: &Mine) -> Result<Scree
     }
     Ok(Screen {
         text,
-        keyboard: Some(buttons.keyboard()),
+        keyboard: Some(buttons.her_keyboard()),
     })
 }
