@@ -36,6 +36,7 @@ fn kharkiv(on_decline: OnDecline) -> NewRequest {
         contact: ContactChoice::Phone(PHONE.into()),
         org: None,
         on_decline,
+        follow_up: true,
         from_draft: false,
     }
 }

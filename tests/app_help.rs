@@ -32,6 +32,7 @@ fn legal_in_dnipro() -> NewRequest {
         contact: ContactChoice::Phone("+380 67 000 11 22".into()),
         org: None,
         on_decline: OnDecline::PassOn,
+        follow_up: true,
         from_draft: false,
     }
 }
@@ -46,6 +47,7 @@ fn psychological_in_kharkiv() -> NewRequest {
         contact: ContactChoice::ThroughBot,
         org: None,
         on_decline: OnDecline::PassOn,
+        follow_up: true,
         from_draft: false,
     }
 }

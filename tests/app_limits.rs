@@ -31,6 +31,7 @@ fn kharkiv() -> NewRequest {
         contact: ContactChoice::ThroughBot,
         org: None,
         on_decline: OnDecline::PassOn,
+        follow_up: true,
         from_draft: false,
     }
 }

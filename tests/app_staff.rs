@@ -40,6 +40,7 @@ async fn legal_request(app: &App) -> String {
         contact: ContactChoice::ThroughBot,
         org: None,
         on_decline: poruch::domain::OnDecline::PassOn,
+        follow_up: true,
         from_draft: false,
     };
     match help::submit(app, HER, Lang::Uk, request)

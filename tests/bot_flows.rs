@@ -18,7 +18,7 @@ async fn start_greets_in_ukrainian_by_default_with_the_menu() {
     let mut bot = bot_with(&w, text("uk", "/start"));
     bot.dispatch().await;
     let r = bot.get_responses();
-    assert!(last_text(&r).contains("Вітаю! Я <b>Поруч</b>"));
+    assert!(last_text(&r).contains("Вітаю! Я — бот <b>«Поруч»</b>"));
     for data in ["1:f", "1:u", "1:l", "1:p"] {
         assert!(has_button(&r, data), "menu lacks {data}");
     }
@@ -30,7 +30,7 @@ async fn start_greets_english_clients_in_english() {
     let mut bot = bot_with(&w, text("en-US", "/start"));
     bot.dispatch().await;
     let r = bot.get_responses();
-    assert!(last_text(&r).contains("Hello! I am <b>Poruch</b>"));
+    assert!(last_text(&r).contains("Hello! I am the <b>Poruch</b> bot"));
     assert!(
         buttons(&r)
             .iter()
@@ -148,7 +148,7 @@ async fn an_unknown_place_is_explained_and_the_step_kept() {
     .await;
     bot.dispatch().await;
     let r = bot.get_responses();
-    assert!(last_text(&r).contains("I could not recognise the place “Atlantis &lt;b&gt;”"));
+    assert!(last_text(&r).contains("I could not recognize the place “Atlantis &lt;b&gt;”"));
     bot.assert_state(State::ChoosingRegion {
         topic: "crsv".into(),
     })
@@ -207,7 +207,7 @@ async fn a_text_page_button_without_its_search_has_expired() {
     assert_eq!(r.answered_callback_queries.len(), 1);
     assert_eq!(
         r.answered_callback_queries[0].text.as_deref(),
-        Some("Ця кнопка застаріла. Ось меню.")
+        Some("Ця кнопка вже не діє. Ось меню.")
     );
     assert!(has_button(&r, "1:f"), "the menu follows");
 }
@@ -232,7 +232,7 @@ async fn urgent_lists_sourced_hotlines_in_both_languages() {
         assert!(page.contains(expect), "{page}");
         for number in ["112", "102", "116 123", "1547", "0 800 213 103", "7333"] {
             assert!(
-                page.contains(&format!("<b>{number}</b>")),
+                page.contains(&format!("<code>{number}</code>")),
                 "{number} missing in {lang}"
             );
         }
@@ -312,12 +312,26 @@ async fn language_is_switched_and_remembered() {
 
 #[tokio::test]
 async fn privacy_says_what_is_kept_and_that_bot_chats_are_not_end_to_end_encrypted() {
-    for (lang, expect) in [
-        ("uk", "не мають наскрізного шифрування"),
-        ("en", "not end-to-end encrypted"),
+    for (lang, short, expect) in [
+        (
+            "uk",
+            "не шифрує чати з ботами наскрізно",
+            "не мають наскрізного шифрування",
+        ),
+        (
+            "en",
+            "does not end-to-end encrypt",
+            "not end-to-end encrypted",
+        ),
     ] {
         let w = world();
+        // In short first, then the whole of it behind "More".
         let mut bot = bot_with(&w, text(lang, "/privacy"));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        assert!(last_text(&r).contains(short), "{lang}: {}", last_text(&r));
+        assert!(has_button(&r, "1:pm"));
+        bot.update(press(lang, "1:pm"));
         bot.dispatch().await;
         assert!(last_text(&bot.get_responses()).contains(expect), "{lang}");
         // teloxide_tests allows one MockBot at a time.
@@ -325,7 +339,7 @@ async fn privacy_says_what_is_kept_and_that_bot_chats_are_not_end_to_end_encrypt
         let mut bot = bot_with(&w, press(lang, "1:p"));
         bot.dispatch().await;
         assert!(
-            last_text(&bot.get_responses()).contains(expect),
+            last_text(&bot.get_responses()).contains(short),
             "{lang} button"
         );
     }
@@ -337,8 +351,53 @@ async fn help_lists_the_commands_in_both_languages() {
         let w = world();
         let mut bot = bot_with(&w, text(lang, "/help"));
         bot.dispatch().await;
-        assert!(last_text(&bot.get_responses()).contains(expect));
+        let help = last_text(&bot.get_responses());
+        assert!(help.contains(expect));
+        assert!(help.contains("/hide"), "the quick exit is listed");
+        assert!(
+            !help.contains("/inbox") && !help.contains("/invite"),
+            "staff and coordinators' commands only to them: {help}"
+        );
     }
+}
+
+#[tokio::test]
+async fn staff_see_their_commands_in_help() {
+    let w = world();
+    join(&w, "demo-rivnist-dnipro", MockUser::ID as i64, "en").await;
+    let mut bot = bot_with(&w, text("en", "/help"));
+    bot.dispatch().await;
+    let help = last_text(&bot.get_responses());
+    assert!(help.contains("/inbox") && help.contains("/leave"), "{help}");
+    assert!(!help.contains("/invite"), "{help}");
+}
+
+#[tokio::test]
+async fn start_in_the_middle_of_a_typed_draft_asks_before_throwing_it_away() {
+    let w = world();
+    let mut bot = bot_with(&w, text("en", "/start"));
+    let draft = poruch::telegram::dialogue::state::Draft {
+        topic: Some("crsv".into()),
+        description: Some("what I wrote".into()),
+        ..Default::default()
+    };
+    let writing = State::Requesting {
+        step: poruch::telegram::dialogue::state::Step::Contact,
+        draft,
+    };
+    bot.set_state(writing.clone()).await;
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert!(
+        last_text(&r).contains("unfinished request"),
+        "{}",
+        last_text(&r)
+    );
+    assert!(has_button(&r, "1:dxn") && has_button(&r, "1:dxy"));
+    assert_eq!(bot.get_state::<State>().await, writing, "nothing lost yet");
+    bot.update(press("en", "1:dxn"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("Step 5 of 5"));
 }
 
 #[tokio::test]
@@ -434,7 +493,7 @@ async fn an_organization_that_lost_its_vetting_is_not_shown() {
     let mut bot = MockBot::new(press("uk", "1:o:demo-rivnist-dnipro"), schema());
     bot.dependencies(deps![Arc::new(ctx), w.storage.clone()]);
     bot.dispatch().await;
-    assert!(last_text(&bot.get_responses()).contains("Ця кнопка застаріла"));
+    assert!(last_text(&bot.get_responses()).contains("Ця кнопка вже не діє"));
 }
 
 #[tokio::test]
@@ -621,6 +680,7 @@ async fn forget_asks_first_then_deletes_everything_and_tells_the_organization() 
             requester_chat: me,
             created_at: poruch::domain::Timestamp::default(),
             on_decline: poruch::domain::OnDecline::PassOn,
+            follow_up: true,
         };
         let referral = poruch::domain::Referral {
             org: "demo-rivnist-dnipro".into(),

@@ -47,7 +47,7 @@ const UK: Walk = Walk {
     size: "40",
     place: "Львів",
     dates: "у березні",
-    understood: "Я зрозумів так: <b>01.03.2027 – 31.03.2027</b>",
+    understood: "Я розумію так: <b>01.03.2027 – 31.03.2027</b>",
     body: Some("Військовий ліцей <Львів>"),
     confirm: "Перевірте запит",
     sent: "Надіслано. Ваш код: <code>E-",
@@ -186,7 +186,7 @@ async fn an_adviser_walks_every_step_and_every_eligible_organization_is_asked() 
         let again = step(&mut bot, presses(HER, t.lang, "1:esend")).await;
         assert!(
             again.contains(if t.lang == "uk" {
-                "застаріла"
+                "не діє"
             } else {
                 "expired"
             }),
@@ -357,7 +357,7 @@ async fn other_peoples_and_stale_buttons_change_nothing_and_are_counted() {
     let before = w.store.counter("security_events").unwrap();
     // Another organization's staff member presses Kurs's Offer.
     let s = step(&mut bot, presses(OTHER_STAFF, "uk", &offer_button)).await;
-    assert!(s.contains("недоступно"), "{s}");
+    assert!(s.contains("недоступна"), "{s}");
     // Kurs passes; then Offer is refused politely.
     step(&mut bot, presses(KURS_STAFF, "uk", &pass_button)).await;
     let s = step(&mut bot, presses(KURS_STAFF, "uk", &offer_button)).await;
@@ -528,7 +528,7 @@ async fn after_the_dates_both_sides_rate_with_one_reminder_and_the_card_shows_th
     bot.dependencies(deps![Arc::new(one), w.storage.clone()]);
     bot.dispatch().await;
     let card = last_text(&bot.get_responses());
-    assert!(card.contains("⭐ 5.0 of 5 (1 rating)"), "{card}");
+    assert!(card.contains("⭐ 5.0 out of 5 (1 rating)"), "{card}");
     let _ = code;
 }
 
@@ -683,7 +683,7 @@ async fn materials_are_browsed_by_topic_published_by_staff_and_hidden_by_coordin
     };
     // Not a coordinator: refused.
     let s = step(&mut bot, presses(HER, "uk", &hide)).await;
-    assert!(s.contains("недоступно"), "{s}");
+    assert!(s.contains("недоступна"), "{s}");
     let s = step(&mut bot, presses(ADMIN, "uk", &hide)).await;
     assert!(s.contains("Приховано"), "{s}");
 

@@ -246,7 +246,7 @@ async fn cancel_at_any_step_stores_nothing() {
 async fn a_description_over_1000_characters_is_refused_with_the_right_plural() {
     for (lang, expect) in [
         ("uk", "У вашому тексті 1001 символ,"),
-        ("en", "That is 1001 characters;"),
+        ("en", "Your text is 1001 characters;"),
     ] {
         let w = world();
         let mut bot = bot_with(&w, says(HER, lang, "/request"));
@@ -520,19 +520,19 @@ async fn a_declined_request_moves_on_and_when_nobody_is_left_she_gets_the_hotlin
                 why: "Чому ви відхиляєте",
                 no_capacity: "Зараз немає ресурсу",
                 declined: "Ви відхилили",
-                passed_on: "Його передано до",
-                nobody: "Зараз жодна організація не змогла прийняти ваш запит",
+                passed_on: "Як ви обрали, я передав його організації",
+                nobody: "Зараз жодна організація не може взятися за ваш запит",
             },
         ),
         (
             "en",
             DeclineTexts {
                 decline: "Decline",
-                why: "Why do you decline",
+                why: "Why are you declining",
                 no_capacity: "No capacity",
                 declined: "You declined",
-                passed_on: "It was passed to",
-                nobody: "No organization could take your request",
+                passed_on: "As you chose, I passed it to",
+                nobody: "No organization can take your request",
             },
         ),
     ] {
@@ -573,7 +573,11 @@ async fn declined_everywhere(lang: &str, t: &DeclineTexts) {
         assert_eq!(told.len(), 1);
         if last {
             assert!(told[0].html.contains(t.nobody), "{}", told[0].html);
-            assert!(told[0].html.contains("/urgent"));
+            assert!(told[0].html.contains("116 123"));
+            assert!(
+                notice_buttons(&told[0]).iter().any(|(_, d)| d == "1:u"),
+                "urgent help with it"
+            );
             let admin = take_queued(&w, ADMIN);
             assert_eq!(admin.len(), 1);
             assert!(admin[0].html.ends_with(": 1."), "{}", admin[0].html);
@@ -632,7 +636,7 @@ async fn forged_replayed_and_other_peoples_buttons_are_refused_and_counted() {
         );
         let reply = last_text(&r);
         assert!(
-            reply.contains("Це вам недоступно") || reply.contains("застаріла"),
+            reply.contains("Ця дія вам недоступна") || reply.contains("не діє"),
             "{reply}"
         );
     }
@@ -642,7 +646,7 @@ async fn forged_replayed_and_other_peoples_buttons_are_refused_and_counted() {
     bot.dispatch().await;
     let stats = last_text(&bot.get_responses());
     assert!(
-        stats.contains(&format!("(security events), so far: {}", before + 4)),
+        stats.contains(&format!("(security events), in all: {}", before + 4)),
         "{stats}"
     );
     assert!(!stats.contains(&code), "{stats}");
@@ -673,7 +677,7 @@ async fn forged_replayed_and_other_peoples_buttons_are_refused_and_counted() {
         .unwrap();
     bot.update(presses(RIVNIST_STAFF, "uk", &accept));
     bot.dispatch().await;
-    assert!(last_text(&bot.get_responses()).contains("Це вам недоступно"));
+    assert!(last_text(&bot.get_responses()).contains("Ця дія вам недоступна"));
     assert_eq!(
         w.store.latest_referral(&code).unwrap().unwrap().1.status,
         ReferralStatus::Pending
@@ -853,7 +857,7 @@ async fn an_unanswered_request_goes_to_the_next_organization_after_its_response_
     assert_ne!(all[0].1.org, all[1].1.org);
     let told = take_queued(&w, HER);
     assert!(
-        told[0].html.contains("Його передано до"),
+        told[0].html.contains("я передав його організації"),
         "{}",
         told[0].html
     );

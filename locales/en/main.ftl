@@ -2,9 +2,9 @@
 # Text is sent as Telegram HTML: only <b>, <i>, <code> and <a href> tags; arguments arrive escaped.
 
 welcome =
-    Hello! I am <b>Poruch</b>: I help people in the security and defence sector find vetted civil society organizations — lawyers, psychologists, trainers — in their region.
-    I keep only what I cannot work without — details in /privacy.
-menu = What do you need?
+    Hello! I am the <b>Poruch</b> bot. I help people who serve or work in the security and defence sector find vetted civil society organizations in their region: legal and psychological help, trainings.
+    If you are in danger, tap 🆘. I keep only what I need — details in /privacy.
+menu = How can I help?
 btn-find = 🔎 Find support
 btn-urgent = 🆘 Urgent help
 btn-language = 🌐 Мова / Language
@@ -20,7 +20,7 @@ choose-topic = What do you need help with? Choose a topic:
 choose-region =
     Topic: <b>{ $topic }</b>
     Choose a region, or type a city or region name (for example, “Dnipro”):
-region-not-recognised = I could not recognise the place “{ $text }”. Choose a region with a button, or type a city or region name such as “Lviv”. To leave, send /cancel.
+region-not-recognised = I could not recognize the place “{ $text }”. Choose a region with a button, or type a city or region name such as “Lviv”.
 results-header =
     <b>{ $topic }</b> · { $region }
     Found: { $count }
@@ -28,7 +28,7 @@ text-results-header =
     Search: <i>{ $query }</i>
     Found: { $count }
 results-page = Page { $page } of { $pages }. Tap an organization to see its contacts.
-no-results = Sorry, nothing was found. Try “All of Ukraine” or other words. If you need help now — /urgent.
+no-results = Sorry, no organizations were found. Try other words, or search by topic (/find) — it offers “All of Ukraine”. If you need help now, tap 🆘.
 org-count =
     { $count ->
         [one] { $count } organization
@@ -44,26 +44,31 @@ card-hours = <b>Hours:</b> { $hours }
 card-vetted = ✅ Vetted on { $date } ({ $by })
 card-women-led = Led by women.
 card-demo = ⚠️ Demonstration entry: this organization does not exist.
-urgent-header = <b>If you are in danger right now, call 112 or 102.</b>
-urgent-footer = Your commander or unit does not see calls to these lines.
+urgent-header = <b>If you are in danger now, call 112 or 102.</b>
+urgent-footer = These lines are separate from your unit. The call stays in your phone’s call log — delete it if you need to. Tap a number to copy it.
 language-choose = Оберіть мову / Choose a language:
 language-set = Done: I will speak English now.
 privacy =
-    <b>What I keep</b>
-    • The language you chose — for as long as you use the bot.
-    • The step of a dialogue (for example, the topic you chose), so you can continue after a restart — until you finish or send /cancel.
-    • Your help requests (/request): topic, region, kind of help, your description and contact choice, and the messages you exchange with the organization until they are delivered. The description, contact and messages are <b>encrypted</b>. A request is deleted { $days } after it is finished.
-    • Your requests for trainers or experts (/expert): what, topic, audience, format, dates, and — encrypted — the requesting body and your contact; the organizations' proposals, encrypted. Deleted { $days } after they end.
-    • Answers to the questions after a cooperation only as counts and an organization's rating total; a comment goes to the coordinators and is not kept.
-    • The numbers (not the text) of this chat's messages of the last 48 hours, so that /forget can delete them.
-    Server logs contain no message text, phone numbers or Telegram ids.
-    To delete everything I keep about you, send /forget.
+    <b>Important</b>
+    • Telegram chats with bots are <b>not end-to-end encrypted</b>: Telegram can technically see the conversation.
+    • Whoever runs the bot’s server and holds its encryption key can technically read everything stored here.
+    • If someone else may use your phone: notices about your requests are discreet already (you can change that in /language), /hide clears this chat’s last 48 hours, and you can delete the chat itself in your chat list.
 
     <b>Who sees what</b>
-    Only the organization that takes your request sees it — never your name, username or Telegram account unless you give a contact yourself. Nothing is passed to your command or unit.
+    • The organization I pass your request to sees the topic, the region, the kind of help, your description and the reference code. It gets your contact (a phone number or username) only once it accepts the request. Organizations do not see your name or Telegram account unless you wrote them yourself.
+    • If the organization cannot take the request, it goes on as you chose before sending it: to the next vetted organization (which sees the same), or I ask you first.
+    • The coordinators see only counts (how many requests found no organization, and so on) and comments you choose to write to them. If a coordinator joined an organization’s team, its staff would see that.
+    • Poruch passes nothing to your command or unit.
 
-    <b>Important</b>
-    Telegram chats with bots are <b>not end-to-end encrypted</b>: Telegram can technically see the conversation. If someone else may use your phone, delete this chat afterwards.
+    <b>What I keep</b>
+    • Your language and notice setting — for as long as you use the bot.
+    • The step of a dialogue, so you can continue after a restart — until you finish or cancel it.
+    • Help requests (/request): topic, region, kind of help, your choices before sending, and — encrypted — your description, your contact, and the messages between you and the organization until they are delivered. A request is deleted { $days } after it is finished.
+    • Requests for trainers or experts (/expert): what you need, the topic, audience, format, dates, and — encrypted — the requesting body, your contact and the organizations’ proposals. They are deleted { $days } after they end.
+    • Answers to follow-up questions only as counts and an organization’s rating total; a comment goes to the coordinators and is not kept.
+    • The numbers (not the text) of this chat’s messages of the last 48 hours, so that /hide and /forget can delete them, and counts for the limits (how many requests a day).
+    Server logs contain no message text, phone numbers or Telegram IDs.
+    To delete everything I keep about you: /forget.
 help =
     <b>How to use</b>
     /find — find an organization by topic and region
@@ -72,12 +77,12 @@ help =
     /materials — memos, cards and leaflets by topic
     /my — your requests: status, offers, write, withdraw
     /urgent — urgent hotlines
-    /language — change the language
-    /privacy — what I keep
+    /language — language and notices
+    /privacy — what I keep and who sees what
     /cancel — leave any step
+    /hide — clear this chat (your requests stay)
     /forget — delete everything I keep about you
     Or just type what you are looking for, for example: “lawyer domestic violence Dnipro”.
-    For organization staff: /inbox — open requests, /pause and /resume — stop or restart new requests, /material — publish a material.
 cancelled = Cancelled. Nothing was kept.
 button-expired = This button has expired. Here is the menu.
 text-expected = I understand only text and buttons. Type what you are looking for, or choose from the menu.
@@ -91,9 +96,9 @@ invite-created =
     Hand it to the organization’s staff member in person.
 invite-unknown-org = There is no organization with the id “{ $id }” in the directory. Usage: /invite ORG_ID
 join-done = Done: you are on the team of “{ $org }” in Poruch as <b>{ $label }</b>. To leave the team: /leave.
-join-invalid = This invitation is not valid: it was used, it expired, or the code is wrong. Ask the coordinator for a new one.
-forget-confirm = Delete everything Poruch keeps about you: your language, the step of a dialogue, your requests and any organization team membership? Organizations with open requests will be told the request was withdrawn. This cannot be undone.
-forget-done = Done: everything was deleted. Telegram keeps the messages of this chat itself — delete the chat if someone else may see your phone.
+join-invalid = This invitation is not valid: it was used, it expired, or the code is wrong. Ask the coordinators for a new one.
+forget-confirm = Delete everything Poruch keeps about you: your language, the step of a dialogue, your requests, messages still waiting to be delivered, and any organization team membership? Organizations with open requests will be told the request was withdrawn. This cannot be undone.
+forget-done = Done: everything was deleted. I removed this chat’s messages of the last 48 hours; a bot cannot delete older ones — if someone may take your phone, delete the chat yourself.
 forget-withdrawn = Request { $code } was withdrawn: the person deleted their data from Poruch.
 btn-forget-yes = 🗑 Yes, delete everything
 btn-forget-no = No, keep it
@@ -120,7 +125,7 @@ service-advocacy = advocacy
 service-peer-support = peer support groups
 audience-service-members = service members
 audience-commanders = commanders
-audience-advisers = gender advisers
+audience-advisers = gender equality advisers
 audience-cadets = cadets
 audience-families = families
 audience-veterans = veterans
@@ -146,9 +151,9 @@ ask-region =
     If you would rather not say, choose “All of Ukraine”: then only nationwide organizations can take it.
 btn-region-unsaid = 🇺🇦 All of Ukraine / rather not say
 ask-kind = Step 3 of 5. What kind of help do you need?
-kind-legal = Legal
-kind-psychological = Psychological
-kind-medical = Medical
+kind-legal = Legal aid
+kind-psychological = Psychological support
+kind-medical = Medical aid
 kind-documentation = Documenting a crime
 kind-shelter = Shelter
 kind-other = Other
@@ -157,16 +162,16 @@ ask-description =
     Do not write names or your unit unless you want the organization to know them. You can skip this step.
 btn-skip = Skip ›
 description-too-long =
-    That is { $length ->
+    Your text is { $length ->
         [one] { $length } character
        *[other] { $length } characters
-    }; at most 1,000 fit. Please shorten it, or skip this step.
+    }; the limit is 1,000. Please shorten it, or skip this step.
 ask-contact =
     Step 5 of 5. How should the organization reach you?
     • <b>Only through this bot</b> — the organization sees neither your name nor your account. We suggest this.
     • Or give a phone number or a Telegram username yourself: the organization gets it only once it accepts your request.
 btn-contact-bot = 💬 Only through this bot, no name
-btn-contact-share = 📞 Give a phone or username
+btn-contact-share = 📞 Share a phone or username
 ask-contact-typing = Type a phone number (for example, +380 67 123 45 67) or a Telegram username (for example, @name). Only the organization that accepts your request gets it — and only once it accepts.
 contact-not-recognised = That does not look like a phone number or a @username. Type it again, or choose to be reached only through this bot.
 consent =
@@ -178,12 +183,16 @@ consent =
     The organization does not see your name, Telegram account or unit unless you wrote them yourself. Poruch sends nothing to your command or unit.
 
     <b>If the organization cannot take it</b> or does not answer in time: { $choice }
+    { $ask ->
+        [yes] A day after the request is closed, I will ask you once whether you got help (the organization does not see your answer).
+       *[no] I will not ask you anything after the request is closed.
+    }
 
     The description and the contact are stored encrypted. The request is deleted { $days } after it is finished, or at once with /forget.
 summary-org = Organization: { $org }
 summary-topic = Topic: { $topic }
 summary-region = Region: { $region }
-summary-kind = Help needed: { $kind }
+summary-kind = Kind of help: { $kind }
 summary-description = Description: <i>{ $text }</i>
 summary-no-description = Description: none
 summary-contact-bot = Contact: only through this bot (no name, no account)
@@ -194,14 +203,14 @@ btn-cancel = ✖ Cancel
 request-sent =
     Sent. Your reference code: <code>{ $code }</code>
 
-    It went to <b>{ $org }</b>, which has { $hours } to answer. { $then ->
+    I passed it to <b>{ $org }</b>, which has { $hours } to answer. { $then ->
         [pass-on] If it cannot take it, I will pass the request to the next vetted organization and tell you.
        *[ask-first] If it cannot take it, I will ask you first what to do.
     } The answer comes here.
     /my — your requests: status, write, withdraw.
 request-no-org = No organization can take this request right now: the ones that work on this topic, in this region, with this kind of help are not accepting requests. Nothing was sent to anyone. What you wrote is still here — you can send it to nationwide organizations, choose another kind of help, or cancel. The 116 123 line works around the clock, free and anonymous.
 request-already-sent = This request has already been sent. Your requests — /my.
-admin-unplaced = A help request found no organization that could take it (its content is not kept). Such requests so far: { $count }.
+admin-unplaced = A help request found no organization that could take it (its content is not kept). Such requests in all: { $count }.
 hours =
     { $count ->
         [one] { $count } hour
@@ -211,10 +220,10 @@ staff-new-referral =
     <b>New request { $code }</b>
     Topic: { $topic }
     Region: { $region }
-    Help needed: { $kind }
-    Please answer by { $deadline } (UTC). Open it to see the details.
+    Kind of help: { $kind }
+    Please answer by { $deadline } (Kyiv time). Open it to see the details.
 btn-open = Open
-inbox-header = <b>Open requests of “{ $org }”</b>: { $count }
+inbox-header = <b>Open requests of { $org }</b>: { $count }
 inbox-empty = There are no open requests.
 inbox-paused = ⏸ New requests are paused. /resume to receive them again.
 inbox-item = { $code } · { $status }
@@ -222,14 +231,14 @@ referral-detail =
     <b>Request { $code }</b> — { $status }
     Topic: { $topic }
     Region: { $region }
-    Help needed: { $kind }
-    Received: { $received }
+    Kind of help: { $kind }
+    Received: { $received } (Kyiv time)
     { $description }
     { $contact }
 status-pending = waiting for an answer
 status-accepted = accepted
 status-declined = declined
-status-expired = not answered in time
+status-expired = the time to answer passed
 status-closed = closed
 status-withdrawn = withdrawn
 status-unplaced = no organization could take it
@@ -240,12 +249,12 @@ btn-close = 🏁 Close
 btn-inbox = 📥 Inbox
 btn-pause = ⏸ Pause new requests
 btn-resume = ▶ Resume new requests
-decline-ask = Why do you decline { $code }? It will be offered to another organization; the requester is not told the reason.
+decline-ask = Why are you declining request { $code }? The requester is not told the reason; the request goes on as they chose.
 reason-not-our-profile = Not our profile
 reason-no-capacity = No capacity now
 reason-outside-region = Outside our region
 reason-other = Another reason
-close-ask = How did { $code } end?
+close-ask = How did the work on request { $code } end?
 outcome-helped = Helped
 outcome-referred-elsewhere = Referred elsewhere
 outcome-could-not-contact = Could not contact
@@ -254,15 +263,15 @@ outcome-other = Other
 staff-accepted =
     You accepted request { $code }. The requester was told and can write to you here.
     { $contact }
-staff-already-accepted = { $code } is already accepted by your organization.
+staff-already-accepted = Your organization has already accepted request { $code }.
 staff-declined = You declined request { $code }. The requester is told, and the request goes on as they chose when sending it.
-staff-closed = { $code } is closed: { $outcome }.
-changed-meanwhile = This request changed meanwhile (the requester withdrew it, a colleague acted, or its time passed). Its current state is below.
+staff-closed = Request { $code } is closed. Outcome: { $outcome }.
+changed-meanwhile = This request has changed in the meantime: it was withdrawn, a colleague is handling it, or the time to answer passed. Its current state is below.
 not-allowed = This is not available to you.
 reply-prompt = Type your message to the requester of { $code }. It is sent under your organization’s name; your own account is not shown.
 write-prompt =
     Write your message to <b>{ $org }</b> (request { $code }). They see only the reference code — not your name or account.
-    You can also send a photo or a document, but <b>files can carry hidden details</b> (place, author, device). Photos sent as photos are cleaned by Telegram; documents are passed on as they are.
+    You can also send a photo or a document, but <b>files can carry hidden details</b> (place, author, device). Send a photo as a photo, not as a file: then Telegram removes these details. Documents are passed on as they are.
 relay-to-requester =
     💬 <b>{ $org }</b> · { $code }:
     { $text }
@@ -274,12 +283,20 @@ relay-sent = Passed on to <b>{ $org }</b>. You can write more.
 relay-closed = This conversation has ended: the request is no longer open for messages.
 relay-text-only = Only text can be passed on. Type your message.
 relay-unsupported = Only text, photos and documents can be passed on.
-pause-done = New requests to “{ $org }” are paused. Open ones stay in /inbox. /resume to receive new ones.
-resume-done = “{ $org }” receives new requests again.
-notice-accepted = <b>{ $org }</b> accepted your request { $code }. You can write to them here with the button below; their answers come here too.
-notice-rerouted = The organization could not take your request { $code }, or did not answer in time. It was passed to <b>{ $org }</b>.
-notice-unplaced = No organization could take your request { $code } now. Please use the urgent lines — /urgent. They are free and confidential.
-notice-closed = <b>{ $org }</b> closed your request { $code }: { $outcome }. If you still need help, send /request.
+pause-done = New requests to { $org } are paused. Open ones stay in /inbox. /resume to receive new ones.
+resume-done = { $org } receives new requests again.
+notice-accepted = The organization <b>{ $org }</b> accepted your request { $code }. You can write to it here with the Write button below; its answers come here too.
+notice-rerouted = The previous organization could not take your request { $code }, or did not answer in time. As you chose, I passed it to <b>{ $org }</b>.
+notice-unplaced = No organization can take your request { $code } now. Nothing more was passed to anyone. The 116 123 line works around the clock, free and anonymous; other lines — the 🆘 button.
+notice-closed =
+    The organization <b>{ $org }</b> closed your request { $code }. { $outcome ->
+        [helped] It noted that help was given.
+        [referred-elsewhere] It referred you to other specialists.
+        [could-not-contact] It could not reach you.
+        [no-longer-needed] It noted that help is no longer needed.
+       *[other] {""}
+    }
+    If you still need help, tap “Ask for help confidentially” and I will pass the request on again.
 notice-withdrawn = The requester withdrew request { $code }.
 notice-finished = The requester closed request { $code }: help is no longer needed.
 notice-expired = Request { $code } was not answered in time and was offered to another organization.
@@ -288,11 +305,11 @@ my-empty = You have no requests. /request — ask for help confidentially.
 my-item = { $code } · { $status }
 my-detail =
     <b>Request { $code }</b>
-    Sent: { $date } (UTC)
+    Sent: { $date } (Kyiv time)
     Status: { $status }
-rstatus-pending = waiting for an answer from “{ $org }”
-rstatus-accepted = accepted by “{ $org }”
-rstatus-closed = closed by “{ $org }”
+rstatus-pending = waiting for an answer from { $org }
+rstatus-accepted = accepted by { $org }
+rstatus-closed = closed by { $org }
 rstatus-withdrawn = withdrawn by you
 rstatus-unplaced = no organization could take it
 btn-write = 💬 Write
@@ -309,9 +326,9 @@ days =
     }
 admin-stats =
     <b>Poruch now</b> (counts only, no content)
-    Open referrals: { $open }
-    Requests no organization could take, so far: { $unplaced }
-    Refused buttons (security events), so far: { $security }
+    Open requests with organizations: { $open }
+    Requests no organization could take, in all: { $unplaced }
+    Refused button presses (security events), in all: { $security }
     Messages waiting to be delivered: { $outbox }
 # --- trainers and experts, feedback, materials (issue 4) ---
 btn-expert = 🎓 Request a trainer or expert
@@ -320,12 +337,12 @@ cmd-expert = Request a trainer, lecturer or expert
 cmd-materials = Memos, cards and leaflets by topic
 expert-need =
     <b>A request for a trainer or expert</b>
-    Vetted organizations that offer this will see your request and may send offers; you choose one. Your contact goes only to the one you choose. /cancel at any step — and nothing is stored.
+    Vetted organizations that offer this will see your request and may send offers; you choose one. Your contact goes only to the one you choose.
 
     Step 1 of 8. What do you need?
 need-training = Training or course
 need-lecture = Lecture
-need-regulations = Consultation on regulations or legislation
+need-regulations = Consultation on regulations
 need-legal-expertise = Legal expertise
 need-materials = Materials
 need-joint-event = Joint event
@@ -337,23 +354,23 @@ eaud-personnel = Personnel
 eaud-cadets = Cadets
 eaud-psychologists = Psychologists
 eaud-police = Police officers
-eaud-advisers = Gender advisers
+eaud-advisers = Gender equality advisers
 eaud-other = Other
 expert-size = Step 4 of 8. About how many people? Type a number or choose one.
 size-not-understood = Please type the number of people, from 1 to 10,000 — for example <code>40</code>.
 expert-format = Step 5 of 8. Online or in person?
 btn-online = 💻 Online
 btn-in-person = 📍 In person
-expert-region = Step 5 of 8. In which region? Choose one or type a city.
+expert-region = Step 5 of 8 (continued). In which region? Choose one or type a city.
 expert-when =
-    Step 6 of 8. When? Type the dates in any form: <code>12.03–15.03</code>, <code>12.03.2027</code>, <code>March</code>, <code>березень–квітень</code> — or press “Flexible”.
-when-not-understood = I could not read “{ $text }” as dates ahead of today (and no longer than a year). Try <code>12.03–15.03</code> or <code>March</code>, or press “Flexible”.
+    Step 6 of 8. When? Type the dates in any form: <code>12.03–15.03</code>, <code>12.03.2027</code>, <code>March</code>, <code>March–April</code> — or tap “Flexible dates”.
+when-not-understood = I couldn’t read “{ $text }” as future dates within the next year. Try <code>12.03–15.03</code> or <code>March</code>, or tap “Flexible dates”.
 when-understood = I understood: <b>{ $when }</b>. Is that right? If not, type the dates again.
 when-flexible = flexible dates
 when-range = { $from } – { $to }
-btn-flexible = 🗓 Flexible
-btn-dates-right = ✅ Yes, that's right
-expert-body = Step 7 of 8. The requesting body, if you want to name it — for example “Military Lyceum, Lviv”. Organizations will see it. Or press Skip.
+btn-flexible = 🗓 Flexible dates
+btn-dates-right = ✅ Yes, that’s right
+expert-body = Step 7 of 8. Your organization or unit, if you want to name it — for example “Military Lyceum, Lviv”. Organizations will see it. Or tap Skip.
 body-too-long = That is { $length } — please keep it to 200 characters.
 expert-contact = Step 8 of 8. How should the organization you choose contact you? Only that organization gets it, and only after you choose its offer.
 expert-confirm =
@@ -363,13 +380,13 @@ expert-confirm =
 
     Your contact goes only to the organization whose offer you choose.
     { $contact }
-    Nothing is sent to your command or unit.
+    Poruch sends nothing to your command or unit.
 expert-summary =
     <b>{ $need }</b> · { $topic }
     For: { $audience }, about { $size }
     Format: { $format }
     When: { $when }
-    Requesting body: { $body }
+    Organization or unit: { $body }
 body-unnamed = not named
 format-online = online
 format-in-person = in person, { $region }
@@ -378,18 +395,21 @@ people =
         [one] { $count } person
        *[other] { $count } people
     }
-expert-sent = Sent. Your code: <code>{ $code }</code>. It went to { $orgs }. Their offers will come here as they arrive — choose the one you like. /my shows them all.
+expert-sent = Sent. Your code: <code>{ $code }</code>. It went to { $orgs ->
+        [one] { $orgs } organization
+       *[other] { $orgs } organizations
+    }. Their offers will come here as they arrive — choose the one you like. /my shows them all.
 expert-no-org =
     No organization in the directory offers this yet, so nothing was sent or stored. You could try the online format or a nearby topic, look through nationwide organizations (/find), or browse /materials. The coordinators were told that a request could not be placed (without its content).
-admin-expert-unplaced = A request for a trainer or expert found no organization (its content is not kept). Such requests so far: { $count }.
+admin-expert-unplaced = A request for a trainer or expert found no organization (its content is not kept). Such requests in all: { $count }.
 staff-new-expert =
     <b>New request for a trainer or expert</b> <code>{ $code }</code>
     { $summary }
 
-    Send an offer or pass. The adviser's contact comes only if your offer is chosen.
+    Send an offer or pass. The adviser’s contact comes only if your offer is chosen.
 btn-offer = ✍️ Offer
 btn-pass = Pass
-offer-prompt = Your organization's proposal for { $code }, in one message: what you offer, when, and the cost (or that it is free). Up to 1,000 characters.
+offer-prompt = Your organization’s proposal for { $code }, in one message: what you offer, when, and the cost (or that it is free). Up to 1,000 characters.
 offer-too-long = That is { $length } — please keep the proposal to 1,000 characters.
 offer-sent = Your offer for { $code } was sent to the adviser. You will be told if it is chosen.
 passed = Noted: your organization passes on { $code }.
@@ -412,16 +432,16 @@ notice-picked =
     🎉 Your offer for { $code } was chosen.
     { $summary }
     { $contact }
-notice-picked-bot = Contact is through the bot: press Reply to write.
+notice-picked-bot = Contact is through the bot: tap Reply to write.
 notice-filled-other = { $code } was filled by another organization. Thank you for your offer.
 notice-expert-withdrawn = { $code } was withdrawn. Thank you for your offer.
 picked-done =
-    You chose <b>{ $org }</b> for { $code }. They now have your contact as you chose.
+    You chose <b>{ $org }</b> for { $code }. It now has your contact as you chose.
     { $contact }
-    After the dates I will ask you how it went.
+    After the event I will ask you how it went.
 pick-taken = You have already chosen another organization for { $code }.
 notice-no-offers = No organization has made an offer for { $code } in { $days }. You could look at nationwide organizations (/find), browse /materials, or withdraw the request in /my. It stays open until its dates pass.
-admin-no-offers = A request for a trainer or expert had no offer in time (content not kept). Such requests so far: { $count }.
+admin-no-offers = A request for a trainer or expert had no offer in time (content not kept). Such requests in all: { $count }.
 notice-expert-expired = { $code } was closed: its dates passed without a choice.
 my-expert-header = <b>Trainer and expert requests</b>: { $count }
 my-expert-detail =
@@ -429,7 +449,7 @@ my-expert-detail =
     { $summary }
     Offers: { $count }
 offer-line = <b>{ $org }</b>: { $proposal }
-withdraw-expert-confirm = Withdraw { $code }? Organizations that offered will be told.
+withdraw-expert-confirm = Withdraw request { $code }? I will tell the organizations that sent offers.
 expert-withdrawn-done = { $code } was withdrawn.
 ask-held-requester = <b>{ $code }</b>, with <b>{ $org }</b>: did the cooperation take place?
 ask-held-org = <b>{ $code }</b>: did the cooperation on this request take place?
@@ -438,7 +458,7 @@ btn-held-yes = Yes, it took place
 btn-held-no = No
 ask-rate = How would you rate it? 1 is poor, 5 is excellent.
 btn-stars = { $n } ★
-rated = Thank you! If you like, write a short comment for the coordinators — it is never shown publicly. Or press Skip.
+rated = Thank you! If you like, write a short comment for the coordinators — it is never shown publicly. Or tap Skip.
 not-held-noted = Thank you, noted.
 comment-sent = Thank you. Your comment went to the coordinators only.
 comment-skipped = Thank you.
@@ -456,7 +476,7 @@ comment-too-long = That is { $length } — please keep the comment to 1,000 char
 feedback-done = This question has already been answered. Thank you.
 btn-skip-comment = Skip
 card-rating =
-    ⭐ { $avg } of 5 ({ $count ->
+    ⭐ { $avg } out of 5 ({ $count ->
         [one] { $count } rating
        *[other] { $count } ratings
     })
@@ -466,21 +486,21 @@ materials-list =
     <b>{ $topic }</b>: { $count ->
         [one] { $count } material
        *[other] { $count } materials
-    }. Press one to receive it.
+    }. Tap one to receive it.
 materials-none = There are no materials yet.
 material-link =
     📄 <b>{ $title }</b> — { $org }
     { $url }
 material-caption = { $title } — { $org }
-btn-hide = 🙈 Hide (coordinators)
+btn-hide = 🙈 Hide (for coordinators)
 material-hidden = Hidden: it is no longer listed in /materials.
 material-start = Send the document to publish (PDF, DOCX…), or a link starting with https://.
 material-not-file = Please send a document, or a link starting with https://.
 material-title-uk = The title in Ukrainian (up to 120 characters):
-material-title-en = The title in English — or press Skip to use the Ukrainian one:
+material-title-en = The title in English — or tap Skip to use the Ukrainian one:
 material-title-too-long = That is { $length } — please keep the title to 120 characters.
 material-topic = Which topic is it on?
-material-published = Published: <b>{ $title }</b>. Anyone can receive it in /materials.
+material-published = Published: <b>{ $title }</b>. Anyone can now get it in /materials.
 admin-feedback-stats =
     Help requests, “did you get the help you needed?”: yes { $yes }, partly { $partly }, no { $no }
     Cooperations that took place: { $held }, did not: { $notheld }
@@ -528,7 +548,7 @@ summary-contact-later = (the organization gets the contact only when it accepts 
 detail-contact-later = Contact: you will see it once you accept the request.
 detail-respond-by = Answer by: { $deadline }
 status-lapsed = the organization no longer takes part
-rstatus-lapsed = “{ $org }” can no longer continue
+rstatus-lapsed = { $org } can no longer continue
 rstatus-waiting = waiting for your decision: pass it on or withdraw
 notice-cannot-take =
     { $why ->
@@ -571,7 +591,7 @@ relay-too-many =
     } an hour, so this one was not passed on. Please try again later. If it is urgent — the 🆘 button.
 btn-stop-writing = ✖ Stop writing
 status-blocked = conversation ended by your organization
-admin-blocked = An organization ended a conversation and blocked the requester’s messages on it (content not kept). Such conversations so far: { $count }.
+admin-blocked = An organization ended a conversation and blocked the requester’s messages on it (content not kept). Such conversations in all: { $count }.
 btn-block = 🚫 End and block messages
 block-confirm = End the conversation on request { $code } and stop the requester’s messages on it? The requester is told politely and may pass the request on to another organization. This cannot be undone.
 btn-block-yes = 🚫 Yes, end and block
@@ -621,3 +641,32 @@ notices-full = 🔔 Notices about your requests come <b>in full</b>: your lock s
 btn-notices-discreet = Discreet notices
 btn-notices-full = Full notices
 notices-set = Done.
+
+# --- editor pass: new keys ---
+language-name =
+    { $code ->
+        [uk] Ukrainian
+        [en] English
+        [ru] Russian
+        [pl] Polish
+        [crh] Crimean Tatar
+       *[other] { $code }
+    }
+help-staff =
+    <b>For organization staff</b>
+    /inbox — open requests, /pause and /resume — stop or restart new requests, /material — publish a material, /leave — leave the team.
+help-coordinators =
+    <b>For coordinators</b>
+    /invite ORG_ID — an invitation to an organization’s team, /staff ORG_ID — the team and removals, /stats — counts without content.
+privacy-short =
+    <b>In short</b>
+    • Telegram does not end-to-end encrypt chats with bots, and whoever runs the server with its key can technically read what is stored.
+    • An organization sees your request without your name or account, and gets your contact only once it accepts. Poruch passes nothing to your command.
+    • Notices about your requests are discreet. /hide clears the chat’s last 48 hours; /forget deletes everything about you.
+btn-privacy-more = More
+draft-pending = You have an unfinished request in which you already wrote something. Continue it, or delete it?
+btn-continue = ↩ Continue
+btn-discard = 🗑 Delete the draft
+use-buttons = Here, please choose one of the buttons below.
+btn-ask-after-yes = Ask me afterwards
+btn-ask-after-no = Don’t ask

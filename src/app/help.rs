@@ -31,6 +31,8 @@ pub struct NewRequest {
     pub org: Option<String>,
     /// What happens if the organization it is with cannot take it.
     pub on_decline: OnDecline,
+    /// Ask her once, a day after it is closed, whether she got help.
+    pub follow_up: bool,
     /// Sent from a draft kept as her chat's dialogue state: the draft is deleted in the same
     /// transaction, and if it is gone already (a second Send) nothing is stored.
     pub from_draft: bool,
@@ -218,6 +220,7 @@ pub async fn submit(
         requester_chat: who,
         created_at: app.now(),
         on_decline: new.on_decline,
+        follow_up: new.follow_up,
     };
     let preferred = new.org;
     // Notices about her request come in the language she wrote it in.
@@ -465,6 +468,7 @@ fn change(
                         outcome,
                     },
                 )
+                .with(NoticeAction::Ask)
                 .with(NoticeAction::Urgent),
             );
         }
@@ -509,7 +513,9 @@ fn change(
     if matches!(to, ReferralStatus::Closed(_)) && actor == Actor::Staff {
         // One optional, anonymous question to her a day later. Not part of the change: a
         // crash here loses only the question, never the change she was told about.
-        schedule_help_question(app, code, &referral.org, her)?;
+        if request.follow_up {
+            schedule_help_question(app, code, &referral.org, her)?;
+        }
     }
     tracing::info!(?actor, to = ?to, "a referral changed");
     Ok(Acted::Changed(to))

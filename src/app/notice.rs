@@ -47,6 +47,8 @@ pub enum NoticeAction {
     Materials,
     /// The urgent hotlines (🆘).
     Urgent,
+    /// A new help request ("ask for help").
+    Ask,
 }
 
 /// What a notice says. Organization ids, topic and region codes are resolved to names when

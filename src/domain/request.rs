@@ -35,6 +35,8 @@ pub struct HelpRequest {
     pub created_at: Timestamp,
     /// What happens if the organization it is with cannot take it.
     pub on_decline: OnDecline,
+    /// She agreed to be asked once, a day after it is closed, whether she got help.
+    pub follow_up: bool,
 }
 
 /// One offer of a request to one organization.

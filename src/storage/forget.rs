@@ -221,6 +221,7 @@ mod tests {
             requester_chat: chat,
             created_at: Timestamp::default(),
             on_decline: crate::domain::OnDecline::PassOn,
+            follow_up: true,
         };
         let referral = Referral {
             org: "org-a".into(),

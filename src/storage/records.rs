@@ -170,6 +170,9 @@ pub struct RequestRecord {
     /// She withdrew it while no organization had it (or did not answer in time).
     #[serde(default)]
     pub withdrawn: bool,
+    /// She declined the one question a day after it is closed.
+    #[serde(default)]
+    pub no_follow_up: bool,
 }
 
 /// A request whose organization could not take it, waiting for the requester to say whether

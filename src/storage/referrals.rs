@@ -332,6 +332,7 @@ mod tests {
             requester_chat: 5,
             created_at: Timestamp::from_secs(100),
             on_decline: crate::domain::OnDecline::PassOn,
+            follow_up: true,
         }
     }
 

@@ -131,6 +131,7 @@ impl Store {
             private: self.sealer.seal(&private, &Self::request_place(code))?,
             ask_first: request.on_decline == OnDecline::AskFirst,
             withdrawn: false,
+            no_follow_up: !request.follow_up,
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("refcode_request"))?;
         let referral = first
@@ -202,6 +203,7 @@ impl Store {
             } else {
                 OnDecline::PassOn
             },
+            follow_up: !record.no_follow_up,
         }))
     }
 
@@ -292,6 +294,7 @@ mod tests {
             requester_chat: CHAT,
             created_at: Timestamp::from_secs(1_790_000_000),
             on_decline: OnDecline::AskFirst,
+            follow_up: true,
         }
     }
 

@@ -58,6 +58,8 @@ pub enum Callback {
     HideConfirmed,
     /// Notices about her own requests: in full (`true`) or discreet.
     Notices(bool),
+    /// The whole privacy text.
+    PrivacyMore,
 }
 
 /// A button of the expert-request dialogue.
@@ -92,6 +94,8 @@ pub enum DraftInput {
     ContactShare,
     /// On the consent screen: pass it on (`true`) or ask her first if it cannot be taken.
     OnDecline(bool),
+    /// On the consent screen: may she be asked once, after it is closed, if she got help.
+    FollowUp(bool),
     Send,
     /// Back one step (any dialogue).
     Back,
@@ -161,6 +165,8 @@ impl Callback {
                 DraftInput::RegionList => "drl".to_string(),
                 DraftInput::OnDecline(true) => "dop".to_string(),
                 DraftInput::OnDecline(false) => "doa".to_string(),
+                DraftInput::FollowUp(true) => "dfy".to_string(),
+                DraftInput::FollowUp(false) => "dfn".to_string(),
                 DraftInput::Back => "db".to_string(),
                 DraftInput::CancelConfirmed => "dxy".to_string(),
                 DraftInput::Stay => "dxn".to_string(),
@@ -194,6 +200,7 @@ impl Callback {
             Callback::Hide => "hd".to_string(),
             Callback::HideConfirmed => "hdy".to_string(),
             Callback::Notices(full) => format!("nt:{}", u8::from(*full)),
+            Callback::PrivacyMore => "pm".to_string(),
             _ => return Err(CallbackError::Unknown),
         };
         let data = format!("{VERSION}:{data}");
@@ -249,6 +256,8 @@ impl Callback {
             ("drl", []) => Callback::Draft(DraftInput::RegionList),
             ("dop", []) => Callback::Draft(DraftInput::OnDecline(true)),
             ("doa", []) => Callback::Draft(DraftInput::OnDecline(false)),
+            ("dfy", []) => Callback::Draft(DraftInput::FollowUp(true)),
+            ("dfn", []) => Callback::Draft(DraftInput::FollowUp(false)),
             ("db", []) => Callback::Draft(DraftInput::Back),
             ("dxy", []) => Callback::Draft(DraftInput::CancelConfirmed),
             ("dxn", []) => Callback::Draft(DraftInput::Stay),
@@ -280,6 +289,7 @@ impl Callback {
             ("hdy", []) => Callback::HideConfirmed,
             ("nt", ["1"]) => Callback::Notices(true),
             ("nt", ["0"]) => Callback::Notices(false),
+            ("pm", []) => Callback::PrivacyMore,
             _ => return Err(CallbackError::Unknown),
         };
         Ok(callback)
@@ -305,6 +315,7 @@ mod tests {
             Callback::HideConfirmed,
             Callback::Notices(true),
             Callback::Notices(false),
+            Callback::PrivacyMore,
             Callback::Find,
             Callback::Urgent,
             Callback::Language,
@@ -337,6 +348,8 @@ mod tests {
             Callback::Draft(DraftInput::RegionList),
             Callback::Draft(DraftInput::OnDecline(true)),
             Callback::Draft(DraftInput::OnDecline(false)),
+            Callback::Draft(DraftInput::FollowUp(true)),
+            Callback::Draft(DraftInput::FollowUp(false)),
             Callback::Draft(DraftInput::Back),
             Callback::Draft(DraftInput::CancelConfirmed),
             Callback::Draft(DraftInput::Stay),

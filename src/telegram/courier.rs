@@ -69,6 +69,7 @@ fn action_button(
         NoticeAction::Find => button(text(Msg::BtnFind), &Callback::Find),
         NoticeAction::Materials => button(text(Msg::BtnMaterials), &Callback::Materials),
         NoticeAction::Urgent => button(text(Msg::BtnUrgent), &Callback::Urgent),
+        NoticeAction::Ask => button(text(Msg::BtnAsk), &Callback::Ask),
     })
 }
 
@@ -151,16 +152,14 @@ pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
                 ("days", Arg::Str(&days(i18n, lang, WAIT_DAYS as u32))),
             ],
         ),
+        // Said from her side ("it could not reach you"), never a staff label.
         NoticeKind::Closed { code, org, outcome } => i18n.with(
             lang,
             Msg::NoticeClosed,
             &[
                 ("org", Arg::Str(&org_name(org))),
                 ("code", Arg::Str(code)),
-                (
-                    "outcome",
-                    Arg::Str(&i18n.text(lang, Msg::outcome(*outcome))),
-                ),
+                ("outcome", Arg::Str(outcome.code())),
             ],
         ),
         NoticeKind::RelayedToStaff { code, text } => i18n.with(

@@ -261,6 +261,13 @@ pub async fn on_message(
             draft.contact = Some(contact);
             go(ctx, dialogue, lang, S::Confirm, draft).await
         }
-        _ => Ok(screen(ctx, lang, step, &draft)),
+        // Typed on a step that takes a button: say so, and show the step again.
+        _ => {
+            let now = screen(ctx, lang, step, &draft);
+            Ok(Screen {
+                text: format!("{}\n\n{}", i18n.text(lang, Msg::UseButtons), now.text),
+                ..now
+            })
+        }
     }
 }

@@ -248,6 +248,10 @@ pub async fn on_button(
             draft.pass_on = Some(pass_on);
             go(ctx, dialogue, lang, Step::Consent, draft).await?
         }
+        (Step::Consent, DraftInput::FollowUp(ask)) => {
+            draft.follow_up = Some(ask);
+            go(ctx, dialogue, lang, Step::Consent, draft).await?
+        }
         (Step::Consent, DraftInput::Send) => send(ctx, dialogue, chat, lang, draft).await?,
         _ => return Ok(None),
     };
@@ -379,6 +383,13 @@ pub async fn on_message(
                 )),
             }
         }
-        _ => screen(ctx, lang, step, &draft),
+        // Typed on a step that takes a button: say so, and show the step again.
+        _ => {
+            let now = screen(ctx, lang, step, &draft)?;
+            Ok(Screen {
+                text: format!("{}\n\n{}", i18n.text(lang, Msg::UseButtons), now.text),
+                ..now
+            })
+        }
     }
 }

@@ -263,6 +263,10 @@ pub struct Draft {
     /// (`true`) or ask her first; `None` until she changes the default.
     #[serde(default)]
     pub pass_on: Option<bool>,
+    /// Whether she may be asked once, a day after it is closed, if she got help; `None`
+    /// until she changes the default (yes).
+    #[serde(default)]
+    pub follow_up: Option<bool>,
 }
 
 impl Draft {
@@ -295,6 +299,7 @@ impl Draft {
             contact: self.contact.as_ref()?.into(),
             org: self.org.clone(),
             on_decline: self.on_decline(),
+            follow_up: self.follow_up.unwrap_or(true),
             from_draft: true,
         })
     }

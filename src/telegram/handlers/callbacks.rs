@@ -177,7 +177,11 @@ impl Press<'_> {
                 .await
             }
             Callback::Privacy => {
-                self.send(render::coordination::privacy(
+                self.send(render::coordination::privacy_short(i18n, lang))
+                    .await
+            }
+            Callback::PrivacyMore => {
+                self.edit(render::coordination::privacy(
                     i18n,
                     lang,
                     app.config.retention_days,

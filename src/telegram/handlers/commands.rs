@@ -49,6 +49,8 @@ async fn screen(
     Ok(match cmd {
         Command::Start(payload) => match payload.strip_prefix("join-") {
             Some(code) => join(ctx, dialogue, msg, lang, code).await?,
+            // A draft with something she typed is not thrown away unasked.
+            None if state.has_typed() => render::draft_pending(i18n, lang),
             None => {
                 dialogue.exit().await?;
                 render::welcome(i18n, lang)
@@ -132,8 +134,20 @@ async fn screen(
         }
         Command::Urgent => render::hotlines(i18n, lang, &ctx.hotlines),
         Command::Language => render::language(i18n, lang, discreet::full_notices(app, who)?),
-        Command::Privacy => render_coordination::privacy(i18n, lang, app.config.retention_days),
-        Command::Help => render::info(i18n, lang, i18n.text(lang, Msg::Help)),
+        Command::Privacy => render_coordination::privacy_short(i18n, lang),
+        Command::Help => {
+            // Staff and coordinators' commands only to them.
+            let mut text = i18n.text(lang, Msg::Help);
+            if app.store.staff_org(who)?.is_some() {
+                text.push_str("\n\n");
+                text.push_str(&i18n.text(lang, Msg::HelpStaff));
+            }
+            if app.is_coordinator(who) {
+                text.push_str("\n\n");
+                text.push_str(&i18n.text(lang, Msg::HelpCoordinators));
+            }
+            render::info(i18n, lang, text)
+        }
         Command::Cancel => {
             dialogue.exit().await?;
             if state.is_writing() {

@@ -259,6 +259,22 @@ pub fn paused(ctx: &BotContext, lang: Lang, org: &str, paused: bool) -> Screen {
 }
 
 /// What is kept, with the retention period this instance uses.
+/// What the bot keeps and who sees what, in a few lines, with "More" for the whole of it.
+pub fn privacy_short(i18n: &I18n, lang: Lang) -> Screen {
+    Screen {
+        text: i18n.text(lang, Msg::PrivacyShort),
+        keyboard: Some(super::rows(vec![
+            vec![super::button(
+                i18n.text(lang, Msg::BtnPrivacyMore),
+                &crate::telegram::callback::Callback::PrivacyMore,
+            )],
+            super::hide_row(i18n, lang),
+            super::footer(i18n, lang),
+        ])),
+    }
+}
+
+/// The whole privacy text.
 pub fn privacy(i18n: &I18n, lang: Lang, retention_days: u32) -> Screen {
     let days = super::days(i18n, lang, retention_days);
     info(

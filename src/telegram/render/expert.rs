@@ -252,10 +252,7 @@ pub fn submitted(i18n: &I18n, lang: Lang, outcome: &Submitted) -> Screen {
             text: i18n.with(
                 lang,
                 Msg::ExpertSent,
-                &[
-                    ("code", Arg::Str(code)),
-                    ("orgs", Arg::Str(&i18n.organizations(lang, *orgs))),
-                ],
+                &[("code", Arg::Str(code)), ("orgs", Arg::Num(*orgs as i64))],
             ),
             keyboard: Some(super::menu_keyboard(i18n, lang)),
         },

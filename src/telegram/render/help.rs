@@ -368,15 +368,16 @@ pub fn consent(
         Msg::Days,
         &[("count", Arg::Num(retention_days.into()))],
     );
-    let option = |msg, this: bool| {
+    let follow_up = draft.follow_up.unwrap_or(true);
+    let option = |msg, chosen: bool, input: DraftInput| {
         let label = i18n.text(lang, msg);
         button(
-            if this == pass_on {
+            if chosen {
                 format!("✅ {label}")
             } else {
                 label
             },
-            &Callback::Draft(DraftInput::OnDecline(this)),
+            &Callback::Draft(input),
         )
     };
     Screen {
@@ -387,14 +388,23 @@ pub fn consent(
                 ("first", Arg::Str(&first)),
                 ("summary", Arg::Str(&summary(i18n, lang, taxonomy, draft))),
                 ("choice", Arg::Str(&choice)),
+                ("ask", Arg::Str(if follow_up { "yes" } else { "no" })),
                 ("days", Arg::Str(&days)),
             ],
         ),
         keyboard: Some(rows(
             vec![
                 vec![
-                    option(Msg::BtnChoicePassOn, true),
-                    option(Msg::BtnChoiceAskFirst, false),
+                    option(Msg::BtnChoicePassOn, pass_on, DraftInput::OnDecline(true)),
+                    option(
+                        Msg::BtnChoiceAskFirst,
+                        !pass_on,
+                        DraftInput::OnDecline(false),
+                    ),
+                ],
+                vec![
+                    option(Msg::BtnAskAfterYes, follow_up, DraftInput::FollowUp(true)),
+                    option(Msg::BtnAskAfterNo, !follow_up, DraftInput::FollowUp(false)),
                 ],
                 vec![button(
                     i18n.text(lang, Msg::BtnSend),

@@ -56,7 +56,11 @@ pub fn footer(i18n: &I18n, lang: Lang) -> Row {
 
 pub fn menu_keyboard(i18n: &I18n, lang: Lang) -> InlineKeyboardMarkup {
     rows(vec![
-        vec![button(i18n.text(lang, Msg::BtnFind), &Callback::Find)],
+        // Urgent help first, beside the search.
+        vec![
+            button(i18n.text(lang, Msg::BtnUrgent), &Callback::Urgent),
+            button(i18n.text(lang, Msg::BtnFind), &Callback::Find),
+        ],
         vec![button(i18n.text(lang, Msg::BtnAsk), &Callback::Ask)],
         vec![button(
             i18n.text(lang, Msg::BtnExpert),
@@ -66,7 +70,6 @@ pub fn menu_keyboard(i18n: &I18n, lang: Lang) -> InlineKeyboardMarkup {
             i18n.text(lang, Msg::BtnMaterials),
             &Callback::Materials,
         )],
-        vec![button(i18n.text(lang, Msg::BtnUrgent), &Callback::Urgent)],
         vec![
             button(i18n.text(lang, Msg::BtnLanguage), &Callback::Language),
             button(i18n.text(lang, Msg::BtnPrivacy), &Callback::Privacy),
@@ -158,6 +161,25 @@ pub fn limited(i18n: &I18n, lang: Lang, limit: crate::app::limits::Limit) -> Scr
         lang,
         i18n.with(lang, msg, &[("count", Arg::Num(count))]),
     )
+}
+
+/// /start in the middle of a draft she typed in: continue it, or discard it.
+pub fn draft_pending(i18n: &I18n, lang: Lang) -> Screen {
+    use super::callback::DraftInput;
+    Screen {
+        text: i18n.text(lang, Msg::DraftPending),
+        keyboard: Some(rows(vec![
+            vec![button(
+                i18n.text(lang, Msg::BtnContinue),
+                &Callback::Draft(DraftInput::Stay),
+            )],
+            vec![button(
+                i18n.text(lang, Msg::BtnDiscard),
+                &Callback::Draft(DraftInput::CancelConfirmed),
+            )],
+            urgent_row(i18n, lang),
+        ])),
+    }
 }
 
 /// The quick exit, before: what it does and what it cannot do.
@@ -299,10 +321,15 @@ impl<'a> Buttons<'a> {
     }
 }
 
-/// A time as shown in messages: "22.11.2026 14:05" (UTC).
+/// A time as shown in messages, in Kyiv time (summer time included, as the tz database
+/// has it): "22.11.2026 16:05". Everyone who reads these times is in Ukraine.
 pub fn format_time(at: Timestamp) -> String {
     chrono::DateTime::from_timestamp_millis(at.millis())
-        .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
+        .map(|t| {
+            t.with_timezone(&chrono_tz::Europe::Kyiv)
+                .format("%d.%m.%Y %H:%M")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -391,7 +418,8 @@ pub fn hotlines(i18n: &I18n, lang: Lang, hotlines: &[Hotline]) -> Screen {
     text.push('\n');
     for h in hotlines {
         text.push_str(&format!(
-            "\n<b>{}</b> — {}\n{} <i>({})</i>\n",
+            // A number in <code> is copied with one tap.
+            "\n<code>{}</code> — <b>{}</b>\n{} <i>({})</i>\n",
             escape(&h.number),
             escape(h.name.get(lang)),
             escape(h.description.get(lang)),
@@ -466,7 +494,21 @@ pub fn forget_confirm(i18n: &I18n, lang: Lang) -> Screen {
 
 #[cfg(test)]
 mod tests {
-    use super::alphabetical_key;
+    use super::{Timestamp, alphabetical_key, format_time};
+
+    #[test]
+    fn times_are_shown_in_kyiv_time_in_winter_and_in_summer() {
+        // 1 December 2026, 12:00 UTC: 14:00 in Kyiv (UTC+2).
+        assert_eq!(
+            format_time(Timestamp::from_secs(1_796_126_400)),
+            "01.12.2026 14:00"
+        );
+        // 1 July 2026, 12:00 UTC: 15:00 in Kyiv (summer time, UTC+3).
+        assert_eq!(
+            format_time(Timestamp::from_secs(1_782_907_200)),
+            "01.07.2026 15:00"
+        );
+    }
 
     #[test]
     fn names_sort_in_the_order_of_the_ukrainian_alphabet() {

@@ -233,11 +233,23 @@ pub fn card(
         &[("list", Arg::Str(&list(regions)))],
     ));
     if !org.languages.is_empty() {
-        lines.push(i18n.with(
-            lang,
-            Msg::CardLanguages,
-            &[("list", Arg::Str(&list(org.languages.clone())))],
-        ));
+        lines.push(
+            i18n.with(
+                lang,
+                Msg::CardLanguages,
+                &[(
+                    "list",
+                    Arg::Str(&list(
+                        org.languages
+                            .iter()
+                            .map(|code| {
+                                i18n.with(lang, Msg::LanguageName, &[("code", Arg::Str(code))])
+                            })
+                            .collect(),
+                    )),
+                )],
+            ),
+        );
     }
     lines.push(i18n.text(lang, Msg::CardContacts));
     let c = &org.contacts;
