@@ -734,3 +734,180 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
         }
     }
 }
+
+/// Everything issue 10 promised, on the built binary: a revoked member gets nothing; the
+/// first organization declines; the second organization's staff see no contact before they
+/// accept and see it after; her notices are discreet; /hide removes the delivered notices
+/// and her messages and leaves her request in place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn promises_to_the_requester_hold_on_the_binary() {
+    const ADMIN: i64 = 424_300;
+    const SVITANOK: i64 = 535_301;
+    const SVITANOK_GONE: i64 = 535_302;
+    const PSY: i64 = 535_303;
+    const HER: i64 = 918_273_700;
+    const DESCRIPTION: &str = "CANARY-DESC потрібна розмова";
+    const PHONE: &str = "+380 67 000 33 44";
+    let api = FakeBotApi::start().await;
+    let dir = support::tempdir();
+    let store = dir.path().join("store");
+    let _bot = start_bot_with(
+        &api,
+        &store,
+        "info",
+        Stdio::null(),
+        &[("PORUCH_ADMINS", &ADMIN.to_string())],
+    );
+    started(&api).await;
+
+    // Two members of Svitanok and one of the psychological line join; one is removed.
+    let admin = user(ADMIN, "en");
+    let mut next_id = 10;
+    for (org, who) in [
+        ("demo-svitanok-kharkiv", SVITANOK),
+        ("demo-svitanok-kharkiv", SVITANOK_GONE),
+        ("demo-psy-liniya", PSY),
+    ] {
+        next_id += 1;
+        let invite = say(&api, &admin, next_id, &format!("/invite {org}")).await;
+        let member = user(who, "en");
+        say(
+            &api,
+            &member,
+            1,
+            &format!("/join {}", support::invite_code(text(&invite))),
+        )
+        .await;
+        say(&api, &member, 2, &format!("Member {who}")).await;
+    }
+    let team = say(&api, &admin, 50, "/staff demo-svitanok-kharkiv").await;
+    let confirm = tap(
+        &api,
+        &admin,
+        "a1",
+        &team,
+        &format!("✖ Remove: Member {SVITANOK_GONE}"),
+    )
+    .await;
+    let n = api.calls().len();
+    let removed = tap(&api, &admin, "a2", &confirm, "✖ Yes, remove").await;
+    assert!(
+        text(&removed).contains("no longer on the team"),
+        "{}",
+        text(&removed)
+    );
+    message_to(&api, n, SVITANOK, &format!("Member {SVITANOK_GONE}")).await;
+    let after_removal = api.calls().len();
+
+    // She asks for psychological help in Kharkiv oblast, with her phone, "pass it on".
+    let her = user(HER, "uk");
+    let welcome = say(&api, &her, 101, "/start").await;
+    let topics = press_data(&api, &her, "h1", &welcome, "1:a").await;
+    let region = press_data(&api, &her, "h2", &topics, "1:dt:crsv").await;
+    let kinds = say(&api, &her, 102, "Харків").await;
+    press_data(&api, &her, "h3", &kinds, "1:dk:psychological").await;
+    let contact = say(&api, &her, 103, DESCRIPTION).await;
+    press_data(&api, &her, "h4", &contact, "1:dcs").await;
+    let consent = say(&api, &her, 104, PHONE).await;
+    assert!(
+        text(&consent).contains("не</b> ваш контакт"),
+        "{}",
+        text(&consent)
+    );
+    assert!(
+        button(&consent, "✅ Передати наступній").is_some(),
+        "the default"
+    );
+    let n = api.calls().len();
+    let sent = press_data(&api, &her, "h5", &consent, "1:ds").await;
+    let at = text(&sent).find("R-").expect("a code");
+    let code = text(&sent)[at..at + 6].to_string();
+    drop(region);
+
+    // The first organization sees what she needs, not her phone, and declines.
+    let first = api
+        .wait_for(n, "the first organization's notice", |c| {
+            c.method == "sendMessage"
+                && (c.params["chat_id"] == SVITANOK || c.params["chat_id"] == PSY)
+                && text(c).contains(&code)
+        })
+        .await;
+    let (first_id, second_id) = if first.params["chat_id"] == SVITANOK {
+        (SVITANOK, PSY)
+    } else {
+        (PSY, SVITANOK)
+    };
+    let first_staff = user(first_id, "en");
+    let detail = tap(&api, &first_staff, "f1", &first, "Open").await;
+    assert!(text(&detail).contains(DESCRIPTION), "{}", text(&detail));
+    assert!(!text(&detail).contains(PHONE), "{}", text(&detail));
+    let reasons = tap(&api, &first_staff, "f2", &detail, "✖ Decline").await;
+    let n = api.calls().len();
+    tap(&api, &first_staff, "f3", &reasons, "No capacity").await;
+
+    // The second sees no contact before accepting, and sees it after.
+    let second = message_to(&api, n, second_id, &code).await;
+    let second_staff = user(second_id, "en");
+    let detail = tap(&api, &second_staff, "g1", &second, "Open").await;
+    assert!(text(&detail).contains(DESCRIPTION), "{}", text(&detail));
+    assert!(!text(&detail).contains(PHONE), "{}", text(&detail));
+    let n = api.calls().len();
+    let accepted = tap(&api, &second_staff, "g2", &detail, "✅ Accept").await;
+    assert!(text(&accepted).contains(PHONE), "{}", text(&accepted));
+
+    // Her notices say only that there is news.
+    let news = message_to(&api, n, HER, "Є новини щодо вашого запиту").await;
+    for name in ["Світанок", "Психологічна лінія", "Svitanok"] {
+        assert!(!text(&news).contains(name), "{}", text(&news));
+    }
+    let notices_to_her: Vec<i64> = api
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "sendMessage" && c.params["chat_id"] == HER)
+        .filter(|c| text(c).contains("Є новини"))
+        .filter_map(|c| c.result["message_id"].as_i64())
+        .collect();
+    assert!(
+        notices_to_her.len() >= 2,
+        "re-routed and accepted: {notices_to_her:?}"
+    );
+
+    // The removed member got nothing at all after the removal.
+    assert!(
+        api.calls()
+            .into_iter()
+            .skip(after_removal)
+            .all(|c| c.params["chat_id"] != SVITANOK_GONE),
+        "a removed member is sent nothing"
+    );
+
+    // /hide: asks, then deletes the delivered notices and her messages, keeps the request.
+    let ask = say(&api, &her, 105, "/hide").await;
+    assert!(text(&ask).contains("48 годин"), "{}", text(&ask));
+    let n = api.calls().len();
+    let done = tap(&api, &her, "h6", &ask, "🧹 Так").await;
+    assert!(text(&done).contains("Видалено"), "{}", text(&done));
+    let deleted: Vec<i64> = api
+        .calls()
+        .into_iter()
+        .skip(n)
+        .filter(|c| c.method == "deleteMessages" && c.params["chat_id"] == HER)
+        .flat_map(|c| {
+            c.params["message_ids"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|v| v.as_i64())
+        .collect();
+    for id in notices_to_her.iter().chain(&[101, 103, 104]) {
+        assert!(deleted.contains(id), "message {id} stays: {deleted:?}");
+    }
+    let mine = say(&api, &her, 106, "/my").await;
+    assert!(
+        button(&mine, &code).is_some(),
+        "{:#?}",
+        mine.params["reply_markup"]
+    );
+    assert!(api.refusals().is_empty(), "{:#?}", api.refusals());
+}
