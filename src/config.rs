@@ -29,10 +29,27 @@ pub fn token() -> Option<String> {
 /// The Bot API URL if one is set; an error names the variable if it is not a URL.
 pub fn api_url() -> Result<Option<url::Url>, String> {
     match std::env::var(API_URL_VAR) {
-        Ok(v) if !v.trim().is_empty() => url::Url::parse(v.trim())
-            .map(Some)
-            .map_err(|e| format!("{API_URL_VAR} is not a URL: {e}")),
+        Ok(v) if !v.trim().is_empty() => parse_api_url(v.trim()).map(Some),
         _ => Ok(None),
+    }
+}
+
+/// A Bot API URL: https, or plain http only to this machine (a local Bot API server) — the
+/// token and every message travel in it.
+pub fn parse_api_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("{API_URL_VAR} is not a URL: {e}"))?;
+    let local = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if local => Ok(url),
+        _ => Err(format!(
+            "{API_URL_VAR} must be https:// (plain http only to this machine)"
+        )),
     }
 }
 
@@ -112,4 +129,20 @@ pub fn offer_days() -> Result<u32, String> {
 /// `PORUCH_MIN_RATINGS` (0 = never show averages, up to 1000; default 3).
 pub fn min_ratings() -> Result<u32, String> {
     number(MIN_RATINGS_VAR, DEFAULT_MIN_RATINGS, 0..=1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bot_api_is_reached_over_https_or_on_this_machine_only() {
+        assert!(parse_api_url("https://api.telegram.org").is_ok());
+        assert!(parse_api_url("http://127.0.0.1:8081").is_ok());
+        assert!(parse_api_url("http://localhost:8081").is_ok());
+        assert!(parse_api_url("http://[::1]:8081").is_ok());
+        assert!(parse_api_url("http://bot-api.example.org").is_err());
+        assert!(parse_api_url("ftp://127.0.0.1").is_err());
+        assert!(parse_api_url("not a url").is_err());
+    }
 }

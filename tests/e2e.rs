@@ -911,3 +911,26 @@ async fn promises_to_the_requester_hold_on_the_binary() {
     );
     assert!(api.refusals().is_empty(), "{:#?}", api.refusals());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn added_to_a_group_the_bot_leaves_it() {
+    let api = FakeBotApi::start().await;
+    let dir = support::tempdir();
+    let _bot = start_bot(&api, dir.path());
+    started(&api).await;
+    let someone = user(777, "uk");
+    let bot_user = serde_json::json!({"id": 42, "is_bot": true, "first_name": "Poruch"});
+    let n = api.calls().len();
+    api.push(serde_json::json!({"my_chat_member": {
+        "chat": {"id": -100_123, "type": "supergroup", "title": "Brigade chat"},
+        "from": someone,
+        "date": 1_760_000_000,
+        "old_chat_member": {"status": "left", "user": bot_user},
+        "new_chat_member": {"status": "member", "user": bot_user},
+    }}));
+    let left = api
+        .wait_for(n, "leaveChat", |c| c.method == "leaveChat")
+        .await;
+    assert_eq!(left.params["chat_id"], -100_123);
+    assert!(api.refusals().is_empty(), "{:#?}", api.refusals());
+}

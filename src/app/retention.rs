@@ -1,6 +1,6 @@
 //! Retention: deleting what is past its time — finished requests after the retention period,
-//! discreet notices never shown after the same period, expired buttons, update ids older
-//! than a day.
+//! discreet notices never shown after the same period, expired buttons, update ids and
+//! limit counts older than a day, message ids older than 48 hours.
 
 use super::{App, AppResult, Committed};
 
@@ -12,6 +12,8 @@ pub async fn purge_expired(app: &App) -> AppResult<Committed<usize>> {
         app.store.purge_finished_requests(cutoff)? + app.store.purge_finished_experts(cutoff)?;
     app.store.purge_held_before(cutoff)?;
     app.store.purge_tokens(now)?;
+    app.store.purge_counts_before(now.plus_days(-1))?;
+    app.store.purge_old_messages(now)?;
     app.store.purge_seen_updates(now)?;
     app.commit(purged).await
 }

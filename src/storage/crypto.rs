@@ -74,6 +74,14 @@ impl Sealer {
                 let mut file = create_private(path).map_err(io)?;
                 file.write_all(&key).map_err(io)?;
                 file.sync_all().map_err(io)?;
+                // The new file's name is durable only once its directory is synced: a crash
+                // must not leave a store sealed with a key whose file is gone.
+                #[cfg(unix)]
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::File::open(dir)
+                        .and_then(|d| d.sync_all())
+                        .map_err(io)?;
+                }
                 Ok(Sealer::from_key(&key))
             }
             Err(e) => Err(io(e)),

@@ -26,6 +26,23 @@ impl Store {
         chat_id: i64,
         now: Timestamp,
     ) -> Result<Forgotten, StoreError> {
+        // What is deleted is read first (sled's transactions cannot scan); if a referral was
+        // added meanwhile (the deadline timer moved a request on), read again.
+        let mut tries = 0;
+        loop {
+            match self.forget_once(user_id, chat_id, now) {
+                Err(StoreError::Stale) if tries < 5 => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn forget_once(
+        &self,
+        user_id: i64,
+        chat_id: i64,
+        now: Timestamp,
+    ) -> Result<Forgotten, StoreError> {
         let user = self.sealer.blind(&user_id.to_be_bytes());
         let chat = self.sealer.blind(&chat_id.to_be_bytes());
         let codes = self.requests_of(chat_id)?;
@@ -35,11 +52,19 @@ impl Store {
             requests: codes.len(),
             ..Forgotten::default()
         };
+        // The key the next referral of each request would have: it must still be free when
+        // the transaction runs.
+        let mut next_referral_keys = Vec::new();
         for code in &codes {
             let prefix = index_key(code, "");
+            let mut attempts: u16 = 0;
             for key in self.refcode_referral.scan_prefix(&prefix).keys() {
                 referral_keys.push(key?.to_vec());
+                attempts += 1;
             }
+            let mut next = prefix.clone();
+            next.extend_from_slice(&attempts.to_be_bytes());
+            next_referral_keys.push(next);
             // A referral that cannot be read is deleted all the same; only its organization
             // is not told.
             for (_, referral) in self.referrals(code).unwrap_or_default() {
@@ -137,6 +162,11 @@ impl Store {
                     "forget: trees do not match".into(),
                 )));
             };
+            for key in &next_referral_keys {
+                if referrals.get(key.as_slice())?.is_some() {
+                    return Err(ConflictableTransactionError::Abort(StoreError::Stale));
+                }
+            }
             for key in &token_keys {
                 tokens.remove(key.as_slice())?;
             }

@@ -84,6 +84,22 @@ impl Store {
         Ok(counted)
     }
 
+    /// Deletes counts whose window started before `cutoff` (every window is a day or
+    /// shorter, so a count older than a day counts nothing any more). Returns how many.
+    pub fn purge_counts_before(&self, cutoff: Timestamp) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        for item in self.subject_kind_count.iter() {
+            let (key, bytes) = item?;
+            let stale = serde_json::from_slice::<CountRecord>(&bytes)
+                .map_or(true, |r| r.start < cutoff.secs());
+            if stale {
+                self.subject_kind_count.remove(key)?;
+                purged += 1;
+            }
+        }
+        Ok(purged)
+    }
+
     /// The keys of every count kept for a subject (for /forget).
     pub(super) fn count_keys(&self, subject: Subject<'_>) -> Result<Vec<Vec<u8>>, StoreError> {
         let mut prefix = match subject {
@@ -118,6 +134,13 @@ mod tests {
         assert_eq!(store.count_in_window(me, "other", 3600, at(20))?, 0);
         assert_eq!(store.count_in_window(me, "join-failed", 3600, at(3600))?, 0);
         assert_eq!(store.count_event(me, "join-failed", 3600, at(3601))?, 1);
+        store.count_event(Subject::Request("R-AAAA"), "relay-in", 3600, at(10))?;
+        assert_eq!(
+            store.purge_counts_before(at(3000))?,
+            1,
+            "the request's, from 10"
+        );
+        assert_eq!(store.count_in_window(me, "join-failed", 3600, at(3602))?, 1);
         let request = Subject::Request("R-7K3Q");
         assert_eq!(store.count_event(request, "relay", 3600, at(0))?, 1);
         assert_eq!(store.count_keys(me)?.len(), 1);

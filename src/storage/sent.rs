@@ -70,6 +70,25 @@ impl Store {
         Ok(ids)
     }
 
+    /// Forgets every chat's messages older than 48 hours (quiet chats are not pruned by new
+    /// messages). Returns how many.
+    pub fn purge_old_messages(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let cutoff = now.millis() - DELETABLE_MS;
+        let mut purged = 0;
+        for key in self.chatblind_sentat_msgid.iter().keys() {
+            let key = key?;
+            let at = key
+                .get(16..24)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, |b| u64::from_be_bytes(b) as i64);
+            if at < cutoff {
+                self.chatblind_sentat_msgid.remove(key)?;
+                purged += 1;
+            }
+        }
+        Ok(purged)
+    }
+
     /// Removes every entry of a chat.
     pub(super) fn message_keys(&self, chat_id: i64) -> Result<Vec<Vec<u8>>, StoreError> {
         let prefix = self.sealer.blind(&chat_id.to_be_bytes());
@@ -100,6 +119,21 @@ mod tests {
         );
         assert_eq!(store.message_keys(1)?.len(), 2, "the old entry was pruned");
         assert_eq!(store.recent_messages(2, at(2_000))?, vec![20]);
+        // A quiet chat is pruned by retention.
+        assert_eq!(store.purge_old_messages(at(DELETABLE_MS + 1_500))?, 2);
+        assert!(store.message_keys(2)?.is_empty());
+        assert_eq!(store.message_keys(1)?.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn hide_takes_the_recent_messages_and_forgets_them() -> Result<(), StoreError> {
+        let store = Store::temporary()?;
+        let at = Timestamp::from_millis;
+        store.remember_message(1, 10, at(0))?;
+        store.remember_message(1, 11, at(1_000))?;
+        assert_eq!(store.take_recent_messages(1, at(2_000))?, vec![10, 11]);
+        assert!(store.recent_messages(1, at(2_000))?.is_empty());
         Ok(())
     }
 }

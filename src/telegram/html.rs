@@ -3,7 +3,9 @@
 /// Telegram's limit on a message's text.
 pub const MAX_MESSAGE: usize = 4096;
 
-/// Escapes text for Telegram's HTML parse mode.
+/// Escapes text for Telegram's HTML parse mode, and drops the bidirectional embedding,
+/// override and isolate controls (U+202A–U+202E, U+2066–U+2069): text that is not ours must
+/// not reverse the text around it ("RLO spoofing" of a code, a name or a link).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -12,6 +14,7 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
             c => out.push(c),
         }
     }
@@ -119,6 +122,13 @@ fn split_at(text: &str, limit: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn bidirectional_overrides_in_text_that_is_not_ours_are_dropped() {
+        assert_eq!(escape("R-7K3Q\u{202E}fdp.exe"), "R-7K3Qfdp.exe");
+        assert_eq!(escape("a\u{2066}b\u{2069}c"), "abc");
+        assert_eq!(escape("Київ — «Поруч»"), "Київ — «Поруч»");
+    }
 
     #[test]
     fn escapes_what_telegram_parses() {

@@ -49,20 +49,30 @@ pub fn schema() -> UpdateHandler<BotError> {
     let messages = Update::filter_message().endpoint(handlers::messages::route);
     let callbacks = Update::filter_callback_query().endpoint(handlers::callbacks::callback);
 
-    dptree::entry()
-        // Private chats only; a duplicate update has no effect; the person's own messages
-        // are remembered for /forget (see `BotContext::admit`).
-        .filter(
-            |update: Update, ctx: Arc<BotContext>, me: teloxide::types::Me| {
-                ctx.admit(&update, me.id.0)
-            },
-        )
-        .branch(urgent)
-        .branch(
-            teloxide_dialogue::enter::<Update, ErasedStorage<State>, State, _>()
-                .branch(messages)
-                .branch(callbacks),
-        )
+    // Added to a group or a channel: leave it (a search or a card there could be seen by the
+    // very people a user wants to keep it from).
+    let groups = Update::filter_my_chat_member()
+        .filter(|m: teloxide::types::ChatMemberUpdated| {
+            !m.chat.is_private() && m.new_chat_member.is_present()
+        })
+        .endpoint(handlers::leave_group);
+
+    dptree::entry().branch(groups).branch(
+        dptree::entry()
+            // Private chats only; a duplicate update has no effect; the person's own
+            // messages are remembered for /forget (see `BotContext::admit`).
+            .filter(
+                |update: Update, ctx: Arc<BotContext>, me: teloxide::types::Me| {
+                    ctx.admit(&update, me.id.0)
+                },
+            )
+            .branch(urgent)
+            .branch(
+                teloxide_dialogue::enter::<Update, ErasedStorage<State>, State, _>()
+                    .branch(messages)
+                    .branch(callbacks),
+            ),
+    )
 }
 
 /// Registers the command menu in both languages (Ukrainian is also the default).

@@ -160,3 +160,10 @@ pub async fn urgent_callback(bot: Bot, ctx: Arc<BotContext>, q: CallbackQuery) -
     .await?;
     Ok(())
 }
+
+/// The bot was added to a group or a channel: it leaves at once.
+pub async fn leave_group(bot: Bot, update: teloxide::types::ChatMemberUpdated) -> HandlerResult {
+    bot.leave_chat(update.chat.id).await?;
+    tracing::info!("added to a group or channel; left it");
+    Ok(())
+}
