@@ -37,6 +37,7 @@ pub fn start_bot_with(
         .env("TELOXIDE_API_URL", &api.url)
         .env("PORUCH_DATA_DIR", data_dir)
         .env("PORUCH_LOG", level)
+        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()

@@ -124,15 +124,17 @@ async fn region_text(
                 (topic, &region, 0),
             )
         }
+        // Not recognised: said, with the regions' buttons (and 🆘) again.
         None => {
             let shown = html::escape(&html::truncate(text, 60));
+            let regions = render::search::regions(&ctx.i18n, lang, directory.taxonomy(), topic);
             Screen {
                 text: ctx.i18n.with(
                     lang,
                     Msg::RegionNotRecognised,
                     &[("text", Arg::Str(&shown))],
                 ),
-                keyboard: None,
+                keyboard: regions.keyboard,
             }
         }
     })
