@@ -131,6 +131,40 @@ pub fn min_ratings() -> Result<u32, String> {
     number(MIN_RATINGS_VAR, DEFAULT_MIN_RATINGS, 0..=1000)
 }
 
+/// Where the dashboard's web server listens (e.g. `127.0.0.1:8080`); off when unset.
+pub const WEB_ADDR_VAR: &str = "PORUCH_WEB_ADDR";
+/// The HTTPS address Telegram opens for the dashboard (the reverse proxy in front of
+/// `PORUCH_WEB_ADDR`), e.g. `https://poruch.example.org/`.
+pub const PUBLIC_URL_VAR: &str = "PORUCH_PUBLIC_URL";
+
+/// The dashboard's listen address, if set; an error names the variable.
+pub fn web_addr() -> Result<Option<std::net::SocketAddr>, String> {
+    match std::env::var(WEB_ADDR_VAR) {
+        Ok(v) if !v.trim().is_empty() => v.trim().parse().map(Some).map_err(|_| {
+            format!("{WEB_ADDR_VAR} must be an address and port like 127.0.0.1:8080, not {v:?}")
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// The dashboard's public address, if set: https only (Telegram opens nothing else).
+pub fn public_url() -> Result<Option<url::Url>, String> {
+    match std::env::var(PUBLIC_URL_VAR) {
+        Ok(v) if !v.trim().is_empty() => parse_public_url(v.trim()).map(Some),
+        _ => Ok(None),
+    }
+}
+
+pub fn parse_public_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("{PUBLIC_URL_VAR} is not a URL: {e}"))?;
+    if url.scheme() != "https" {
+        return Err(format!(
+            "{PUBLIC_URL_VAR} must be https:// — Telegram opens Mini Apps only over HTTPS"
+        ));
+    }
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +178,12 @@ mod tests {
         assert!(parse_api_url("http://bot-api.example.org").is_err());
         assert!(parse_api_url("ftp://127.0.0.1").is_err());
         assert!(parse_api_url("not a url").is_err());
+    }
+
+    #[test]
+    fn the_dashboard_is_opened_over_https_only() {
+        assert!(parse_public_url("https://poruch.example.org/").is_ok());
+        assert!(parse_public_url("http://poruch.example.org/").is_err());
+        assert!(parse_public_url("poruch.example.org").is_err());
     }
 }

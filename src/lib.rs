@@ -11,3 +11,4 @@ pub mod logging;
 pub mod startup;
 pub mod storage;
 pub mod telegram;
+pub mod web;

@@ -148,6 +148,13 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let (web_addr, public_url) = match (config::web_addr(), config::public_url()) {
+        (Ok(addr), Ok(url)) => (addr, url),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let i18n = I18n::load().context("loading the locales")?;
     let hotlines = datafile::hotlines()
         .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
@@ -175,6 +182,7 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         .map_err(|r| anyhow::anyhow!("shipped materials are invalid: {:?}", r.problems))?;
     let index = startup::load_index(&store, taxonomy, config::today())?;
     tracing::info!(organizations = index.len(), "directory loaded");
+    let secret = poruch::web::auth::Secret::from_token(&token);
     let mut bot = teloxide::Bot::new(token);
     if let Some(url) = api_url {
         bot = bot.set_api_url(url);
@@ -189,10 +197,46 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         app: App::new(store, index, materials, config, Clock::System),
         i18n: Arc::new(i18n),
         hotlines: Arc::new(hotlines),
+        dashboard: public_url.clone(),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime
-        .block_on(telegram::run(bot, ctx))
-        .context("talking to Telegram")?;
+    runtime.block_on(async move {
+        let web = match web_addr {
+            Some(addr) => Some(start_web(addr, &bot, &ctx, secret).await?),
+            None => None,
+        };
+        let ran = telegram::run(bot, ctx).await.context("talking to Telegram");
+        if let Some(web) = web {
+            web.abort();
+        }
+        ran
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the dashboard's web server beside the bot, in the same process (sled allows one).
+async fn start_web(
+    addr: std::net::SocketAddr,
+    bot: &teloxide::Bot,
+    ctx: &BotContext,
+    secret: poruch::web::auth::Secret,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    use teloxide::prelude::Requester;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr} ({})", config::WEB_ADDR_VAR))?;
+    let bot_username = bot.get_me().await.ok().and_then(|me| me.username.clone());
+    let state = Arc::new(poruch::web::WebState {
+        app: ctx.app.clone(),
+        i18n: ctx.i18n.clone(),
+        secret,
+        bot_username,
+    });
+    tracing::info!("dashboard listening");
+    let router = poruch::web::router(state);
+    Ok(tokio::spawn(async move {
+        if let Err(e) = poruch::web::serve(listener, router, std::future::pending()).await {
+            tracing::error!(error = %e.kind(), "the dashboard's server stopped");
+        }
+    }))
 }

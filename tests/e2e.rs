@@ -629,6 +629,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
             ),
             i18n: std::sync::Arc::new(poruch::i18n::I18n::load().expect("locales")),
             hotlines: std::sync::Arc::new(poruch::datafile::hotlines().expect("hotlines")),
+            dashboard: None,
         };
         assert_eq!(
             poruch::app::feedback::ask_due(&ctx.app)

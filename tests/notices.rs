@@ -8,6 +8,7 @@ mod support;
 
 use poruch::app::act::Act;
 use poruch::app::notice::{CannotTakeWhy, Counted, Departure, Notice, NoticeAction, NoticeKind};
+use poruch::domain::audit::AuditAction;
 use poruch::domain::expert::{ExpertAudience, ExpertNeed, Format, NeedKind};
 use poruch::domain::feedback::{HelpAnswer, Side};
 use poruch::domain::when::When;
@@ -148,6 +149,51 @@ fn every_kind() -> Vec<NoticeKind> {
         NoticeKind::Count {
             counted: Counted::ExpertNoOffer,
             count: 3,
+        },
+        NoticeKind::OrgChanged {
+            org: org(),
+            action: AuditAction::OrgEdited,
+            fields: vec!["phone".into(), "hours".into()],
+        },
+        NoticeKind::OrgChanged {
+            org: org(),
+            action: AuditAction::OrgVetted,
+            fields: vec!["vetting".into()],
+        },
+        NoticeKind::OrgChanged {
+            org: org(),
+            action: AuditAction::OrgSuspended,
+            fields: vec!["vetting".into()],
+        },
+        NoticeKind::OrgChanged {
+            org: org(),
+            action: AuditAction::OrgReactivated,
+            fields: vec!["vetting".into()],
+        },
+        NoticeKind::OrgChanged {
+            org: org(),
+            action: AuditAction::ChangeProposed,
+            fields: vec!["phone".into()],
+        },
+        NoticeKind::OrgChanged {
+            org: org(),
+            action: AuditAction::ChangeApproved,
+            fields: vec!["phone".into(), "regions".into()],
+        },
+        NoticeKind::OrgChanged {
+            org: org(),
+            action: AuditAction::ChangeRejected,
+            fields: vec!["telegram".into()],
+        },
+        NoticeKind::VettingEnds {
+            org: org(),
+            until: chrono::NaiveDate::from_ymd_opt(2027, 10, 1).unwrap(),
+            days: 7,
+        },
+        NoticeKind::VettingEnds {
+            org: org(),
+            until: chrono::NaiveDate::from_ymd_opt(2027, 10, 1).unwrap(),
+            days: 0,
         },
         NoticeKind::RatingComment {
             code: ecode(),

@@ -36,6 +36,7 @@ fn context(store: &Store) -> BotContext {
         ),
         i18n: Arc::new(poruch::i18n::I18n::load().expect("locales")),
         hotlines: Arc::new(Vec::new()),
+        dashboard: None,
     }
 }
 

@@ -4,8 +4,28 @@
 use super::access::{self, Refusal};
 use super::notice::{Departure, Notice, NoticeKind};
 use super::{App, AppResult, Committed, notify};
+use crate::domain::audit::{ActorRole, AuditAction, AuditEntry};
 use crate::domain::{Lang, Timestamp};
-use crate::storage::{Member, OutboxBody, Subject};
+use crate::storage::{Member, OutboxBody, PendingInvite, Subject};
+
+/// Writes an audit entry for an action on an organization's team or availability.
+pub(crate) fn audit(
+    app: &App,
+    who: i64,
+    role: ActorRole,
+    action: AuditAction,
+    org: &str,
+) -> AppResult<()> {
+    app.store.audit(&AuditEntry {
+        at: app.now(),
+        role,
+        actor: app.store.actor_id(who),
+        action,
+        org: Some(org.to_string()),
+        fields: Vec::new(),
+    })?;
+    Ok(())
+}
 
 /// What became of an invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +48,13 @@ pub async fn invite(app: &App, who: i64, org_id: &str) -> AppResult<Committed<In
         return Ok(app.unchanged(Invited::UnknownOrg));
     };
     let code = app.store.create_invite(&org, app.now())?;
+    audit(
+        app,
+        who,
+        ActorRole::Coordinator,
+        AuditAction::StaffInvited,
+        &org,
+    )?;
     tracing::info!("invitation created");
     app.commit(Invited::Code { org, code }).await
 }
@@ -122,6 +149,7 @@ pub async fn join(
             notices.retain(|n| n.to != chat);
             notices.extend(notify::to_coordinators(app, &kind));
             app.store.enqueue(&notify::entries(&notices), app.now())?;
+            audit(app, who, ActorRole::Staff, AuditAction::StaffJoined, &org)?;
             tracing::info!("a staff member joined an organization");
             Joined::Member { org }
         }
@@ -162,7 +190,42 @@ pub async fn revoke(app: &App, who: i64, org: &str, member: &str) -> AppResult<C
     if let Err(refusal) = access::coordinator(app, who) {
         return Ok(app.unchanged(Removed::Refused(refusal)));
     }
-    remove(app, org, member, Departure::Revoked).await
+    remove(app, who, org, member, Departure::Revoked).await
+}
+
+/// An organization's invitations not yet used (coordinators).
+pub fn invitations(
+    app: &App,
+    who: i64,
+    org: &str,
+) -> AppResult<Result<Vec<PendingInvite>, Refusal>> {
+    if let Err(refusal) = access::coordinator(app, who) {
+        return Ok(Err(refusal));
+    }
+    Ok(Ok(app.store.pending_invites(org, app.now())?))
+}
+
+/// A coordinator cancels an invitation before it is used; whether there was one.
+pub async fn cancel_invitation(
+    app: &App,
+    who: i64,
+    org: &str,
+    id: &str,
+) -> AppResult<Committed<Result<bool, Refusal>>> {
+    if let Err(refusal) = access::coordinator(app, who) {
+        return Ok(app.unchanged(Err(refusal)));
+    }
+    if !app.store.cancel_invite(org, id)? {
+        return Ok(app.unchanged(Ok(false)));
+    }
+    audit(
+        app,
+        who,
+        ActorRole::Coordinator,
+        AuditAction::InviteCancelled,
+        org,
+    )?;
+    app.commit(Ok(true)).await
 }
 
 /// A staff member leaves their organization.
@@ -171,11 +234,12 @@ pub async fn leave(app: &App, who: i64) -> AppResult<Committed<Removed>> {
         return Ok(app.unchanged(Removed::NotMember));
     };
     let member = app.store.member_id(who);
-    remove(app, &org, &member, Departure::Left).await
+    remove(app, who, &org, &member, Departure::Left).await
 }
 
 async fn remove(
     app: &App,
+    who: i64,
     org: &str,
     member: &str,
     how: Departure,
@@ -184,6 +248,11 @@ async fn remove(
         return Ok(app.unchanged(Removed::NotMember));
     };
     drop_staff_notices(app, gone.chat, org)?;
+    let (role, action) = match how {
+        Departure::Revoked => (ActorRole::Coordinator, AuditAction::StaffRemoved),
+        Departure::Left => (ActorRole::Staff, AuditAction::StaffLeft),
+    };
+    audit(app, who, role, action, org)?;
     let kind = NoticeKind::StaffLeft {
         org: org.to_string(),
         label: gone.label.clone(),
@@ -227,6 +296,12 @@ pub async fn set_paused(
         Err(refusal) => return Ok(app.unchanged(Err(refusal))),
     };
     app.store.set_paused(&org, paused, app.now())?;
+    let action = if paused {
+        AuditAction::OrgPaused
+    } else {
+        AuditAction::OrgResumed
+    };
+    audit(app, who, ActorRole::Staff, action, &org)?;
     tracing::info!(
         paused,
         "an organization changed whether it takes new referrals"

@@ -10,7 +10,9 @@
 
 pub mod access;
 pub mod act;
+pub mod audit;
 pub mod coordination;
+pub mod directory;
 pub mod discreet;
 pub mod expert;
 pub mod feedback;

@@ -10,7 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use super::act::Act;
+use crate::domain::audit::AuditAction;
 use crate::domain::expert::ExpertNeed;
 use crate::domain::feedback::Side;
 use crate::domain::{ContactChoice, HelpKind, Outcome, Timestamp};
@@ -193,6 +196,22 @@ pub enum NoticeKind {
         how: Departure,
     },
 
+    // --- the organization's card and vetting ---
+    /// To the organization's staff (but the one who made it): its card was changed.
+    OrgChanged {
+        org: String,
+        action: AuditAction,
+        /// Names of the fields that changed (`organization::FIELDS`), never their values.
+        fields: Vec<String>,
+    },
+    /// To the organization's staff and to coordinators: its vetting ends in `days` days
+    /// (0 = it has ended and the organization is out of search).
+    VettingEnds {
+        org: String,
+        until: NaiveDate,
+        days: i64,
+    },
+
     // --- coordinators: counts and comments, never a person ---
     Count {
         counted: Counted,
@@ -295,6 +314,8 @@ impl NoticeKind {
             | NoticeKind::RatingComment { code, .. } => Some(code),
             NoticeKind::StaffJoined { .. }
             | NoticeKind::StaffLeft { .. }
+            | NoticeKind::OrgChanged { .. }
+            | NoticeKind::VettingEnds { .. }
             | NoticeKind::Count { .. } => None,
         }
     }

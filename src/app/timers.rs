@@ -1,9 +1,9 @@
 //! The background work: response deadlines, expert requests' checks and feedback questions
-//! every minute, retention every hour.
+//! every minute; retention and vetting reminders every hour.
 
 use std::time::Duration;
 
-use super::{App, expert, feedback, help, retention};
+use super::{App, directory, expert, feedback, help, retention};
 
 /// What one minute's work did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub struct Tick {
     pub asked: usize,
     /// Finished requests deleted (on the hourly run).
     pub purged: usize,
+    /// Organizations reminded that their vetting ends or ended (on the hourly run).
+    pub vetting: usize,
 }
 
 /// One round of the background work; `with_retention` adds the hourly retention run. A
@@ -61,6 +63,10 @@ pub async fn tick(app: &App, with_retention: bool) -> Tick {
                 );
             }
             Err(e) => tracing::error!(error = e.kind(), "retention failed"),
+        }
+        match directory::remind_vetting(app).await {
+            Ok(n) => done.vetting = n.into_inner(),
+            Err(e) => tracing::error!(error = e.kind(), "vetting reminders failed"),
         }
     }
     done

@@ -6,7 +6,9 @@ mod organizations;
 mod problem;
 mod taxonomy;
 
-pub use organizations::{export_organizations, parse_organizations};
+pub use organizations::{
+    RawOrganization, check_form, export_organizations, organization_form, parse_organizations,
+};
 pub use problem::{Problem, Report, Severity};
 mod materials;
 pub use materials::{materials, parse_materials};

@@ -48,10 +48,12 @@ struct RawVetting {
     status: String,
 }
 
-/// One `[[organizations]]` table as written. Everything is optional here so that a missing
-/// field is reported with the others instead of failing the whole file.
+/// One `[[organizations]]` table as written — and the dashboard's organization form, which
+/// carries the same fields so that both are checked by the same rules. Everything is
+/// optional here so that a missing field is reported with the others instead of failing
+/// the whole file.
 #[derive(Debug, Default, Deserialize, Serialize)]
-struct RawOrganization {
+pub struct RawOrganization {
     #[serde(default)]
     id: String,
     #[serde(default)]
@@ -454,47 +456,107 @@ fn raw_text(text: &Localized) -> RawText {
 
 /// Writes organizations in the same format `parse_organizations` reads.
 pub fn export_organizations(orgs: &[Organization]) -> Result<String, toml::ser::Error> {
-    let organizations = orgs
-        .iter()
-        .map(|o| RawOrganization {
-            id: o.id.clone(),
-            demo: o.demo,
-            name: raw_text(&o.name),
-            description: raw_text(&o.description),
-            topics: o.topics.clone(),
-            services: o.services.iter().map(|s| s.code().to_string()).collect(),
-            audiences: o.audiences.iter().map(|a| a.code().to_string()).collect(),
-            regions: match &o.regions {
-                RegionScope::National => vec![NATIONAL.to_string()],
-                RegionScope::Regions(codes) => codes.clone(),
+    let organizations = orgs.iter().map(organization_form).collect();
+    toml::to_string(&WriteFile { organizations })
+}
+
+/// An organization as one table of the file (and as the dashboard's form).
+pub fn organization_form(o: &Organization) -> RawOrganization {
+    RawOrganization {
+        id: o.id.clone(),
+        demo: o.demo,
+        name: raw_text(&o.name),
+        description: raw_text(&o.description),
+        topics: o.topics.clone(),
+        services: o.services.iter().map(|s| s.code().to_string()).collect(),
+        audiences: o.audiences.iter().map(|a| a.code().to_string()).collect(),
+        regions: match &o.regions {
+            RegionScope::National => vec![NATIONAL.to_string()],
+            RegionScope::Regions(codes) => codes.clone(),
+        },
+        languages: o.languages.clone(),
+        women_led: o.women_led,
+        accepts_referrals: o.accepts_referrals,
+        response_hours: (o.response_hours != crate::domain::organization::DEFAULT_RESPONSE_HOURS)
+            .then_some(o.response_hours),
+        online: o.works_online,
+        hours: o.hours.as_ref().map(raw_text),
+        contacts: RawContacts {
+            phone: o.contacts.phone.clone(),
+            email: o.contacts.email.clone(),
+            website: o.contacts.website.clone(),
+            telegram: o.contacts.telegram.clone(),
+        },
+        vetting: RawVetting {
+            vetted_by: o.vetting.vetted_by.clone(),
+            vetted_on: o.vetting.vetted_on.to_string(),
+            expires_on: o.vetting.expires_on.to_string(),
+            status: match o.vetting.status {
+                VettingStatus::Active => "active".into(),
+                VettingStatus::Suspended => "suspended".into(),
             },
-            languages: o.languages.clone(),
-            women_led: o.women_led,
-            accepts_referrals: o.accepts_referrals,
-            response_hours: (o.response_hours
-                != crate::domain::organization::DEFAULT_RESPONSE_HOURS)
-                .then_some(o.response_hours),
-            online: o.works_online,
-            hours: o.hours.as_ref().map(raw_text),
-            contacts: RawContacts {
-                phone: o.contacts.phone.clone(),
-                email: o.contacts.email.clone(),
-                website: o.contacts.website.clone(),
-                telegram: o.contacts.telegram.clone(),
+        },
+        unknown: BTreeMap::new(),
+    }
+}
+
+impl RawOrganization {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The expiry date the form asks for, if it is a date.
+    pub fn expires_on(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(self.vetting.expires_on.trim(), "%Y-%m-%d").ok()
+    }
+
+    /// Puts a vetting record in the form (vetting is not edited through it).
+    pub fn set_vetting(&mut self, v: &Vetting) {
+        self.vetting = RawVetting {
+            vetted_by: v.vetted_by.clone(),
+            vetted_on: v.vetted_on.to_string(),
+            expires_on: v.expires_on.to_string(),
+            status: match v.status {
+                VettingStatus::Active => "active".into(),
+                VettingStatus::Suspended => "suspended".into(),
             },
-            vetting: RawVetting {
-                vetted_by: o.vetting.vetted_by.clone(),
-                vetted_on: o.vetting.vetted_on.to_string(),
-                expires_on: o.vetting.expires_on.to_string(),
-                status: match o.vetting.status {
-                    VettingStatus::Active => "active".into(),
-                    VettingStatus::Suspended => "suspended".into(),
-                },
-            },
-            unknown: BTreeMap::new(),
+        };
+    }
+
+    /// Marks the form's organization as a real one (not demo data).
+    pub fn set_demo(&mut self, demo: bool) {
+        self.demo = demo;
+    }
+}
+
+/// Checks one organization from the dashboard's form by the file's rules: the organization,
+/// or every problem, each naming its field (`contacts.phone`, `name.uk`, …). Warnings (a
+/// missing English text) do not block.
+pub fn check_form(
+    form: &RawOrganization,
+    taxonomy: &Taxonomy,
+    today: NaiveDate,
+) -> (Option<Organization>, Vec<Problem>) {
+    let lines = LineIndex::new("");
+    let mut checker = Checker {
+        file: "form",
+        text: "",
+        lines: &lines,
+        span: 0..0,
+        label: String::new(),
+        problems: Vec::new(),
+    };
+    let org = convert(form, &mut checker, taxonomy, today);
+    let problems: Vec<Problem> = checker
+        .problems
+        .into_iter()
+        .map(|mut p| {
+            p.field = p.field.trim_start_matches('.').to_string();
+            p
         })
         .collect();
-    toml::to_string(&WriteFile { organizations })
+    let blocked = problems.iter().any(|p| p.severity == Severity::Error);
+    (if blocked { None } else { org }, problems)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ macro_rules! serde_as_code {
     };
 }
 
+pub mod audit;
 pub mod expert;
 pub mod feedback;
 pub mod lang;

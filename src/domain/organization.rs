@@ -194,6 +194,83 @@ impl Organization {
     }
 }
 
+/// The fields of an organization, by the names the directory file and the dashboard use.
+pub const FIELDS: [&str; 17] = [
+    "name",
+    "description",
+    "topics",
+    "services",
+    "audiences",
+    "regions",
+    "languages",
+    "phone",
+    "email",
+    "website",
+    "telegram",
+    "hours",
+    "women_led",
+    "accepts_referrals",
+    "response_hours",
+    "online",
+    "vetting",
+];
+
+/// Which fields differ between two versions of an organization (names only, in `FIELDS`
+/// order): what an audit entry and a notice say changed.
+pub fn changed_fields(a: &Organization, b: &Organization) -> Vec<&'static str> {
+    let differs = [
+        a.name != b.name,
+        a.description != b.description,
+        a.topics != b.topics,
+        a.services != b.services,
+        a.audiences != b.audiences,
+        a.regions != b.regions,
+        a.languages != b.languages,
+        a.contacts.phone != b.contacts.phone,
+        a.contacts.email != b.contacts.email,
+        a.contacts.website != b.contacts.website,
+        a.contacts.telegram != b.contacts.telegram,
+        a.hours != b.hours,
+        a.women_led != b.women_led,
+        a.accepts_referrals != b.accepts_referrals,
+        a.response_hours != b.response_hours,
+        a.works_online != b.works_online,
+        a.vetting != b.vetting,
+    ];
+    FIELDS
+        .into_iter()
+        .zip(differs)
+        .filter_map(|(f, d)| d.then_some(f))
+        .collect()
+}
+
+/// Copies the named fields (`FIELDS`) from `source` onto `target`: a proposed change applied
+/// to the organization as it is now, keeping what others changed meanwhile.
+pub fn apply_fields(target: &mut Organization, source: &Organization, fields: &[&str]) {
+    for field in fields {
+        match *field {
+            "name" => target.name = source.name.clone(),
+            "description" => target.description = source.description.clone(),
+            "topics" => target.topics = source.topics.clone(),
+            "services" => target.services = source.services.clone(),
+            "audiences" => target.audiences = source.audiences.clone(),
+            "regions" => target.regions = source.regions.clone(),
+            "languages" => target.languages = source.languages.clone(),
+            "phone" => target.contacts.phone = source.contacts.phone.clone(),
+            "email" => target.contacts.email = source.contacts.email.clone(),
+            "website" => target.contacts.website = source.contacts.website.clone(),
+            "telegram" => target.contacts.telegram = source.contacts.telegram.clone(),
+            "hours" => target.hours = source.hours.clone(),
+            "women_led" => target.women_led = source.women_led,
+            "accepts_referrals" => target.accepts_referrals = source.accepts_referrals,
+            "response_hours" => target.response_hours = source.response_hours,
+            "online" => target.works_online = source.works_online,
+            // Vetting is never proposed: only coordinators vet.
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::*;
@@ -251,6 +328,29 @@ mod tests {
         assert!(!o.is_visible(day("2027-01-02")));
         o.vetting.status = VettingStatus::Suspended;
         assert!(!o.is_visible(day("2026-11-22")));
+    }
+
+    #[test]
+    fn changed_fields_name_what_differs_and_nothing_else() {
+        let a = org("a", &["crsv"], &["UA-12"]);
+        let mut b = a.clone();
+        assert!(changed_fields(&a, &b).is_empty());
+        b.contacts.phone = Some("+380441234567".into());
+        b.hours = Some(Localized::new("Пн–Пт", "Mon–Fri"));
+        b.vetting.status = VettingStatus::Suspended;
+        assert_eq!(changed_fields(&a, &b), ["phone", "hours", "vetting"]);
+    }
+
+    #[test]
+    fn applying_every_changed_field_gives_the_source_but_its_vetting() {
+        let a = org("a", &["crsv"], &["UA-12"]);
+        let mut b = org("a", &["legal"], &["national"]);
+        b.contacts.phone = Some("+380441234567".into());
+        b.response_hours = 48;
+        b.vetting.status = VettingStatus::Suspended;
+        let mut target = a.clone();
+        apply_fields(&mut target, &b, &changed_fields(&a, &b));
+        assert_eq!(changed_fields(&target, &b), ["vetting"]);
     }
 
     #[test]

@@ -420,6 +420,46 @@ messages! {
     NoticeStaffJoined => "notice-staff-joined",
     NoticeStaffRevoked => "notice-staff-revoked",
     NoticeStaffLeft => "notice-staff-left",
+    NoticeOrgEdited => "notice-org-edited",
+    NoticeOrgVetted => "notice-org-vetted",
+    NoticeOrgSuspended => "notice-org-suspended",
+    NoticeOrgReactivated => "notice-org-reactivated",
+    NoticeChangeProposed => "notice-change-proposed",
+    NoticeChangeApproved => "notice-change-approved",
+    NoticeChangeRejected => "notice-change-rejected",
+    NoticeVettingEnds => "notice-vetting-ends",
+    NoticeVettingEnded => "notice-vetting-ended",
+    FieldName => "field-name",
+    FieldDescription => "field-description",
+    FieldTopics => "field-topics",
+    FieldServices => "field-services",
+    FieldAudiences => "field-audiences",
+    FieldRegions => "field-regions",
+    FieldLanguages => "field-languages",
+    FieldPhone => "field-phone",
+    FieldEmail => "field-email",
+    FieldWebsite => "field-website",
+    FieldTelegram => "field-telegram",
+    FieldHours => "field-hours",
+    FieldWomenLed => "field-women_led",
+    FieldAcceptsReferrals => "field-accepts_referrals",
+    FieldResponseHours => "field-response_hours",
+    FieldOnline => "field-online",
+    FieldVetting => "field-vetting",
+    DashboardOpen => "dashboard-open",
+    BtnDashboard => "btn-dashboard",
+    DashboardNotConfigured => "dashboard-not-configured",
+    DashboardNotAllowed => "dashboard-not-allowed",
+}
+
+impl Msg {
+    /// The name of an organization's field (`organization::FIELDS`), if it is one.
+    pub fn field(name: &str) -> Option<Msg> {
+        Msg::ALL
+            .iter()
+            .copied()
+            .find(|m| m.key().strip_prefix("field-") == Some(name))
+    }
 }
 
 impl Msg {
@@ -439,6 +479,11 @@ impl Msg {
         Msg::CmdHide,
         Msg::CmdForget,
     ];
+
+    /// The message with this key, if the code knows one.
+    pub fn by_key(key: &str) -> Option<Msg> {
+        Msg::ALL.iter().copied().find(|m| m.key() == key)
+    }
 
     pub fn service(service: crate::domain::Service) -> Msg {
         use crate::domain::Service as S;

@@ -112,10 +112,36 @@ impl I18n {
         text.into_owned()
     }
 
+    /// The dashboard page's texts: every message whose key starts with `dash-`, and the
+    /// names of an organization's fields (`field-`), formatted without arguments. The page
+    /// asks for them by key; a test checks that both languages have each one and that the
+    /// page uses each.
+    pub fn page_texts(&self, lang: Lang) -> std::collections::BTreeMap<&'static str, String> {
+        let bundle = self.bundle(lang);
+        page_keys()
+            .into_iter()
+            .filter_map(|key| {
+                let pattern = bundle.get_message(key)?.value()?;
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, None, &mut errors);
+                Some((key, text.into_owned()))
+            })
+            .collect()
+    }
+
     /// "5 організацій" / "5 organizations" with the right plural form.
     pub fn organizations(&self, lang: Lang, count: usize) -> String {
         self.with(lang, Msg::OrgCount, &[("count", Arg::Num(count as i64))])
     }
+}
+
+/// The keys of the dashboard page's texts, as written in the Ukrainian file.
+pub fn page_keys() -> Vec<&'static str> {
+    UK_FTL
+        .lines()
+        .filter_map(|line| line.split_once(" =").map(|(key, _)| key))
+        .filter(|key| key.starts_with("dash-") || key.starts_with("field-"))
+        .collect()
 }
 
 /// A message argument.
@@ -161,7 +187,12 @@ mod tests {
             Vec::<&String>::new(),
             "keys only in en"
         );
-        let used: BTreeSet<String> = Msg::ALL.iter().map(|m| m.key().to_string()).collect();
+        // The dashboard page's texts are asked for by key from the page (web/page.rs tests).
+        let used: BTreeSet<String> = Msg::ALL
+            .iter()
+            .map(|m| m.key().to_string())
+            .chain(page_keys().into_iter().map(str::to_string))
+            .collect();
         assert_eq!(
             uk.difference(&used).collect::<Vec<_>>(),
             Vec::<&String>::new(),

@@ -29,6 +29,9 @@
 //! - `materialid_material`, `materialid_hiddenat`: published materials (see materials.rs)
 //! - `subject_kind_count`: counts for the limits against floods (see limits.rs)
 //! - `chatblind_heldid_notice`: discreet notices held until shown (see held.rs)
+//! - `seq_audit`:         the audit log, append-only (see audit.rs)
+//! - `orgid_until_stage_reminded`: vetting reminders already sent (see directory.rs)
+//! - `orgid_proposal`:    staff's proposed changes waiting for a coordinator (see directory.rs)
 //! - `treekey_quarantined`: tree name, 0xFF, the record's key → the record as it was (records
 //!   that could not be read, moved aside so that scans go on; see `quarantine`)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"key_fingerprint" → 16 bytes
@@ -37,8 +40,10 @@
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
 
+mod audit;
 mod availability;
 pub mod crypto;
+mod directory;
 mod expert;
 mod feedback;
 mod forget;
@@ -56,13 +61,15 @@ mod staff;
 mod tokens;
 mod updates;
 
+pub use audit::AuditFilter;
+pub use directory::Proposal;
 pub use expert::{ExpertChangeError, OrgAnswer};
 pub use feedback::FeedbackAsk;
 pub use forget::Forgotten;
 pub use limits::Subject;
 pub use outbox::{OutboxBody, OutboxEntry, Pending, Rendered};
 pub use referrals::{ReferralChange, Waiting};
-pub use staff::{INVITE_VALID_SECONDS, InvalidInvite, Member};
+pub use staff::{INVITE_VALID_SECONDS, InvalidInvite, Member, PendingInvite};
 pub use tokens::{TOKEN_VALID_SECONDS, TokenRefusal};
 
 use std::path::{Path, PathBuf};
@@ -268,6 +275,9 @@ pub struct Store {
     materialid_hiddenat: sled::Tree,
     treekey_quarantined: sled::Tree,
     subject_kind_count: sled::Tree,
+    seq_audit: sled::Tree,
+    orgid_until_stage_reminded: sled::Tree,
+    orgid_proposal: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
     flushes: std::sync::Arc<GroupCommit>,
@@ -401,6 +411,9 @@ impl Store {
             materialid_hiddenat: db.open_tree("materialid_hiddenat")?,
             treekey_quarantined: db.open_tree("treekey_quarantined")?,
             subject_kind_count: db.open_tree("subject_kind_count")?,
+            seq_audit: db.open_tree("seq_audit")?,
+            orgid_until_stage_reminded: db.open_tree("orgid_until_stage_reminded")?,
+            orgid_proposal: db.open_tree("orgid_proposal")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             flushes: Default::default(),

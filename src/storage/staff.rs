@@ -60,6 +60,23 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() != 32 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// An invitation not yet used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingInvite {
+    pub id: String,
+    pub expires_at: Timestamp,
+}
+
 fn staff_place(key: &[u8]) -> Vec<u8> {
     let mut place = b"orgid_staff/".to_vec();
     place.extend_from_slice(key);
@@ -98,6 +115,47 @@ impl Store {
             serde_json::to_vec(&record).map_err(corrupt("invite_org"))?,
         )?;
         Ok(code)
+    }
+
+    /// An organization's invitations that can still be used: their id (the hex of the keyed
+    /// hash they are stored under — not the code, which is not kept) and when they expire.
+    pub fn pending_invites(
+        &self,
+        org: &str,
+        now: Timestamp,
+    ) -> Result<Vec<PendingInvite>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.invite_org.iter() {
+            let (key, bytes) = item?;
+            let record: InviteRecord =
+                serde_json::from_slice(&bytes).map_err(corrupt("invite_org"))?;
+            if record.org == org && record.expires_at >= now.secs() {
+                out.push(PendingInvite {
+                    id: hex(&key),
+                    expires_at: Timestamp::from_secs(record.expires_at),
+                });
+            }
+        }
+        out.sort_by_key(|i| i.expires_at);
+        Ok(out)
+    }
+
+    /// Cancels an invitation of `org` by its id; whether there was one.
+    pub fn cancel_invite(&self, org: &str, id: &str) -> Result<bool, StoreError> {
+        let Some(key) = unhex(id) else {
+            return Ok(false);
+        };
+        let Some(bytes) = self.invite_org.get(&key)? else {
+            return Ok(false);
+        };
+        let record: InviteRecord = serde_json::from_slice(&bytes).map_err(corrupt("invite_org"))?;
+        if record.org != org {
+            return Ok(false);
+        }
+        Ok(self
+            .invite_org
+            .compare_and_swap(&key, Some(bytes), None as Option<&[u8]>)?
+            .is_ok())
     }
 
     /// The organization an invitation is for, if it can still be used (it is not used up).
@@ -200,6 +258,18 @@ impl Store {
             .into_iter()
             .map(|m| m.chat)
             .collect())
+    }
+
+    /// How many members an organization's team has (without opening their records).
+    pub fn staff_count(&self, org: &str) -> Result<usize, StoreError> {
+        let mut prefix = org.as_bytes().to_vec();
+        prefix.push(super::SEP);
+        let mut n = 0;
+        for key in self.orgid_staff.scan_prefix(prefix).keys() {
+            key?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// The member id (see `Member::id`) of a user.

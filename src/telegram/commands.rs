@@ -46,6 +46,8 @@ pub enum Command {
     /// Staff: no new referrals for the organization until `/resume`.
     Pause,
     Resume,
+    /// Coordinators and staff: a button that opens the dashboard (a Telegram Mini App).
+    Dashboard,
 }
 
 /// The command menu for `set_my_commands` in one language.

@@ -24,6 +24,8 @@ pub struct BotContext {
     pub i18n: Arc<I18n>,
     /// Compiled in: urgent help never depends on the store.
     pub hotlines: Arc<Vec<Hotline>>,
+    /// The dashboard's public HTTPS address (`PORUCH_PUBLIC_URL`), if it is served.
+    pub dashboard: Option<url::Url>,
 }
 
 impl BotContext {

@@ -18,6 +18,7 @@ use crate::app::help::WAIT_DAYS;
 use crate::app::notice::{CannotTakeWhy, Counted, Departure, Notice, NoticeAction, NoticeKind};
 use crate::app::{AppError, discreet};
 use crate::domain::Lang;
+use crate::domain::audit::AuditAction;
 use crate::domain::feedback::Side;
 use crate::i18n::{Arg, Msg};
 use crate::storage::{Rendered, StoreError};
@@ -276,6 +277,54 @@ pub fn text(ctx: &BotContext, lang: Lang, kind: &NoticeKind) -> String {
                 ("label", Arg::Str(&escape(&member_label(i18n, lang, label)))),
             ],
         ),
+        NoticeKind::OrgChanged {
+            org,
+            action,
+            fields,
+        } => {
+            let msg = match action {
+                AuditAction::OrgVetted => Msg::NoticeOrgVetted,
+                AuditAction::OrgSuspended => Msg::NoticeOrgSuspended,
+                AuditAction::OrgReactivated => Msg::NoticeOrgReactivated,
+                AuditAction::ChangeProposed => Msg::NoticeChangeProposed,
+                AuditAction::ChangeApproved => Msg::NoticeChangeApproved,
+                AuditAction::ChangeRejected => Msg::NoticeChangeRejected,
+                _ => Msg::NoticeOrgEdited,
+            };
+            let names: Vec<String> = fields
+                .iter()
+                .filter_map(|f| Msg::field(f))
+                .map(|m| i18n.text(lang, m))
+                .collect();
+            i18n.with(
+                lang,
+                msg,
+                &[
+                    ("org", Arg::Str(&org_name(org))),
+                    ("fields", Arg::Str(&escape(&names.join(", ")))),
+                ],
+            )
+        }
+        NoticeKind::VettingEnds {
+            org,
+            until,
+            days: left,
+        } => {
+            let msg = if *left > 0 {
+                Msg::NoticeVettingEnds
+            } else {
+                Msg::NoticeVettingEnded
+            };
+            i18n.with(
+                lang,
+                msg,
+                &[
+                    ("org", Arg::Str(&org_name(org))),
+                    ("until", Arg::Str(&super::render::date(lang, *until))),
+                    ("days", Arg::Str(&days(i18n, lang, (*left).max(0) as u32))),
+                ],
+            )
+        }
         NoticeKind::Count { counted, count } => {
             let msg = match counted {
                 Counted::Unplaced => Msg::AdminUnplaced,

@@ -11,6 +11,7 @@ pub mod courier;
 pub mod dialogue;
 pub mod handlers;
 pub mod html;
+pub mod menu_button;
 pub mod outbox_worker;
 pub mod render;
 pub mod send;
@@ -100,6 +101,10 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
         teloxide::adaptors::throttle::Limits::default(),
     );
     let worker = tokio::spawn(outbox_worker::run(throttled, ctx.clone()));
+    let buttons = {
+        let (bot, ctx) = (bot.clone(), ctx.clone());
+        tokio::spawn(async move { menu_button::offer_to_everyone(&bot, &ctx).await })
+    };
     let timers = tokio::spawn(crate::app::timers::run(ctx.app.clone()));
     tracing::info!("bot started");
     Dispatcher::builder(bot, schema())
@@ -112,6 +117,7 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
         .await;
     worker.abort();
     timers.abort();
+    buttons.abort();
     tracing::info!("bot stopped");
     Ok(())
 }

@@ -24,6 +24,9 @@ pub async fn command(
     state: State,
 ) -> HandlerResult {
     let lang = ctx.lang(msg.from.as_ref());
+    if cmd == Command::Dashboard {
+        super::super::menu_button::offer(&bot, &ctx, msg.chat.id, lang).await;
+    }
     let work = async {
         // A comment is only ever the very next message after a rating: a command ends it, so
         // that text typed later (a search, say) never reaches the coordinators.
@@ -90,6 +93,10 @@ async fn screen(
             Some(org) => render_coordination::leave_confirm(ctx, who, lang, &org)?,
             None => render::info(i18n, lang, i18n.text(lang, Msg::StaffNotMember)),
         },
+        Command::Dashboard => {
+            let role = crate::app::directory::role(app, who)?;
+            render_coordination::dashboard(ctx, lang, &role)
+        }
         Command::Stats => match coordination::stats(app, who)? {
             Ok(stats) => render_coordination::stats(i18n, lang, &stats),
             Err(_) => hint(ctx, lang, Msg::UnknownCommand),

@@ -3,12 +3,32 @@
 
 use super::{Buttons, Screen, date, info};
 use crate::app::act::Act;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo};
+
 use crate::app::coordination::{Invited, JoinStep, Joined, Stats};
+use crate::app::directory::Role;
 use crate::domain::Lang;
 use crate::i18n::{Arg, I18n, Msg};
 use crate::storage::{Member, StoreError};
 use crate::telegram::context::BotContext;
 use crate::telegram::html::{escape, truncate};
+
+/// `/dashboard`: a button that opens the Mini App, or what is missing.
+pub fn dashboard(ctx: &BotContext, lang: Lang, role: &Role) -> Screen {
+    let i18n = &ctx.i18n;
+    if *role == Role::Nobody {
+        return info(i18n, lang, i18n.text(lang, Msg::DashboardNotAllowed));
+    }
+    let Some(url) = ctx.dashboard.clone() else {
+        return info(i18n, lang, i18n.text(lang, Msg::DashboardNotConfigured));
+    };
+    let open =
+        InlineKeyboardButton::web_app(i18n.text(lang, Msg::BtnDashboard), WebAppInfo { url });
+    Screen {
+        text: i18n.text(lang, Msg::DashboardOpen),
+        keyboard: Some(InlineKeyboardMarkup::new(vec![vec![open]])),
+    }
+}
 
 /// Counts for coordinators — never content.
 pub fn stats(i18n: &I18n, lang: Lang, s: &Stats) -> Screen {

@@ -1,0 +1,40 @@
+//! The dashboard: a Telegram Mini App served by the bot's own process (sled allows one
+//! process). An adapter beside `telegram`: it turns HTTP requests into use-case calls
+//! (`crate::app`) and outcomes into JSON; the page (`assets/`) draws them.
+//!
+//! Every API request carries the Mini App's `initData` (header `Authorization: tma …`),
+//! checked before anything else is read (`auth`); the role is looked up again on every
+//! request (`app::directory::role`). The page itself holds no secret and is served with a
+//! strict Content-Security-Policy.
+
+mod api;
+pub mod auth;
+mod page;
+mod state;
+
+pub use state::WebState;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+
+/// The page and the API.
+pub fn router(state: Arc<WebState>) -> Router {
+    Router::new()
+        .merge(page::routes())
+        .nest("/api", api::routes())
+        .layer(axum::middleware::map_response(page::security_headers))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
