@@ -8,6 +8,7 @@ pub mod directory_cli;
 pub mod domain;
 pub mod i18n;
 pub mod logging;
+pub mod report_cli;
 pub mod startup;
 pub mod storage;
 pub mod telegram;

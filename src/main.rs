@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use poruch::app::{App, Clock, Config};
 use poruch::directory_cli::{self, SearchArgs};
+use poruch::report_cli;
 use poruch::storage::crypto::CryptoError;
 use poruch::storage::{Store, StoreError, StoreLocation};
 use poruch::telegram::{self, BotContext};
@@ -42,6 +43,28 @@ enum Command {
         #[command(subcommand)]
         action: DirectoryAction,
     },
+    /// The monitoring figures by month, with the bot stopped (CSV or JSON on stdout).
+    Report {
+        /// The first month, e.g. 2026-01.
+        #[arg(long)]
+        from: String,
+        /// The last month, e.g. 2026-12.
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: report_cli::Format,
+    },
+    /// The audit log, with the bot stopped.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// The whole log as CSV on stdout.
+    Export,
 }
 
 #[derive(Subcommand)]
@@ -85,6 +108,12 @@ fn try_main() -> anyhow::Result<ExitCode> {
     let store_at = StoreLocation::new(cli.data_dir, cli.key_file);
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run_bot(store_at),
+        Command::Report { from, to, format } => {
+            Ok(report_cli::report(&store_at, &from, &to, format))
+        }
+        Command::Audit {
+            action: AuditAction::Export,
+        } => Ok(report_cli::audit_export(&store_at)),
         Command::Directory { action } => Ok(match action {
             DirectoryAction::Validate { path } => directory_cli::validate(
                 &path.unwrap_or_else(|| PathBuf::from(directory_cli::DEFAULT_FILE)),

@@ -276,3 +276,48 @@ fn a_store_with_another_or_a_missing_key_is_refused_in_one_line_with_exit_2() {
     assert!(err.contains("is missing"), "{err}");
     assert!(!data.join("poruch.key").exists());
 }
+
+#[test]
+fn the_report_and_the_audit_log_come_from_the_command_line_with_the_bot_stopped() {
+    let dir = private_tempdir();
+    let data = dir.path().join("data");
+    let out = poruch(&data, &["report", "--from", "2026-01", "--to", "2026-12"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    assert!(csv.starts_with("metric,2026-01,"), "{csv}");
+    assert!(csv.contains(",2026-12,total\n"));
+    assert!(csv.contains("\norganizations,33\n"), "{csv}");
+
+    let out = poruch(
+        &data,
+        &[
+            "report", "--from", "2026-01", "--to", "2026-03", "--format", "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json["months"],
+        serde_json::json!(["2026-01", "2026-02", "2026-03"])
+    );
+    assert_eq!(json["organizations"]["total"], 33);
+
+    for bad in [["2026-12", "2026-01"], ["2026-1x", "2026-02"]] {
+        let out = poruch(&data, &["report", "--from", bad[0], "--to", bad[1]]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert_eq!(stderr(&out).trim().lines().count(), 1);
+    }
+
+    // The demo directory imported on first open is the log's first entry, by the operator.
+    let out = poruch(&data, &["audit", "export"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = stdout(&out);
+    assert!(
+        log.starts_with("time_utc,role,who,action,organization,fields\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains(",operator,operator,directory-imported,,"),
+        "{log}"
+    );
+}

@@ -643,3 +643,84 @@ async fn staff_are_listed_invited_and_removed_from_the_dashboard() {
     assert!(csv.starts_with("time_utc,role,who,action,organization,fields\n"));
     assert!(!csv.contains(&STAFF.to_string()) && !csv.contains(&COORDINATOR.to_string()));
 }
+
+#[tokio::test]
+async fn a_staff_proposal_waits_for_a_coordinator_and_is_applied_onto_the_current_card() {
+    let w = web().await;
+    let (_, detail) = w
+        .call(Who::Staff, "GET", "/api/orgs/demo-rivnist-dnipro", None)
+        .await;
+    let mut form = detail["form"].clone();
+    form["contacts"]["phone"] = json!("+380 67 000 00 00");
+    let (status, body) = w
+        .call(
+            Who::Staff,
+            "POST",
+            "/api/orgs/demo-rivnist-dnipro/proposal",
+            Some(json!({ "form": form, "version": detail["version"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_ne!(
+        w.app
+            .directory()
+            .find(ORG)
+            .unwrap()
+            .contacts
+            .phone
+            .as_deref(),
+        Some("+380 67 000 00 00"),
+        "nothing changes before approval"
+    );
+    let told: Vec<_> = notices(&w.app)
+        .into_iter()
+        .filter(|n| n.to == COORDINATOR)
+        .collect();
+    assert!(told.iter().any(|n| matches!(&n.kind,
+        NoticeKind::OrgChanged { action: AuditAction::ChangeProposed, fields, .. } if fields == &["phone"])));
+
+    // Meanwhile the coordinator changes the hours; approving keeps them.
+    let (mut current, version) = w.form(ORG).await;
+    current["hours"] = json!({ "uk": "Щодня", "en": "Daily" });
+    let (status, _) = w
+        .call(
+            Who::Coordinator,
+            "PUT",
+            "/api/orgs/demo-rivnist-dnipro",
+            Some(json!({ "form": current, "version": version })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = w
+        .call(Who::Coordinator, "GET", "/api/proposals", None)
+        .await;
+    assert_eq!(list["items"][0]["changes"][0]["field"], "phone");
+    assert_eq!(list["items"][0]["changes"][0]["after"], "+380 67 000 00 00");
+    let (status, _) = w
+        .call(
+            Who::Coordinator,
+            "POST",
+            "/api/orgs/demo-rivnist-dnipro/proposal/approve",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let org = w.app.directory().find(ORG).cloned().unwrap();
+    assert_eq!(org.contacts.phone.as_deref(), Some("+380 67 000 00 00"));
+    assert_eq!(org.hours.as_ref().map(|h| h.uk.as_str()), Some("Щодня"));
+    let (_, list) = w
+        .call(Who::Coordinator, "GET", "/api/proposals", None)
+        .await;
+    assert_eq!(list["items"], json!([]));
+    let staff_told: Vec<_> = notices(&w.app)
+        .into_iter()
+        .filter(|n| n.to == STAFF)
+        .collect();
+    assert!(staff_told.iter().any(|n| matches!(
+        &n.kind,
+        NoticeKind::OrgChanged {
+            action: AuditAction::ChangeApproved,
+            ..
+        }
+    )));
+}

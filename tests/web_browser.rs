@@ -15,6 +15,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use poruch::web::auth::Secret;
 use serde_json::{Value, json};
+use support::LEGAL_HELP_IN_DNIPRO;
 use support::fake_bot_api::{FakeBotApi, bot_message, press, text_update, user};
 use support::process::{start_bot_with, started};
 
@@ -249,6 +250,37 @@ async fn a_coordinator_changes_a_phone_in_the_dashboard_and_the_bot_shows_it() {
     assert!(!problem.is_empty());
     shoot(c, "organization-problem-uk-phone").await;
 
+    // Six people ask for help in the bot; the monitoring counts them (and never fewer than 5).
+    for id in 910_001..910_007_i64 {
+        let me = user(id, "uk");
+        s.api.push(text_update(&me, 1, "/request"));
+        for (k, data) in LEGAL_HELP_IN_DNIPRO.iter().enumerate() {
+            s.api
+                .push(press(&me, &format!("{id}-{k}"), &bot_message(id), data));
+        }
+    }
+    for id in 910_001..910_007_i64 {
+        s.api
+            .wait_for(0, "a reference code", |call| {
+                call.params["chat_id"] == json!(id)
+                    && call.params["text"]
+                        .as_str()
+                        .is_some_and(|t| t.contains("R-"))
+            })
+            .await;
+    }
+    find(c, "#tab-monitoring").await.click().await.unwrap();
+    find(c, "#figures tr[data-metric='help.submitted']").await;
+    find(c, "img.chart").await;
+    let row = text_of(c, "#figures tr[data-metric='help.submitted']").await;
+    assert!(row.contains('6'), "{row}");
+    let crsv = c
+        .find_all(Locator::Css("#figures tr[data-metric^='help.topic.']"))
+        .await
+        .unwrap();
+    assert!(!crsv.is_empty());
+    shoot(c, "monitoring-uk-phone").await;
+
     // The change log has the change, with the field's name and not its value.
     find(c, "#tab-audit").await.click().await.unwrap();
     let entry = text_of(c, "ul.log li.entry").await;
@@ -278,6 +310,9 @@ async fn a_coordinator_changes_a_phone_in_the_dashboard_and_the_bot_shows_it() {
     find(c, "#tab-audit").await.click().await.unwrap();
     find(c, "ul.log li.entry").await;
     shoot(c, "audit-en-wide").await;
+    find(c, "#tab-monitoring").await.click().await.unwrap();
+    find(c, "img.chart").await;
+    shoot(c, "monitoring-en-wide").await;
     c.clone().close().await.unwrap();
 }
 

@@ -51,6 +51,65 @@ pub fn read(
     Ok(Ok(LogPage { entries, more }))
 }
 
+/// The whole log for the operator at the command line (the bot stopped; no role to check).
+pub fn all(app: &App, filter: &AuditFilter) -> AppResult<LogPage> {
+    let (entries, more) = app.store.audit_entries(filter, 0, usize::MAX)?;
+    let labels = labels(app, &entries)?;
+    let entries = entries
+        .into_iter()
+        .map(|entry| Logged {
+            label: match entry.role {
+                ActorRole::Staff => labels.get(&entry.actor).cloned(),
+                _ => None,
+            },
+            entry,
+        })
+        .collect();
+    Ok(LogPage { entries, more })
+}
+
+fn csv_cell(text: &str) -> String {
+    // A cell a spreadsheet would run as a formula is kept as text.
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// The log as CSV: time (UTC), role, who (a member's label, or the role), action,
+/// organization, the fields changed.
+pub fn csv(page: &LogPage) -> String {
+    let mut out = String::from("time_utc,role,who,action,organization,fields\n");
+    for l in &page.entries {
+        let e = &l.entry;
+        let when = chrono::DateTime::from_timestamp(e.at.secs(), 0)
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let who = match e.role {
+            ActorRole::Staff => l.label.clone().unwrap_or_default(),
+            _ => e.role.code().to_string(),
+        };
+        let row = [
+            when,
+            e.role.code().to_string(),
+            who,
+            e.action.code().to_string(),
+            e.org.clone().unwrap_or_default(),
+            e.fields.join(" "),
+        ];
+        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
 /// Current labels of the staff named in `entries`, by their keyed hash.
 fn labels(app: &App, entries: &[AuditEntry]) -> AppResult<HashMap<String, String>> {
     let mut orgs: Vec<&str> = entries

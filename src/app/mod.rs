@@ -20,6 +20,7 @@ pub mod help;
 pub mod hide;
 pub mod limits;
 pub mod materials;
+pub mod monitoring;
 pub mod notice;
 mod notify;
 pub mod overview;

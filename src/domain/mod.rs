@@ -25,6 +25,7 @@ pub mod expert;
 pub mod feedback;
 pub mod lang;
 pub mod material;
+pub mod monitoring;
 pub mod normalize;
 pub mod organization;
 pub mod referral;

@@ -23,11 +23,11 @@ use crate::domain::expert::{
 use crate::domain::when::When;
 
 #[derive(Serialize, Deserialize)]
-struct ExpertRecord {
+pub(super) struct ExpertRecord {
     kind: String,
     topic: String,
     audience: String,
-    size: u32,
+    pub(super) size: u32,
     /// A region code, or empty for online.
     region: String,
     /// Both empty for "flexible"; ISO dates otherwise.
@@ -177,14 +177,22 @@ impl Store {
         };
         let record = serde_json::to_vec(&record).map_err(corrupt("ecode_expert"))?;
         let mine = self.chat_key(request.requester_chat, code);
+        let month = crate::domain::monitoring::month_of(request.created_at);
+        let counted = crate::domain::monitoring::expert_submitted(
+            &need.topic,
+            need.kind.code(),
+            need.audience.code(),
+            !orgs.is_empty(),
+        );
         (
             &self.ecode_expert,
             &self.orgid_ecode,
             &self.chatblind_ecode,
             &self.seq_outbox,
             &self.chatblind_dialogue,
+            &self.month_metric_count,
         )
-            .transaction(|(requests, offered, her, queue, dialogue)| {
+            .transaction(|(requests, offered, her, queue, dialogue, counts)| {
                 if let Some(key) = &draft_key
                     && dialogue.remove(key)?.is_none()
                 {
@@ -203,12 +211,13 @@ impl Store {
                 for (id, bytes) in &outbox {
                     queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
                 }
+                super::monitoring::tally(counts, &month, &counted, 1)?;
                 Ok(())
             })
             .map_err(StoreError::from)
     }
 
-    fn expert_record(&self, code: &str) -> Result<Option<ExpertRecord>, StoreError> {
+    pub(super) fn expert_record(&self, code: &str) -> Result<Option<ExpertRecord>, StoreError> {
         self.ecode_expert
             .get(code.as_bytes())?
             .map(|b| serde_json::from_slice(&b).map_err(corrupt("ecode_expert")))
@@ -355,14 +364,16 @@ impl Store {
         let offered = self.offered_keys(code)?;
         let outbox = self.outbox_records(notify, now)?;
         let questions = self.feedback_records(feedback)?;
+        let month = crate::domain::monitoring::month_of(now);
         let result = (
             &self.ecode_expert,
             &self.ecode_orgid_answer,
             &self.orgid_ecode,
             &self.seq_outbox,
             &self.codeside_feedback,
+            &self.month_metric_count,
         )
-            .transaction(|(requests, answers, open, queue, asks)| {
+            .transaction(|(requests, answers, open, queue, asks, counts)| {
                 let Some(bytes) = requests.get(code.as_bytes())? else {
                     return Ok(Err(ExpertChangeError::NotFound));
                 };
@@ -403,6 +414,18 @@ impl Store {
                         for (key, value) in &questions {
                             asks.insert(key.as_slice(), value.as_slice())?;
                         }
+                        super::monitoring::tally(
+                            counts,
+                            &month,
+                            &["expert.arranged".to_string()],
+                            1,
+                        )?;
+                        super::monitoring::tally(
+                            counts,
+                            &month,
+                            &["expert.people_planned".to_string()],
+                            u64::from(request.size),
+                        )?;
                         Ok(Ok(Picked::Filled))
                     }
                 }

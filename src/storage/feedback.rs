@@ -199,13 +199,29 @@ impl Store {
         let key = key(code, side);
         let counter = counter.map(|c| format!("counter/{c}"));
         let outbox = self.outbox_records(notify, now)?;
+        // Monitoring: the answer by month; a training held also counts the people it reached
+        // (as the requester gave the audience's size), once — from her side.
+        let month = crate::domain::monitoring::month_of(now);
+        let mut counted: Vec<(String, u64)> = counter
+            .as_deref()
+            .and_then(|c| c.strip_prefix("counter/"))
+            .map(|c| vec![(format!("feedback.{c}"), 1)])
+            .unwrap_or_default();
+        if counter.as_deref() == Some("counter/held")
+            && side == Side::Requester
+            && let Some(record) = self.expert_record(code)?
+        {
+            counted.push(("expert.held".into(), 1));
+            counted.push(("expert.people_reached".into(), u64::from(record.size)));
+        }
         let done = (
             &self.codeside_feedback,
             &self.orgid_ratings,
             &self.meta,
             &self.seq_outbox,
+            &self.month_metric_count,
         )
-            .transaction(|(questions, ratings, meta, queue)| {
+            .transaction(|(questions, ratings, meta, queue, counts)| {
                 if questions.remove(key.as_slice())?.is_none() {
                     return Ok(false);
                 }
@@ -235,6 +251,9 @@ impl Store {
                 }
                 for (id, bytes) in &outbox {
                     queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+                }
+                for (metric, by) in &counted {
+                    super::monitoring::tally(counts, &month, std::slice::from_ref(metric), *by)?;
                 }
                 Ok(true)
             })?;

@@ -31,6 +31,7 @@
 //! - `chatblind_heldid_notice`: discreet notices held until shown (see held.rs)
 //! - `seq_audit`:         the audit log, append-only (see audit.rs)
 //! - `orgid_until_stage_reminded`: vetting reminders already sent (see directory.rs)
+//! - `month_metric_count`: anonymous monthly counts for monitoring (see monitoring.rs)
 //! - `orgid_proposal`:    staff's proposed changes waiting for a coordinator (see directory.rs)
 //! - `treekey_quarantined`: tree name, 0xFF, the record's key → the record as it was (records
 //!   that could not be read, moved aside so that scans go on; see `quarantine`)
@@ -50,6 +51,7 @@ mod forget;
 mod held;
 mod limits;
 mod materials;
+mod monitoring;
 mod outbox;
 mod records;
 mod referrals;
@@ -278,6 +280,7 @@ pub struct Store {
     seq_audit: sled::Tree,
     orgid_until_stage_reminded: sled::Tree,
     orgid_proposal: sled::Tree,
+    month_metric_count: sled::Tree,
     meta: sled::Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
     flushes: std::sync::Arc<GroupCommit>,
@@ -414,6 +417,7 @@ impl Store {
             seq_audit: db.open_tree("seq_audit")?,
             orgid_until_stage_reminded: db.open_tree("orgid_until_stage_reminded")?,
             orgid_proposal: db.open_tree("orgid_proposal")?,
+            month_metric_count: db.open_tree("month_metric_count")?,
             meta: db.open_tree("meta")?,
             sealer: std::sync::Arc::new(sealer),
             flushes: Default::default(),
@@ -589,7 +593,8 @@ impl Store {
         Ok(self.meta.get(DIRECTORY_KEY)?.is_some())
     }
 
-    /// Replaces the whole directory and its indexes in one transaction, then flushes.
+    /// Replaces the whole directory and its indexes in one transaction, with its audit entry
+    /// (an import by the operator), then flushes.
     /// Either every organization is replaced or nothing changes.
     pub fn replace_directory(
         &self,
@@ -606,13 +611,23 @@ impl Store {
             let bytes = serde_json::to_vec(&OrgRecord::from(org)).map_err(corrupt("orgid_org"))?;
             new_orgs.push((org.id.as_bytes().to_vec(), bytes));
         }
+        // An import is the operator's (the command line, or the demo directory on first start).
+        let audit = self.audit_write(&crate::domain::audit::AuditEntry {
+            at: crate::domain::Timestamp::from_millis(chrono::Utc::now().timestamp_millis()),
+            role: crate::domain::audit::ActorRole::Operator,
+            actor: String::new(),
+            action: crate::domain::audit::AuditAction::DirectoryImported,
+            org: None,
+            fields: Vec::new(),
+        })?;
         (
             &self.orgid_org,
             &self.topic_orgid,
             &self.region_orgid,
             &self.meta,
+            &self.seq_audit,
         )
-            .transaction(|(t_orgs, t_topics, t_regions, t_meta)| {
+            .transaction(|(t_orgs, t_topics, t_regions, t_meta, t_audit)| {
                 for k in &old_orgs {
                     t_orgs.remove(k)?;
                 }
@@ -639,6 +654,7 @@ impl Store {
                     }
                 }
                 t_meta.insert(DIRECTORY_KEY, loaded_on.as_bytes())?;
+                audit.insert(t_audit)?;
                 Ok::<(), ConflictableTransactionError<StoreError>>(())
             })?;
         self.flush_blocking()

@@ -8,6 +8,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use super::records::{ReferralRecord, RequestRecord, WaitingRecord};
 use super::requests::{referral_key, referral_record, status_code, status_of};
 use super::{OutboxEntry, Store, StoreError, corrupt, index_key};
+use crate::domain::monitoring;
 use crate::domain::{DeclineReason, Referral, ReferralStatus, Timestamp};
 
 /// A change of a request's latest referral.
@@ -41,6 +42,26 @@ fn abort(e: StoreError) -> TxError {
     ConflictableTransactionError::Abort(e)
 }
 
+/// Whether an organization answered (accepted or declined) an earlier attempt of a request.
+fn answered_before(
+    referrals: &sled::transaction::TransactionalTree,
+    code: &str,
+    attempt: u16,
+) -> Result<bool, TxError> {
+    for earlier in 0..attempt {
+        if let Some(bytes) = referrals.get(referral_key(code, earlier))?
+            && let Ok(record) = serde_json::from_slice::<ReferralRecord>(&bytes)
+            && !matches!(
+                record.status.as_str(),
+                "pending" | "expired" | "lapsed" | "withdrawn"
+            )
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 impl Store {
     /// The latest referral of a request, with its attempt number.
     pub fn latest_referral(&self, code: &str) -> Result<Option<(u16, Referral)>, StoreError> {
@@ -62,13 +83,23 @@ impl Store {
             reminded: false,
         })
         .map_err(corrupt("refcode_waiting"))?;
+        // The request's age (it never changes) for the monitoring's time histograms.
+        let created_at = match self.refcode_request.get(change.code.as_bytes())? {
+            Some(bytes) => serde_json::from_slice::<RequestRecord>(&bytes)
+                .map(|r| r.created_at)
+                .unwrap_or(change.now.secs()),
+            None => change.now.secs(),
+        };
+        let hours = (change.now.secs() - created_at).max(0) as f64 / 3600.0;
+        let month = monitoring::month_of(change.now);
         (
             &self.refcode_referral,
             &self.orgid_refcode,
             &self.seq_outbox,
             &self.refcode_waiting,
+            &self.month_metric_count,
         )
-            .transaction(|(referrals, open, queue, wait)| {
+            .transaction(|(referrals, open, queue, wait, counts)| {
                 let bytes = referrals.get(&key)?.ok_or(abort(StoreError::NotFound))?;
                 if referrals.get(&next_key)?.is_some() {
                     return Err(abort(StoreError::Stale));
@@ -99,6 +130,18 @@ impl Store {
                 for (id, bytes) in &outbox {
                     queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
                 }
+                let counted = match change.to {
+                    ReferralStatus::Accepted | ReferralStatus::Declined
+                        if !answered_before(referrals, change.code, change.attempt)? =>
+                    {
+                        monitoring::help_first_answer(hours)
+                    }
+                    ReferralStatus::Closed(outcome) => {
+                        monitoring::help_closed(outcome.code(), hours)
+                    }
+                    _ => Vec::new(),
+                };
+                super::monitoring::tally(counts, &month, &counted, 1)?;
                 Ok(())
             })
             .map_err(|e: TransactionError<StoreError>| e.into())

@@ -8,6 +8,7 @@ use sled::transaction::ConflictableTransactionError;
 
 use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
 use super::{OutboxEntry, SEP, Store, StoreError, corrupt, index_key};
+use crate::domain::monitoring;
 use crate::domain::referral::{Outcome, ReferralStatus};
 use crate::domain::request::reference_code;
 use crate::domain::{ContactChoice, HelpKind, HelpRequest, OnDecline, Referral, Timestamp};
@@ -139,6 +140,13 @@ impl Store {
             .transpose()?;
         let chat_key = self.chat_key(request.requester_chat, code);
         let draft_key = consume_dialogue_of.map(|chat| self.sealer.blind(&chat.to_be_bytes()));
+        let month = monitoring::month_of(request.created_at);
+        let counted = monitoring::help_submitted(
+            &request.topic,
+            &request.region,
+            request.kind.code(),
+            first.is_some(),
+        );
         (
             &self.refcode_request,
             &self.refcode_referral,
@@ -146,9 +154,10 @@ impl Store {
             &self.chatblind_refcode,
             &self.seq_outbox,
             &self.chatblind_dialogue,
+            &self.month_metric_count,
         )
             .transaction(
-                |(requests, referrals, open, mine, queue, dialogue)| -> TxResult<()> {
+                |(requests, referrals, open, mine, queue, dialogue, counts)| -> TxResult<()> {
                     if let Some(key) = &draft_key
                         && dialogue.remove(key)?.is_none()
                     {
@@ -168,6 +177,7 @@ impl Store {
                     for (id, bytes) in &outbox {
                         queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
                     }
+                    super::monitoring::tally(counts, &month, &counted, 1)?;
                     Ok(())
                 },
             )

@@ -14,13 +14,15 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::{self, AuthError};
+use super::charts;
 use super::state::WebState;
 use crate::app::access::Refusal;
 use crate::app::audit;
 use crate::app::coordination::{self, Invited, Removed};
 use crate::app::directory::{self, ListQuery, NotSaved, OrgRow, Role, Standing};
+use crate::app::monitoring;
 use crate::datafile::{self, RawOrganization, Severity};
-use crate::domain::audit::{ActorRole, AuditAction};
+use crate::domain::audit::AuditAction;
 use crate::domain::{Lang, Organization, Vetting, VettingStatus};
 use crate::i18n::Msg;
 use crate::storage::AuditFilter;
@@ -45,6 +47,9 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/orgs/{id}/invitations", post(invite))
         .route("/orgs/{id}/invitations/{invite}", delete(cancel_invite))
         .route("/directory.toml", get(export))
+        .route("/monitoring", get(monitoring_json))
+        .route("/monitoring.csv", get(monitoring_csv))
+        .route("/charts/{name}", get(chart))
         .route("/audit", get(audit))
         .route("/audit.csv", get(audit_csv))
 }
@@ -219,6 +224,23 @@ async fn me(caller: Caller, State(state): Shared) -> Answer {
         .map(|r| json!({ "code": r.code, "name": r.name.get(lang) }))
         .collect();
     let actions: Vec<&str> = AuditAction::ALL.iter().map(|a| a.code()).collect();
+    let named = |code: &str, msg: Msg| json!({ "code": code, "name": text(i18n, lang, msg) });
+    let kinds: Vec<Value> = crate::domain::HelpKind::ALL
+        .iter()
+        .map(|k| named(k.code(), Msg::kind(*k)))
+        .collect();
+    let outcomes: Vec<Value> = crate::domain::Outcome::ALL
+        .iter()
+        .map(|o| named(o.code(), Msg::outcome(*o)))
+        .collect();
+    let needs: Vec<Value> = crate::domain::expert::NeedKind::ALL
+        .iter()
+        .map(|n| named(n.code(), Msg::need(*n)))
+        .collect();
+    let expert_audiences: Vec<Value> = crate::domain::expert::ExpertAudience::ALL
+        .iter()
+        .map(|a| named(a.code(), Msg::expert_audience(*a)))
+        .collect();
     ok(json!({
         "role": role,
         "org": org,
@@ -229,6 +251,10 @@ async fn me(caller: Caller, State(state): Shared) -> Answer {
         "services": services,
         "audiences": audiences,
         "actions": actions,
+        "kinds": kinds,
+        "outcomes": outcomes,
+        "needs": needs,
+        "expert_audiences": expert_audiences,
         "invitations": state.bot_username.is_some(),
     }))
 }
@@ -694,45 +720,90 @@ async fn audit(caller: Caller, State(state): Shared, Query(p): Query<AuditParams
     ok(json!({ "items": items, "page": page, "more": log.more }))
 }
 
-fn csv_cell(text: &str) -> String {
-    // A cell a spreadsheet would run as a formula is quoted as text.
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 async fn audit_csv(caller: Caller, State(state): Shared, Query(p): Query<AuditParams>) -> Answer {
     caller.coordinator()?;
     let log = audit::read(&state.app, caller.who, &audit_filter(&p), 0, usize::MAX)?
         .map_err(Failure::refused)?;
-    let mut out = String::from("time_utc,role,who,action,organization,fields\n");
-    for l in &log.entries {
-        let e = &l.entry;
-        let when = chrono::DateTime::from_timestamp(e.at.secs(), 0)
-            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default();
-        let who = match e.role {
-            ActorRole::Staff => l.label.clone().unwrap_or_default(),
-            _ => e.role.code().to_string(),
-        };
-        let row = [
-            when,
-            e.role.code().to_string(),
-            who,
-            e.action.code().to_string(),
-            e.org.clone().unwrap_or_default(),
-            e.fields.join(" "),
-        ];
-        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
+    download("audit.csv", "text/csv; charset=utf-8", audit::csv(&log))
+}
+
+#[derive(Deserialize, Default)]
+struct PeriodParams {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The months asked for, by default the last twelve up to this one.
+fn months_of(state: &WebState, p: &PeriodParams) -> Result<Vec<String>, Failure> {
+    let today = state.app.today();
+    let this = today.format("%Y-%m").to_string();
+    let year_ago = today
+        .checked_sub_months(chrono::Months::new(11))
+        .unwrap_or(today)
+        .format("%Y-%m")
+        .to_string();
+    let from = p.from.clone().filter(|f| !f.is_empty()).unwrap_or(year_ago);
+    let to = p.to.clone().filter(|t| !t.is_empty()).unwrap_or(this);
+    monitoring::period(&from, &to)
+        .map_err(|_| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-period"))
+}
+
+async fn monitoring_json(
+    caller: Caller,
+    State(state): Shared,
+    Query(p): Query<PeriodParams>,
+) -> Answer {
+    caller.coordinator()?;
+    let months = months_of(&state, &p)?;
+    let report = monitoring::report(&state.app, caller.who, &months)?.map_err(Failure::refused)?;
+    ok(monitoring::json(&report))
+}
+
+async fn monitoring_csv(
+    caller: Caller,
+    State(state): Shared,
+    Query(p): Query<PeriodParams>,
+) -> Answer {
+    caller.coordinator()?;
+    let months = months_of(&state, &p)?;
+    let report = monitoring::report(&state.app, caller.who, &months)?.map_err(Failure::refused)?;
+    monitoring::exported(&state.app, caller.who).await?;
+    download(
+        "poruch-monitoring.csv",
+        "text/csv; charset=utf-8",
+        monitoring::csv(&report),
+    )
+}
+
+async fn chart(
+    caller: Caller,
+    State(state): Shared,
+    Path(name): Path<String>,
+    Query(p): Query<PeriodParams>,
+) -> Answer {
+    caller.coordinator()?;
+    let months = months_of(&state, &p)?;
+    let report = monitoring::report(&state.app, caller.who, &months)?.map_err(Failure::refused)?;
+    let texts = state.i18n.page_texts(caller.lang);
+    let t = |k: &str| texts.get(k).cloned().unwrap_or_default();
+    let svg = match name.as_str() {
+        "requests.svg" => charts::requests(
+            &report.table,
+            &t("dash-chart-requests"),
+            &t("dash-m-help-submitted"),
+            &t("dash-m-expert-submitted"),
+        ),
+        "answers.svg" => charts::answers(
+            &report.table,
+            &t("dash-chart-answers"),
+            &t("dash-m-help-first_answer_h-median"),
+        ),
+        _ => return Err(Failure::new(StatusCode::NOT_FOUND, "not-found")),
     }
-    download("audit.csv", "text/csv; charset=utf-8", out)
+    .map_err(|_| Failure::internal("a chart could not be drawn"))?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
 }

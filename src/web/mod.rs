@@ -9,6 +9,7 @@
 
 mod api;
 pub mod auth;
+mod charts;
 mod page;
 mod state;
 

@@ -166,7 +166,7 @@ function badge(standing, paused) {
 // ---------- tabs ----------
 
 const TABS = {
-  coordinator: [['directory', 'dash-tab-directory'], ['audit', 'dash-tab-audit']],
+  coordinator: [['directory', 'dash-tab-directory'], ['monitoring', 'dash-tab-monitoring'], ['audit', 'dash-tab-audit']],
   staff: [['my', 'dash-tab-my']],
 };
 
@@ -187,6 +187,10 @@ function route(view, arg) {
   if (view === 'audit') {
     tabs('audit');
     return auditView(arg || {});
+  }
+  if (view === 'monitoring') {
+    tabs('monitoring');
+    return monitoringView(arg || {});
   }
   tabs('directory');
   if (view === 'org') return orgView(arg);
@@ -612,6 +616,89 @@ async function teamView(org) {
   fill(body,
     h('h3', {}, t('dash-members')), members,
     h('h3', {}, t('dash-invitations')), invitations, make, made);
+}
+
+// ---------- monitoring ----------
+
+// What a metric is called: a fixed one by its own text, one with a code by its kind and the
+// code's name (a topic, a region, a kind of help, an outcome, an audience).
+function metricLabel(metric) {
+  const key = 'dash-m-' + metric.replace(/\./g, '-');
+  if (T[key]) return T[key];
+  const lists = {
+    'help.topic': me.topics, 'help.region': me.regions, 'help.kind': me.kinds,
+    'help.outcome': me.outcomes, 'expert.topic': me.topics, 'expert.kind': me.needs,
+    'expert.audience': me.expert_audiences,
+  };
+  for (const [prefix, list] of Object.entries(lists)) {
+    if (metric.startsWith(prefix + '.')) {
+      return t('dash-m-' + prefix.replace('.', '-')) + ': ' + name(list, metric.slice(prefix.length + 1));
+    }
+  }
+  return metric;
+}
+
+function monthsAgo(n) {
+  const d = new Date();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - n);
+  return d.toISOString().slice(0, 7);
+}
+
+async function chartImage(path, alt) {
+  const res = await fetch('api' + path, { headers: { Authorization: 'tma ' + initData } });
+  if (!res.ok) return null;
+  const blob = await res.blob();
+  return h('img', { class: 'chart', src: URL.createObjectURL(blob), alt });
+}
+
+async function monitoringView(state) {
+  const from = h('input', { type: 'month', id: 'from', value: state.from || monthsAgo(11), 'aria-label': t('dash-from') });
+  const to = h('input', { type: 'month', id: 'to', value: state.to || monthsAgo(0), 'aria-label': t('dash-to') });
+  const reload = () => monitoringView({ from: from.value, to: to.value });
+  from.addEventListener('change', reload);
+  to.addEventListener('change', reload);
+  const params = () => new URLSearchParams({ from: from.value, to: to.value });
+  const body = h('div', { id: 'monitoring' }, h('p', { class: 'muted' }, t('dash-loading')));
+  show(h('div', { id: 'notice' }),
+    h('div', { class: 'filters period' },
+      h('label', {}, t('dash-from'), from), h('label', {}, t('dash-to'), to)),
+    h('div', { class: 'actions' },
+      h('button', { id: 'download-report', onclick: () => download('/monitoring.csv?' + params(), 'poruch-monitoring.csv') }, t('dash-download-csv'))),
+    h('p', { class: 'hint' }, t('dash-privacy-note')),
+    body);
+  let data;
+  try {
+    data = await api('GET', '/monitoring?' + params());
+  } catch (e) {
+    if (e instanceof ApiError && e.message === 'bad-period') return notice('error', t('dash-bad-period'));
+    return fail(e);
+  }
+  const charts = h('div', { class: 'charts' });
+  const head = h('tr', {}, h('th', {}, ''), data.months.map((m) => h('th', {}, m)), h('th', {}, t('dash-total')));
+  const rows = data.figures.map((f) => h('tr', { 'data-metric': f.metric },
+    h('th', { scope: 'row' }, metricLabel(f.metric)),
+    f.months.map((v) => h('td', {}, v)),
+    h('td', { class: 'total' }, f.total)));
+  const o = data.organizations;
+  const orgs = h('table', { class: 'figures', id: 'organizations' },
+    h('tbody', {},
+      h('tr', {}, h('th', { scope: 'row' }, t('dash-orgs-total')), h('td', {}, o.total)),
+      h('tr', {}, h('th', { scope: 'row' }, t('dash-orgs-women-led')), h('td', {}, o.women_led + (o.total ? ' (' + Math.round(100 * o.women_led / o.total) + '%)' : ''))),
+      o.by_topic.map(([code, n]) => h('tr', {}, h('th', { scope: 'row' }, t('dash-m-help-topic') + ': ' + name(me.topics, code)), h('td', {}, n))),
+      o.by_region.map(([code, n]) => h('tr', {}, h('th', { scope: 'row' }, t('dash-m-help-region') + ': ' + name(me.regions, code)), h('td', {}, n)))));
+  fill(body,
+    charts,
+    h('h2', {}, t('dash-figures')),
+    rows.length
+      ? h('div', { class: 'scroll' }, h('table', { class: 'figures', id: 'figures' }, h('thead', {}, head), h('tbody', {}, rows)))
+      : h('p', { class: 'empty' }, t('dash-empty')),
+    h('h2', {}, t('dash-organizations')),
+    orgs);
+  for (const [path, alt] of [['/charts/requests.svg', t('dash-chart-requests')], ['/charts/answers.svg', t('dash-chart-answers')]]) {
+    const img = await chartImage(path + '?' + params(), alt);
+    if (img) charts.append(img);
+  }
 }
 
 // ---------- audit log ----------
