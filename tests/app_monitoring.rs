@@ -118,6 +118,24 @@ async fn the_figures_count_a_known_month_and_survive_retention_and_forget() {
         .1,
         "<5"
     );
+    assert_eq!(
+        figure(&before, "help.helped_share").1,
+        "83%",
+        "5 of 6 closed as helped"
+    );
+    // The organization's own counts, by month: never one by one in a log.
+    let months = monitoring::period("2026-10", "2026-12").unwrap();
+    let own = monitoring::organization(&app, RIVNIST, "demo-rivnist-dnipro", &months)
+        .unwrap()
+        .unwrap();
+    assert_eq!(own[0], ("accepted".to_string(), n(&["0", "6", "0"])));
+    assert_eq!(own[3], ("closed".to_string(), n(&["0", "6", "0"])));
+    assert!(
+        monitoring::organization(&app, RIVNIST, "demo-shchyt-kyiv", &months)
+            .unwrap()
+            .is_err(),
+        "another organization's counts are not theirs to see"
+    );
     // The months around it hold nothing; no person, no code appears anywhere.
     let csv = monitoring::csv(&before);
     for code in &codes {
@@ -125,6 +143,10 @@ async fn the_figures_count_a_known_month_and_survive_retention_and_forget() {
     }
     assert!(csv.starts_with("metric,2026-10,2026-11,2026-12,total\n"));
     assert!(csv.contains("\norganizations,33\n"), "{csv}");
+    assert!(
+        !csv.contains("org.demo-rivnist-dnipro"),
+        "per organization only on its page"
+    );
 
     // Retention deletes the closed requests a month on; the figures stay.
     let month_later = later(&app, 31);

@@ -37,23 +37,17 @@ pub fn read(
         return Ok(Err(r));
     }
     let (entries, more) = app.store.audit_entries(filter, skip, limit)?;
-    let labels = labels(app, &entries)?;
-    let entries = entries
-        .into_iter()
-        .map(|entry| Logged {
-            label: match entry.role {
-                ActorRole::Staff => labels.get(&entry.actor).cloned(),
-                _ => None,
-            },
-            entry,
-        })
-        .collect();
-    Ok(Ok(LogPage { entries, more }))
+    Ok(Ok(named(app, entries, more)?))
 }
 
 /// The whole log for the operator at the command line (the bot stopped; no role to check).
 pub fn all(app: &App, filter: &AuditFilter) -> AppResult<LogPage> {
     let (entries, more) = app.store.audit_entries(filter, 0, usize::MAX)?;
+    named(app, entries, more)
+}
+
+/// Entries with their actors' labels.
+fn named(app: &App, entries: Vec<AuditEntry>, more: bool) -> AppResult<LogPage> {
     let labels = labels(app, &entries)?;
     let entries = entries
         .into_iter()

@@ -10,7 +10,7 @@ use super::notice::NoticeKind;
 use super::{App, AppResult, Committed, notify};
 use crate::domain::audit::{ActorRole, AuditAction, AuditEntry};
 use crate::domain::organization::{apply_fields, changed_fields};
-use crate::domain::{Organization, SearchIndex, VettingStatus};
+use crate::domain::{Organization, VettingStatus};
 use crate::storage::{Proposal, StoreError};
 
 /// Who is looking at the dashboard.
@@ -217,18 +217,10 @@ fn actor(app: &App, who: i64, role: ActorRole) -> String {
     }
 }
 
-/// Rebuilds the search index with one organization put in, so search and routing see the
-/// change from the next update on.
+/// Puts the organization into the search index, so search and routing see the change from
+/// the next update on.
 fn publish(app: &App, org: &Organization) {
-    let directory = app.directory();
-    let mut orgs: Vec<Organization> = directory
-        .organizations()
-        .iter()
-        .filter(|o| o.id != org.id)
-        .cloned()
-        .collect();
-    orgs.push(org.clone());
-    app.replace_directory(SearchIndex::new(directory.taxonomy().clone(), orgs));
+    app.put_organization(org.clone());
 }
 
 async fn write(
@@ -343,6 +335,25 @@ pub async fn edit(
     .await
 }
 
+/// The organization as stored, if `who` is on its team and it is still the version `read`.
+fn for_own_staff(
+    app: &App,
+    who: i64,
+    id: &str,
+    read: &Organization,
+) -> AppResult<Result<Organization, NotSaved>> {
+    match role(app, who)? {
+        Role::Staff(mine) if mine == id => {}
+        Role::Staff(_) => return Ok(Err(NotSaved::Refused(Refusal::NotAssigned))),
+        _ => return Ok(Err(NotSaved::Refused(Refusal::NotStaff))),
+    }
+    Ok(match app.store.organization(id)? {
+        None => Err(NotSaved::Refused(Refusal::Gone)),
+        Some(stored) if &stored != read => Err(NotSaved::ChangedMeanwhile),
+        Some(stored) => Ok(stored),
+    })
+}
+
 /// The fields a staff member changes at once; anything else waits for a coordinator.
 pub const STAFF_FIELDS: [&str; 3] = ["hours", "description", "response_hours"];
 
@@ -355,17 +366,10 @@ pub async fn edit_own(
     org: Organization,
     read: &Organization,
 ) -> AppResult<Committed<Result<Saved, NotSaved>>> {
-    match role(app, who)? {
-        Role::Staff(mine) if mine == org.id => {}
-        Role::Staff(_) => return Ok(app.unchanged(Err(NotSaved::Refused(Refusal::NotAssigned)))),
-        _ => return Ok(app.unchanged(Err(NotSaved::Refused(Refusal::NotStaff)))),
-    }
-    let Some(stored) = app.store.organization(&org.id)? else {
-        return Ok(app.unchanged(Err(NotSaved::Refused(Refusal::Gone))));
+    let stored = match for_own_staff(app, who, &org.id, read)? {
+        Ok(s) => s,
+        Err(e) => return Ok(app.unchanged(Err(e))),
     };
-    if &stored != read {
-        return Ok(app.unchanged(Err(NotSaved::ChangedMeanwhile)));
-    }
     let not_yours: Vec<&'static str> = changed_fields(&stored, &org)
         .into_iter()
         .filter(|f| !STAFF_FIELDS.contains(f))
@@ -529,17 +533,10 @@ pub async fn propose(
     org: Organization,
     read: &Organization,
 ) -> AppResult<Committed<Result<Vec<&'static str>, NotSaved>>> {
-    match role(app, who)? {
-        Role::Staff(mine) if mine == org.id => {}
-        Role::Staff(_) => return Ok(app.unchanged(Err(NotSaved::Refused(Refusal::NotAssigned)))),
-        _ => return Ok(app.unchanged(Err(NotSaved::Refused(Refusal::NotStaff)))),
-    }
-    let Some(stored) = app.store.organization(&org.id)? else {
-        return Ok(app.unchanged(Err(NotSaved::Refused(Refusal::Gone))));
+    let stored = match for_own_staff(app, who, &org.id, read)? {
+        Ok(s) => s,
+        Err(e) => return Ok(app.unchanged(Err(e))),
     };
-    if &stored != read {
-        return Ok(app.unchanged(Err(NotSaved::ChangedMeanwhile)));
-    }
     let mut proposed = org;
     proposed.vetting = stored.vetting.clone();
     let fields = changed_fields(&stored, &proposed);

@@ -153,6 +153,17 @@ impl App {
         }
     }
 
+    /// Puts one organization into the directory in place (a coordinator's change): search,
+    /// routing and access see it from the next call on, without building the index again.
+    pub fn put_organization(&self, org: crate::domain::Organization) {
+        let mut guard = match self.directory.write() {
+            Ok(d) => d,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // Cloned only if a reader still holds the old one.
+        Arc::make_mut(&mut guard).put(org);
+    }
+
     /// The same application on another day (tests of deadlines, reminders and retention).
     pub fn on_day(&self, day: NaiveDate) -> App {
         App {

@@ -82,6 +82,47 @@ pub fn report(app: &App, who: i64, months: &[String]) -> AppResult<Result<Report
     Ok(Ok(build(app, months)?))
 }
 
+/// A row of an organization's own counts: what (`accepted`, …) and its value each month.
+pub type OrgRow = (String, Vec<String>);
+
+/// An organization's own counts by month — referrals accepted, declined, left without an
+/// answer, closed — for coordinators and the organization's staff; under 5 shown as "<5".
+pub fn organization(
+    app: &App,
+    who: i64,
+    org: &str,
+    months: &[String],
+) -> AppResult<Result<Vec<OrgRow>, Refusal>> {
+    match super::directory::role(app, who)? {
+        super::directory::Role::Coordinator => {}
+        super::directory::Role::Staff(mine) if mine == org => {}
+        _ => return Ok(Err(Refusal::NotAssigned)),
+    }
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Ok(Ok(Vec::new()));
+    };
+    let counts = app.store.monthly(first, last)?;
+    let rows = monitoring::ORG_METRICS
+        .iter()
+        .map(|what| {
+            let metric = format!("{}{org}.{what}", monitoring::ORG_PREFIX);
+            let cells = months
+                .iter()
+                .map(|m| {
+                    let n = counts
+                        .get(m)
+                        .and_then(|c| c.get(&metric))
+                        .copied()
+                        .unwrap_or(0);
+                    monitoring::Shown::of(n).text()
+                })
+                .collect();
+            (what.to_string(), cells)
+        })
+        .collect();
+    Ok(Ok(rows))
+}
+
 /// Records that a coordinator downloaded the figures (an audited action).
 pub async fn exported(app: &App, who: i64) -> AppResult<()> {
     app.store.audit(&crate::domain::audit::AuditEntry {

@@ -13,8 +13,10 @@ use super::Timestamp;
 
 /// The metrics that stand alone (the page names each), and the figures derived from the
 /// histograms.
-pub const METRICS: [&str; 19] = [
+pub const METRICS: [&str; 21] = [
     "help.submitted",
+    "help.helped_share",
+    "feedback.help_yes_share",
     "help.unplaced",
     "help.answered",
     "help.closed",
@@ -96,6 +98,27 @@ pub fn help_closed(outcome: &str, hours: f64) -> Vec<String> {
         format!("help.close_h.{}", bucket(hours)),
     ]
 }
+
+/// What a referral's change counts for its organization: request-level actions are counted
+/// per organization and month, never logged one by one.
+pub fn org_referral(org: &str, to: super::ReferralStatus) -> Vec<String> {
+    use super::ReferralStatus as S;
+    let what = match to {
+        S::Accepted => "accepted",
+        S::Declined => "declined",
+        S::Expired => "no_answer",
+        S::Closed(_) => "closed",
+        _ => return Vec::new(),
+    };
+    vec![format!("{ORG_PREFIX}{org}.{what}")]
+}
+
+/// The prefix of an organization's own counts (`org.<id>.accepted`, …), kept out of the
+/// report's table and shown on the organization's page.
+pub const ORG_PREFIX: &str = "org.";
+
+/// An organization's counts, in the order they are shown.
+pub const ORG_METRICS: [&str; 4] = ["accepted", "declined", "no_answer", "closed"];
 
 /// What a new request for a trainer counts.
 pub fn expert_submitted(topic: &str, kind: &str, audience: &str, placed: bool) -> Vec<String> {
@@ -250,7 +273,7 @@ pub fn table(months: &[String], counts: &BTreeMap<String, Month>) -> Table {
     let sum = total(&in_period);
     let mut figures: Vec<Figure> = sum
         .keys()
-        .filter(|metric| !is_bucket(metric))
+        .filter(|metric| !is_bucket(metric) && !metric.starts_with(ORG_PREFIX))
         .map(|metric| Figure {
             metric: metric.clone(),
             months: per_month
@@ -260,6 +283,44 @@ pub fn table(months: &[String], counts: &BTreeMap<String, Month>) -> Table {
             total: Shown::of(sum[metric]).text(),
         })
         .collect();
+    // Shares: of the requests closed, those closed as helped; of the answers to "did you get
+    // help?", the yes. Only of 5 or more.
+    let share = |m: &Month, part: &[&str], whole: &[&str]| {
+        let count = |keys: &[&str]| {
+            keys.iter()
+                .map(|k| m.get(*k).copied().unwrap_or(0))
+                .sum::<u64>()
+        };
+        let (p, w) = (count(part), count(whole));
+        if w < MIN_SHOWN {
+            String::new()
+        } else {
+            format!("{}%", (100 * p + w / 2) / w)
+        }
+    };
+    let answers = [
+        "feedback.help_yes",
+        "feedback.help_partly",
+        "feedback.help_no",
+    ];
+    for (metric, part, whole) in [
+        (
+            "help.helped_share",
+            &["help.outcome.helped"][..],
+            &["help.closed"][..],
+        ),
+        (
+            "feedback.help_yes_share",
+            &["feedback.help_yes"][..],
+            &answers[..],
+        ),
+    ] {
+        figures.push(Figure {
+            metric: metric.to_string(),
+            months: per_month.iter().map(|m| share(m, part, whole)).collect(),
+            total: share(&sum, part, whole),
+        });
+    }
     for histogram in HISTOGRAMS {
         for (name, q) in [("median", 0.5), ("p90", 0.9)] {
             let text = |m: &Month| {

@@ -44,14 +44,15 @@ impl TextQuery {
 }
 
 /// A phrase (its stems) that names a topic or region, by that thing's index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Phrase {
     stems: Vec<String>,
     target: usize,
 }
 
-/// The in-memory index the bot and the CLI search. Built once at start-up.
-#[derive(Debug, Clone)]
+/// The in-memory index the bot and the CLI search. Built at start-up; one organization at a
+/// time after that (`put`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchIndex {
     taxonomy: Taxonomy,
     /// All organizations, sorted by id; positions are the postings below.
@@ -95,7 +96,151 @@ fn push_posting(map: &mut HashMap<String, Vec<u32>>, key: String, idx: u32) {
     }
 }
 
+/// What one organization contributes to the index: its topics, its regions (empty if
+/// nationwide), and the stems of its names and of its description and services.
+struct Terms {
+    topics: Vec<String>,
+    regions: Option<Vec<String>>,
+    names: Vec<String>,
+    text: Vec<String>,
+}
+
+fn terms(org: &Organization) -> Terms {
+    let mut names: Vec<String> = org.name.all().flat_map(stems).collect();
+    names.sort();
+    names.dedup();
+    let services = org.services.iter().map(|s| s.code().replace('-', " "));
+    let mut text: Vec<String> = org
+        .description
+        .all()
+        .map(str::to_string)
+        .chain(services)
+        .flat_map(|t| stems(&t))
+        .collect();
+    text.sort();
+    text.dedup();
+    let mut topics = org.topics.clone();
+    topics.sort();
+    topics.dedup();
+    Terms {
+        topics,
+        regions: match &org.regions {
+            RegionScope::National => None,
+            RegionScope::Regions(codes) => {
+                let mut codes = codes.clone();
+                codes.sort();
+                codes.dedup();
+                Some(codes)
+            }
+        },
+        names,
+        text,
+    }
+}
+
+fn shown_until(org: &Organization) -> NaiveDate {
+    match org.vetting.status {
+        VettingStatus::Active => org.vetting.expires_on,
+        VettingStatus::Suspended => NaiveDate::MIN,
+    }
+}
+
+/// Puts `idx` into a sorted posting list (once).
+fn add_sorted(map: &mut HashMap<String, Vec<u32>>, key: &str, idx: u32) {
+    let list = map.entry(key.to_string()).or_default();
+    if let Err(at) = list.binary_search(&idx) {
+        list.insert(at, idx);
+    }
+}
+
+fn remove_sorted(map: &mut HashMap<String, Vec<u32>>, key: &str, idx: u32) {
+    if let Some(list) = map.get_mut(key) {
+        if let Ok(at) = list.binary_search(&idx) {
+            list.remove(at);
+        }
+        if list.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
 impl SearchIndex {
+    /// Puts one organization in (a coordinator's change, a new one) without building the
+    /// whole index again: its old entries are taken out, its new ones put in; a new
+    /// organization shifts the positions after it.
+    pub fn put(&mut self, org: Organization) {
+        let (idx, fresh) = match self.orgs.binary_search_by(|o| o.id.as_str().cmp(&org.id)) {
+            Ok(i) => (i as u32, false),
+            Err(i) => (i as u32, true),
+        };
+        if fresh {
+            let shift = |list: &mut Vec<u32>| {
+                for v in list.iter_mut() {
+                    if *v >= idx {
+                        *v += 1;
+                    }
+                }
+            };
+            for map in [
+                &mut self.by_topic,
+                &mut self.by_region,
+                &mut self.name_terms,
+                &mut self.text_terms,
+            ] {
+                map.values_mut().for_each(shift);
+            }
+            shift(&mut self.national);
+            self.orgs.insert(idx as usize, org.clone());
+            self.shown_until.insert(idx as usize, shown_until(&org));
+            self.is_national
+                .insert(idx as usize, org.regions.is_national());
+        } else {
+            let old = terms(&self.orgs[idx as usize]);
+            for t in &old.topics {
+                remove_sorted(&mut self.by_topic, t, idx);
+            }
+            match &old.regions {
+                None => {
+                    if let Ok(at) = self.national.binary_search(&idx) {
+                        self.national.remove(at);
+                    }
+                }
+                Some(codes) => codes
+                    .iter()
+                    .for_each(|c| remove_sorted(&mut self.by_region, c, idx)),
+            }
+            old.names
+                .iter()
+                .for_each(|n| remove_sorted(&mut self.name_terms, n, idx));
+            old.text
+                .iter()
+                .for_each(|t| remove_sorted(&mut self.text_terms, t, idx));
+            self.shown_until[idx as usize] = shown_until(&org);
+            self.is_national[idx as usize] = org.regions.is_national();
+            self.orgs[idx as usize] = org.clone();
+        }
+        let new = terms(&org);
+        new.topics
+            .iter()
+            .for_each(|t| add_sorted(&mut self.by_topic, t, idx));
+        match &new.regions {
+            None => {
+                if let Err(at) = self.national.binary_search(&idx) {
+                    self.national.insert(at, idx);
+                }
+            }
+            Some(codes) => codes
+                .iter()
+                .for_each(|c| add_sorted(&mut self.by_region, c, idx)),
+        }
+        new.names
+            .iter()
+            .for_each(|n| add_sorted(&mut self.name_terms, n, idx));
+        new.text
+            .iter()
+            .for_each(|t| add_sorted(&mut self.text_terms, t, idx));
+    }
+
     pub fn new(taxonomy: Taxonomy, mut orgs: Vec<Organization>) -> Self {
         orgs.sort_by(|a, b| a.id.cmp(&b.id));
         let mut by_topic: HashMap<String, Vec<u32>> = HashMap::new();
@@ -105,34 +250,22 @@ impl SearchIndex {
         let mut text_terms: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, org) in orgs.iter().enumerate() {
             let idx = i as u32;
-            for topic in &org.topics {
-                push_posting(&mut by_topic, topic.clone(), idx);
+            let t = terms(org);
+            for topic in t.topics {
+                push_posting(&mut by_topic, topic, idx);
             }
-            match &org.regions {
-                RegionScope::National => national.push(idx),
-                RegionScope::Regions(codes) => {
+            match t.regions {
+                None => national.push(idx),
+                Some(codes) => {
                     for code in codes {
-                        push_posting(&mut by_region, code.clone(), idx);
+                        push_posting(&mut by_region, code, idx);
                     }
                 }
             }
-            let mut name_stems: Vec<String> = org.name.all().flat_map(stems).collect();
-            name_stems.sort();
-            name_stems.dedup();
-            for s in name_stems {
+            for s in t.names {
                 push_posting(&mut name_terms, s, idx);
             }
-            let services = org.services.iter().map(|s| s.code().replace('-', " "));
-            let mut text_stems: Vec<String> = org
-                .description
-                .all()
-                .map(str::to_string)
-                .chain(services)
-                .flat_map(|t| stems(&t))
-                .collect();
-            text_stems.sort();
-            text_stems.dedup();
-            for s in text_stems {
+            for s in t.text {
                 push_posting(&mut text_terms, s, idx);
             }
         }
@@ -150,13 +283,7 @@ impl SearchIndex {
                 .chain(r.name.all())
                 .map(move |s| (i, s))
         }));
-        let shown_until = orgs
-            .iter()
-            .map(|o| match o.vetting.status {
-                VettingStatus::Active => o.vetting.expires_on,
-                VettingStatus::Suspended => NaiveDate::MIN,
-            })
-            .collect();
+        let shown_until = orgs.iter().map(shown_until).collect();
         let is_national = orgs.iter().map(|o| o.regions.is_national()).collect();
         SearchIndex {
             taxonomy,
@@ -611,5 +738,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn putting_one_organization_gives_the_index_built_from_scratch() {
+        let taxonomy = taxonomy();
+        let orgs = vec![
+            org("b-org", &["crsv"], &["UA-12"]),
+            org("d-org", &["legal-aid"], &["national"]),
+            org("f-org", &["crsv", "legal-aid"], &["UA-46", "UA-12"]),
+        ];
+        let mut index = SearchIndex::new(taxonomy.clone(), orgs.clone());
+        // An edit: other topics, regions, name and status.
+        let mut edited = orgs[0].clone();
+        edited.topics = vec!["legal-aid".into()];
+        edited.regions = RegionScope::National;
+        edited.name = Localized::new("Інша назва", "Another name");
+        edited.vetting.status = VettingStatus::Suspended;
+        index.put(edited.clone());
+        // A new one, sorted in between.
+        let fresh = org("c-org", &["crsv"], &["UA-46"]);
+        index.put(fresh.clone());
+        let expected = SearchIndex::new(
+            taxonomy,
+            vec![edited, fresh, orgs[1].clone(), orgs[2].clone()],
+        );
+        assert_eq!(index, expected);
     }
 }

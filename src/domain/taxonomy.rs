@@ -35,7 +35,7 @@ pub struct Hotline {
 }
 
 /// The topics and regions, in the order they are shown.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Taxonomy {
     pub topics: Vec<Topic>,
     pub regions: Vec<Region>,

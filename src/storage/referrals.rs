@@ -130,7 +130,7 @@ impl Store {
                 for (id, bytes) in &outbox {
                     queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
                 }
-                let counted = match change.to {
+                let mut counted = match change.to {
                     ReferralStatus::Accepted | ReferralStatus::Declined
                         if !answered_before(referrals, change.code, change.attempt)? =>
                     {
@@ -141,6 +141,7 @@ impl Store {
                     }
                     _ => Vec::new(),
                 };
+                counted.extend(monitoring::org_referral(&record.org, change.to));
                 super::monitoring::tally(counts, &month, &counted, 1)?;
                 Ok(())
             })

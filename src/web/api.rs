@@ -331,7 +331,24 @@ async fn detail(caller: Caller, State(state): Shared, Path(id): Path<String>) ->
         &row.org,
         rating,
     );
+    let today = state.app.today();
+    let months = monitoring::period(
+        &today
+            .checked_sub_months(chrono::Months::new(5))
+            .unwrap_or(today)
+            .format("%Y-%m")
+            .to_string(),
+        &today.format("%Y-%m").to_string(),
+    )
+    .unwrap_or_default();
+    let figures: Vec<Value> = monitoring::organization(&state.app, caller.who, &id, &months)?
+        .map_err(Failure::refused)?
+        .into_iter()
+        .map(|(what, cells)| json!({ "what": what, "months": cells }))
+        .collect();
     ok(json!({
+        "months": months,
+        "figures": figures,
         "row": row_json(&row, caller.lang),
         "form": datafile::organization_form(&row.org),
         "version": version(&row.org),
@@ -429,7 +446,23 @@ async fn save(
         Role::Staff(org) if *org == id => {}
         _ => return Err(Failure::new(StatusCode::FORBIDDEN, "forbidden")),
     }
-    let Some(stored) = state.app.store.organization(&id)? else {
+    let (stored, org, warnings) = edited(&state, &id, body)?;
+    let result = match caller.role {
+        Role::Coordinator => directory::edit(&state.app, caller.who, org, &stored).await?,
+        _ => directory::edit_own(&state.app, caller.who, org, &stored).await?,
+    };
+    saved(result.into_inner(), warnings)
+}
+
+/// The organization as stored and as the form changes it (checked by the file's rules, with
+/// the stored vetting): refused if the form was filled from another version or names another
+/// organization.
+fn edited(
+    state: &WebState,
+    id: &str,
+    body: SaveBody,
+) -> Result<(Organization, Organization, Vec<Value>), Failure> {
+    let Some(stored) = state.app.store.organization(id)? else {
         return Err(Failure::new(StatusCode::NOT_FOUND, "not-found"));
     };
     if body.version != version(&stored) {
@@ -441,12 +474,8 @@ async fn save(
     let mut form = body.form;
     form.set_vetting(&stored.vetting);
     form.set_demo(stored.demo);
-    let (org, warnings) = checked(&state, &form)?;
-    let result = match caller.role {
-        Role::Coordinator => directory::edit(&state.app, caller.who, org, &stored).await?,
-        _ => directory::edit_own(&state.app, caller.who, org, &stored).await?,
-    };
-    saved(result.into_inner(), warnings)
+    let (org, warnings) = checked(state, &form)?;
+    Ok((stored, org, warnings))
 }
 
 /// A staff member sends changes a coordinator must approve.
@@ -460,19 +489,7 @@ async fn propose(
         Role::Staff(org) if *org == id => {}
         _ => return Err(Failure::new(StatusCode::FORBIDDEN, "forbidden")),
     }
-    let Some(stored) = state.app.store.organization(&id)? else {
-        return Err(Failure::new(StatusCode::NOT_FOUND, "not-found"));
-    };
-    if body.version != version(&stored) {
-        return Err(Failure::new(StatusCode::CONFLICT, "changed"));
-    }
-    if body.form.id() != id {
-        return Err(Failure::new(StatusCode::BAD_REQUEST, "id-mismatch"));
-    }
-    let mut form = body.form;
-    form.set_vetting(&stored.vetting);
-    form.set_demo(stored.demo);
-    let (org, _) = checked(&state, &form)?;
+    let (stored, org, _) = edited(&state, &id, body)?;
     match directory::propose(&state.app, caller.who, org, &stored)
         .await?
         .into_inner()

@@ -67,7 +67,7 @@ mod tests {
     use crate::app::directory::Standing;
     use crate::domain::Lang;
     use crate::domain::audit::{ActorRole, AuditAction};
-    use crate::domain::monitoring::{BY_CODE, METRICS};
+    use crate::domain::monitoring::{BY_CODE, METRICS, ORG_METRICS};
     use crate::i18n::{EN_FTL, UK_FTL, page_keys};
 
     /// Keys the page builds from a prefix and a code it got from the API.
@@ -89,6 +89,9 @@ mod tests {
         }
         for l in Lang::ALL {
             keys.push(format!("dash-lang-{}", l.code()));
+        }
+        for what in ORG_METRICS {
+            keys.push(format!("dash-org-{what}"));
         }
         for m in METRICS.iter().chain(BY_CODE.iter()) {
             keys.push(format!("dash-m-{}", m.replace('.', "-")));

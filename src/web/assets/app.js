@@ -251,6 +251,7 @@ async function directoryView(state) {
   h('span', { class: 'main' },
     h('span', { class: 'org-name' }, o.name, o.demo ? h('span', { class: 'tag' }, t('dash-demo')) : null),
     h('span', { class: 'org-id muted' }, o.id),
+    h('span', { class: 'topics' }, o.topics.map((x) => name(me.topics, x)).join(', ')),
     h('span', { class: 'regions muted' }, o.regions.map((r) => name(me.regions, r)).join(', '))),
   h('span', { class: 'meta' },
     h('span', { class: 'cell expires' }, h('span', { class: 'k' }, t('dash-col-expires')), h('span', { class: 'v' }, o.expires_on)),
@@ -357,6 +358,11 @@ async function orgView(id) {
   if (coordinator) parts.push(vettingBox(o));
   parts.push(
     h('section', {}, h('h2', {}, t('dash-section-card')), telegramHtml(data.card)),
+    h('section', {}, h('h2', {}, t('dash-section-requests')),
+      h('div', { class: 'scroll' }, h('table', { class: 'figures', id: 'org-figures' },
+        h('thead', {}, h('tr', {}, h('th', {}, ''), data.months.map((m) => h('th', {}, m)))),
+        h('tbody', {}, data.figures.map((f) => h('tr', {},
+          h('th', { scope: 'row' }, t('dash-org-' + f.what)), f.months.map((v) => h('td', {}, v)))))))),
     h('section', {}, h('h2', {}, t('dash-section-edit')), orgForm(data)));
   if (coordinator) parts.push(h('section', { id: 'team' }, h('h2', {}, t('dash-section-team')), h('div', { id: 'team-body' })));
   show(parts);
