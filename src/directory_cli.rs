@@ -128,9 +128,16 @@ pub fn export(data_dir: &StoreLocation, path: &Path) -> ExitCode {
         });
     match written {
         Ok((count, text)) => {
-            // Write beside the target and rename, so a crash never leaves half a file.
-            let tmp = path.with_extension("toml.tmp");
-            let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+            // Write beside the target and rename, so a crash never leaves half a file — unless
+            // the target is not a regular file (/dev/stdout, a pipe): written into, never
+            // replaced.
+            let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+            let result = if special {
+                std::fs::write(path, text)
+            } else {
+                let tmp = path.with_extension("toml.tmp");
+                std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path))
+            };
             match result {
                 Ok(()) => {
                     println!("exported {count} organizations to {}", path.display());

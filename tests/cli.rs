@@ -232,7 +232,8 @@ fn a_data_directory_others_can_read_is_refused_in_one_line_with_exit_2() {
     let dir = private_tempdir();
     let data = dir.path().join("data");
     // The store is made by a directory import (private files, 0700 directory).
-    let out = poruch(&data, &["directory", "export", "/dev/null"]);
+    let exported = dir.path().join("exported.toml");
+    let out = poruch(&data, &["directory", "export", exported.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700);
@@ -250,7 +251,8 @@ fn a_data_directory_others_can_read_is_refused_in_one_line_with_exit_2() {
 fn a_store_with_another_or_a_missing_key_is_refused_in_one_line_with_exit_2() {
     let dir = private_tempdir();
     let data = dir.path().join("data");
-    let out = poruch(&data, &["directory", "export", "/dev/null"]);
+    let exported = dir.path().join("exported.toml");
+    let out = poruch(&data, &["directory", "export", exported.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // Another key: 32 bytes of its own, private.
     let other = dir.path().join("other.key");
@@ -319,5 +321,37 @@ fn the_report_and_the_audit_log_come_from_the_command_line_with_the_bot_stopped(
     assert!(
         log.contains(",operator,operator,directory-imported,,"),
         "{log}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn export_to_something_that_is_not_a_file_writes_into_it_and_leaves_it_what_it_was() {
+    // A named pipe stands for /dev/stdout or /dev/null: writing the directory there must not
+    // replace it with a regular file (a rename over it would, even /dev/null as root).
+    let dir = private_tempdir();
+    let data = dir.path().join("data");
+    let pipe = dir.path().join("pipe");
+    let made = Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let pipe = pipe.clone();
+        // Blocks until something opens the pipe to write (never, if it is renamed over).
+        std::thread::spawn(move || tx.send(std::fs::read_to_string(pipe).unwrap()));
+    }
+    let out = poruch(&data, &["directory", "export", pipe.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the export was written into the pipe");
+    assert!(text.contains("organizations"), "{text:.200}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata(&pipe).unwrap().file_type().is_fifo(),
+        "still a pipe"
     );
 }
