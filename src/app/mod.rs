@@ -115,6 +115,8 @@ pub struct App {
     pub config: Arc<Config>,
     clock: Clock,
     wake: Arc<Notify>,
+    /// Set when the process is asked to stop: background work ends between its steps.
+    stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -132,6 +134,7 @@ impl App {
             config: Arc::new(config),
             clock,
             wake: Arc::new(Notify::new()),
+            stopping: Arc::default(),
         }
     }
 
@@ -192,6 +195,19 @@ impl App {
             Clock::Fixed(day) => day,
             Clock::System => chrono::Utc::now().date_naive(),
         }
+    }
+
+    /// Asks the background work (the outbox, the timers) to stop between its steps.
+    pub fn stop(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.wake.notify_waiters();
+        self.wake.notify_one();
+    }
+
+    /// Whether the process is stopping.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// What wakes the outbox worker when something was queued.

@@ -75,7 +75,7 @@ pub async fn tick(app: &App, with_retention: bool) -> Tick {
 /// Runs the background work until the task is dropped.
 pub async fn run(app: App) {
     let mut minutes: u64 = 0;
-    loop {
+    while !app.is_stopping() {
         tick(&app, minutes.is_multiple_of(60)).await;
         minutes += 1;
         tokio::time::sleep(Duration::from_secs(60)).await;

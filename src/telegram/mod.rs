@@ -89,8 +89,35 @@ pub async fn register_commands(bot: &Bot, ctx: &BotContext) -> Result<(), teloxi
     Ok(())
 }
 
-/// Runs the bot with long polling until Ctrl-C or SIGTERM, with the outbox worker and the
-/// background work beside it.
+/// How long a stop may take: SIGTERM's grace (systemd waits 90 s by default; we promise 10).
+const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(9);
+
+/// SIGTERM (what systemd sends) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Runs the bot with long polling until SIGTERM or SIGINT, with the outbox worker and the
+/// background work beside it. Stopping: no new updates are taken, the handlers under way
+/// finish, the outbox stops between messages, the store is flushed — within 10 seconds.
 pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError> {
     register_commands(&bot, &ctx).await?;
     let storage = dialogue::storage::erased(ctx.app.store.clone());
@@ -106,18 +133,62 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
         tokio::spawn(async move { menu_button::offer_to_everyone(&bot, &ctx).await })
     };
     let timers = tokio::spawn(crate::app::timers::run(ctx.app.clone()));
-    tracing::info!("bot started");
-    Dispatcher::builder(bot, schema())
+    let app = ctx.app.clone();
+    let mut dispatcher = Dispatcher::builder(bot, schema())
         .dependencies(dptree::deps![ctx, storage])
         .default_handler(|_| async {})
         .error_handler(Arc::new(handlers::LogErrors))
-        .enable_ctrlc_handler()
-        .build()
-        .dispatch()
-        .await;
-    worker.abort();
+        .build();
+    let token = dispatcher.shutdown_token();
+    let stopper = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping: no new updates; finishing what is under way");
+            app.stop();
+            // A dispatcher not yet polling says it is idle; ask again until it listens.
+            loop {
+                match token.shutdown() {
+                    Ok(stopped) => {
+                        stopped.await;
+                        break;
+                    }
+                    Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                }
+            }
+        })
+    };
+    // Whatever happens, the process ends within STOP_WITHIN of the signal, store flushed.
+    let watchdog = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            while !app.is_stopping() {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            tokio::time::sleep(STOP_WITHIN).await;
+            tracing::warn!("stopping took too long; flushing and exiting");
+            let _ = app.store.flush_blocking();
+            std::process::exit(0);
+        })
+    };
+    tracing::info!("bot started");
+    dispatcher.dispatch().await;
+    app.stop();
+    let outbox = worker.abort_handle();
+    if tokio::time::timeout(std::time::Duration::from_secs(6), worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the outbox did not stop in time");
+        outbox.abort();
+    }
     timers.abort();
     buttons.abort();
+    stopper.abort();
+    if let Err(e) = app.store.flush().await {
+        tracing::error!(error = e.kind(), "the last flush failed");
+    }
+    watchdog.abort();
     tracing::info!("bot stopped");
     Ok(())
 }

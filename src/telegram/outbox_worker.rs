@@ -151,7 +151,8 @@ async fn deliver_chat(
     let store = &ctx.app.store;
     let mut finished = 0;
     for pending in entries {
-        if pending.not_before > at {
+        // Stopping: the rest waits in the outbox for the next start.
+        if pending.not_before > at || ctx.app.is_stopping() {
             break;
         }
         let verdict = match rendering(ctx, &pending)? {
@@ -244,6 +245,9 @@ struct InFlight {
     ids: std::collections::HashSet<u64>,
 }
 
+/// Runs delivery until the process stops (`App::stop`): then it starts nothing new and waits
+/// up to 5 seconds for the messages being sent.
+///
 /// Runs delivery until the process ends. Each chat with due entries gets its own task, so a
 /// chat held back by Telegram's per-chat limit (20 messages a minute) never delays another;
 /// a chat already being delivered to is left to its task, which wakes the loop when it ends.
@@ -258,6 +262,9 @@ pub async fn run(bot: Throttle<Bot>, ctx: Arc<BotContext>) {
             .unwrap_or(true)
     };
     loop {
+        if ctx.app.is_stopping() {
+            break;
+        }
         // Entries a task holds are skipped without being opened.
         let pending = match ctx.app.store.due_except(Timestamp::NEVER, 1_000, held) {
             Ok(pending) => pending,
@@ -305,6 +312,17 @@ pub async fn run(bot: Throttle<Bot>, ctx: Arc<BotContext>) {
             (due.millis() - now().millis()).clamp(20, 30_000)
         });
         let _ = tokio::time::timeout(Duration::from_millis(wait as u64), wake.notified()).await;
+    }
+    // Let the chats' tasks finish the message each is sending (they stop before the next).
+    for _ in 0..50 {
+        let busy = in_flight
+            .lock()
+            .map(|f| !f.chats.is_empty())
+            .unwrap_or(false);
+        if !busy {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
