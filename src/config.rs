@@ -13,6 +13,8 @@ pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
 pub const API_URL_VAR: &str = "TELOXIDE_API_URL";
 /// Log filter in `tracing` syntax, e.g. `info` or `poruch=debug`.
 pub const LOG_VAR: &str = "PORUCH_LOG";
+/// `json` for one JSON object a line (log collectors); anything else is plain text.
+pub const LOG_FORMAT_VAR: &str = "PORUCH_LOG_FORMAT";
 
 /// Today's date (UTC), for vetting expiry.
 pub fn today() -> chrono::NaiveDate {

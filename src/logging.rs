@@ -41,18 +41,22 @@ impl log::Log for RedactingBridge {
     fn flush(&self) {}
 }
 
-/// Installs the subscriber and the bridge. `filter` is `PORUCH_LOG`'s value, if set.
-pub fn init(filter: Option<&str>) {
+/// Installs the subscriber and the bridge. `filter` is `PORUCH_LOG`'s value, if set; `json`
+/// (`PORUCH_LOG_FORMAT=json`) writes one JSON object a line, for log collectors.
+pub fn init(filter: Option<&str>, json: bool) {
     let filter = filter
         .and_then(|f| EnvFilter::try_new(f).ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
-    let subscriber = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .finish();
+        .with_writer(std::io::stderr);
     // Not `.init()`: with tracing-subscriber's `tracing-log` feature it would install a bridge
     // that forwards dependencies' messages whole, and then ours could not be installed.
-    let _ = tracing::subscriber::set_global_default(subscriber);
+    let _ = if json {
+        tracing::subscriber::set_global_default(builder.json().finish())
+    } else {
+        tracing::subscriber::set_global_default(builder.finish())
+    };
     if log::set_boxed_logger(Box::new(RedactingBridge)).is_ok() {
         log::set_max_level(log::LevelFilter::Warn);
     }

@@ -92,7 +92,10 @@ enum DirectoryAction {
 fn main() -> ExitCode {
     // Everything the process writes (the store, a key, an export) is for its user only.
     poruch::storage::private_files();
-    poruch::logging::init(std::env::var(config::LOG_VAR).ok().as_deref());
+    poruch::logging::init(
+        std::env::var(config::LOG_VAR).ok().as_deref(),
+        std::env::var(config::LOG_FORMAT_VAR).is_ok_and(|f| f.trim() == "json"),
+    );
     match try_main() {
         Ok(code) => code,
         Err(e) => {

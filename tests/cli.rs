@@ -355,3 +355,34 @@ fn export_to_something_that_is_not_a_file_writes_into_it_and_leaves_it_what_it_w
         "still a pipe"
     );
 }
+
+#[test]
+fn logs_can_be_one_json_object_a_line_for_collectors() {
+    let dir = private_tempdir();
+    let out = Command::new(env!("CARGO_BIN_EXE_poruch"))
+        .env("PORUCH_DATA_DIR", dir.path().join("data"))
+        .env("PORUCH_LOG_FORMAT", "json")
+        .env("PORUCH_LOG", "info")
+        .env("TELOXIDE_TOKEN", "123456:TEST")
+        // Nothing listens there: the bot starts, logs, and stops at its first call to Telegram.
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9/")
+        .output()
+        .expect("the binary runs");
+    let err = stderr(&out);
+    let json: Vec<serde_json::Value> = err
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(!json.is_empty(), "{err}");
+    assert!(
+        json.iter()
+            .all(|j| j["level"].is_string() && j["fields"].is_object()),
+        "{err}"
+    );
+    assert!(
+        json.iter()
+            .any(|j| j["fields"]["message"] == "directory loaded"),
+        "{err}"
+    );
+}

@@ -275,8 +275,13 @@ async fn every_endpoint_checks_initdata_and_the_role_on_every_request() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
-    // Public, the same for everyone: the page and its texts.
+    // Public, the same for everyone: the page, its texts and the health check.
     for who in ALL {
+        let (status, health) = w.call(who, "GET", "/health", None).await;
+        assert_eq!(
+            (status, health),
+            (StatusCode::OK, Value::String("ok".into()))
+        );
         let (status, _) = w.call(who, "GET", "/api/texts/en", None).await;
         assert_eq!(status, StatusCode::OK);
         let (status, page) = w.call(who, "GET", "/", None).await;

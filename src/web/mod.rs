@@ -24,9 +24,20 @@ use axum::Router;
 pub fn router(state: Arc<WebState>) -> Router {
     Router::new()
         .merge(page::routes())
+        .route("/health", axum::routing::get(health))
         .nest("/api", api::routes())
         .layer(axum::middleware::map_response(page::security_headers))
         .with_state(state)
+}
+
+/// For monitoring: 200 when the store answers, 503 otherwise; says nothing else.
+async fn health(
+    axum::extract::State(state): axum::extract::State<Arc<WebState>>,
+) -> (axum::http::StatusCode, &'static str) {
+    match state.app.store.schema_version() {
+        Ok(Some(_)) => (axum::http::StatusCode::OK, "ok"),
+        _ => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+    }
 }
 
 /// Serves until `shutdown` resolves.
