@@ -231,6 +231,14 @@ pub fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Vec<Str
     out
 }
 
+/// The `n` months up to and including the one of `today`.
+pub fn last_months(today: chrono::NaiveDate, n: u32) -> Vec<String> {
+    let first = today
+        .checked_sub_months(chrono::Months::new(n.saturating_sub(1)))
+        .unwrap_or(today);
+    months_between(first, today)
+}
+
 /// One figure of the report: a metric, its value for each month and for the whole period,
 /// already as it may be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -362,6 +370,10 @@ mod tests {
             parse_month("2027-01").unwrap(),
         );
         assert_eq!(months, ["2026-11", "2026-12", "2027-01"]);
+        assert_eq!(
+            last_months(chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(), 3),
+            months
+        );
         let t = table(&months, &counts);
         let row = |m: &str| t.figures.iter().find(|f| f.metric == m).unwrap().clone();
         assert_eq!(row("help.submitted").months, ["0", "7", "<5"]);

@@ -208,9 +208,7 @@ impl Store {
                 for org in orgs {
                     offered.insert(index_key(org, code), &[])?;
                 }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 super::monitoring::tally(counts, &month, &counted, 1)?;
                 Ok(())
             })
@@ -341,9 +339,7 @@ impl Store {
                     return Ok(Err(refusal.into()));
                 }
                 answers.insert(key.as_slice(), record.as_slice())?;
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 Ok(Ok(()))
             })?;
         Ok(result)
@@ -408,9 +404,7 @@ impl Store {
                         for key in &offered {
                             open.remove(key.as_slice())?;
                         }
-                        for (id, bytes) in &outbox {
-                            queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                        }
+                        super::outbox::queue_in(queue, &outbox)?;
                         for (key, value) in &questions {
                             asks.insert(key.as_slice(), value.as_slice())?;
                         }
@@ -472,9 +466,7 @@ impl Store {
                 for key in &offered {
                     open.remove(key.as_slice())?;
                 }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 Ok(Ok(()))
             },
         )?;
@@ -532,9 +524,7 @@ impl Store {
                 let bytes =
                     serde_json::to_vec(&request).map_err(|e| abort(corrupt("ecode_expert")(e)))?;
                 requests.insert(code.as_bytes(), bytes)?;
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 Ok(())
             })
             .map_err(StoreError::from)

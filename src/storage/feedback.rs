@@ -176,9 +176,7 @@ impl Store {
                     }
                     questions.insert(key.as_slice(), value.as_slice())?;
                 }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 Ok(())
             })
             .map_err(StoreError::from)
@@ -249,9 +247,7 @@ impl Store {
                         .unwrap_or(0);
                     meta.insert(name.as_bytes(), &(old + 1).to_be_bytes())?;
                 }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 for (metric, by) in &counted {
                     super::monitoring::tally(counts, &month, std::slice::from_ref(metric), *by)?;
                 }

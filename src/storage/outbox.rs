@@ -200,6 +200,17 @@ fn id_of(key: &[u8]) -> Result<u64, StoreError> {
     })?))
 }
 
+/// Puts records made by `outbox_records` into the outbox, inside the change's transaction.
+pub(crate) fn queue_in(
+    queue: &sled::transaction::TransactionalTree,
+    outbox: &[(u64, Vec<u8>)],
+) -> Result<(), sled::transaction::ConflictableTransactionError<StoreError>> {
+    for (id, bytes) in outbox {
+        queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
+    }
+    Ok(())
+}
+
 impl Store {
     fn seal_payload(&self, id: u64, payload: &PayloadRecord) -> Result<Vec<u8>, StoreError> {
         let bytes = serde_json::to_vec(payload).map_err(corrupt_outbox)?;

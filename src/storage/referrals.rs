@@ -127,9 +127,7 @@ impl Store {
                 if change.wait {
                     wait.insert(change.code.as_bytes(), waiting.as_slice())?;
                 }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 let mut counted = match change.to {
                     ReferralStatus::Accepted | ReferralStatus::Declined
                         if !answered_before(referrals, change.code, change.attempt)? =>
@@ -234,9 +232,7 @@ impl Store {
                 let bytes = serde_json::to_vec(&record)
                     .map_err(|e| abort(corrupt("refcode_waiting")(e)))?;
                 wait.insert(code.as_bytes(), bytes)?;
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 Ok(true)
             })
             .map_err(|e: TransactionError<StoreError>| e.into())
@@ -279,9 +275,7 @@ impl Store {
                     referrals.insert(key.as_slice(), bytes.as_slice())?;
                     open.insert(open_key.as_slice(), &[])?;
                 }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 Ok(true)
             })
             .map_err(|e: TransactionError<StoreError>| e.into())
@@ -313,9 +307,7 @@ impl Store {
                         .map_err(|e| abort(corrupt("refcode_request")(e)))?;
                     requests.insert(code.as_bytes(), bytes)?;
                 }
-                for (id, bytes) in &outbox {
-                    queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                }
+                super::outbox::queue_in(queue, &outbox)?;
                 Ok(true)
             })
             .map_err(|e: TransactionError<StoreError>| e.into())

@@ -174,9 +174,7 @@ impl Store {
                         referrals.insert(referral_key(code, 0), bytes.as_slice())?;
                         open.insert(index_key(&first.org, code), &[])?;
                     }
-                    for (id, bytes) in &outbox {
-                        queue.insert(&id.to_be_bytes(), bytes.as_slice())?;
-                    }
+                    super::outbox::queue_in(queue, &outbox)?;
                     super::monitoring::tally(counts, &month, &counted, 1)?;
                     Ok(())
                 },

@@ -331,16 +331,7 @@ async fn detail(caller: Caller, State(state): Shared, Path(id): Path<String>) ->
         &row.org,
         rating,
     );
-    let today = state.app.today();
-    let months = monitoring::period(
-        &today
-            .checked_sub_months(chrono::Months::new(5))
-            .unwrap_or(today)
-            .format("%Y-%m")
-            .to_string(),
-        &today.format("%Y-%m").to_string(),
-    )
-    .unwrap_or_default();
+    let months = crate::domain::monitoring::last_months(state.app.today(), 6);
     let figures: Vec<Value> = monitoring::organization(&state.app, caller.who, &id, &months)?
         .map_err(Failure::refused)?
         .into_iter()
@@ -752,17 +743,27 @@ struct PeriodParams {
 
 /// The months asked for, by default the last twelve up to this one.
 fn months_of(state: &WebState, p: &PeriodParams) -> Result<Vec<String>, Failure> {
-    let today = state.app.today();
-    let this = today.format("%Y-%m").to_string();
-    let year_ago = today
-        .checked_sub_months(chrono::Months::new(11))
-        .unwrap_or(today)
-        .format("%Y-%m")
-        .to_string();
-    let from = p.from.clone().filter(|f| !f.is_empty()).unwrap_or(year_ago);
-    let to = p.to.clone().filter(|t| !t.is_empty()).unwrap_or(this);
+    let year = crate::domain::monitoring::last_months(state.app.today(), 12);
+    let given = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    let from = given(&p.from)
+        .or_else(|| year.first().cloned())
+        .unwrap_or_default();
+    let to = given(&p.to)
+        .or_else(|| year.last().cloned())
+        .unwrap_or_default();
     monitoring::period(&from, &to)
         .map_err(|_| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-period"))
+}
+
+/// The report for the period asked for (coordinators).
+fn report_of(
+    caller: &Caller,
+    state: &WebState,
+    p: &PeriodParams,
+) -> Result<monitoring::Report, Failure> {
+    caller.coordinator()?;
+    let months = months_of(state, p)?;
+    monitoring::report(&state.app, caller.who, &months)?.map_err(Failure::refused)
 }
 
 async fn monitoring_json(
@@ -770,9 +771,7 @@ async fn monitoring_json(
     State(state): Shared,
     Query(p): Query<PeriodParams>,
 ) -> Answer {
-    caller.coordinator()?;
-    let months = months_of(&state, &p)?;
-    let report = monitoring::report(&state.app, caller.who, &months)?.map_err(Failure::refused)?;
+    let report = report_of(&caller, &state, &p)?;
     ok(monitoring::json(&report))
 }
 
@@ -781,9 +780,7 @@ async fn monitoring_csv(
     State(state): Shared,
     Query(p): Query<PeriodParams>,
 ) -> Answer {
-    caller.coordinator()?;
-    let months = months_of(&state, &p)?;
-    let report = monitoring::report(&state.app, caller.who, &months)?.map_err(Failure::refused)?;
+    let report = report_of(&caller, &state, &p)?;
     monitoring::exported(&state.app, caller.who).await?;
     download(
         "poruch-monitoring.csv",
@@ -798,9 +795,7 @@ async fn chart(
     Path(name): Path<String>,
     Query(p): Query<PeriodParams>,
 ) -> Answer {
-    caller.coordinator()?;
-    let months = months_of(&state, &p)?;
-    let report = monitoring::report(&state.app, caller.who, &months)?.map_err(Failure::refused)?;
+    let report = report_of(&caller, &state, &p)?;
     let texts = state.i18n.page_texts(caller.lang);
     let t = |k: &str| texts.get(k).cloned().unwrap_or_default();
     let svg = match name.as_str() {
