@@ -167,9 +167,45 @@ pub fn parse_public_url(text: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// The HTTPS address Telegram posts updates to (webhook mode; long polling when unset). It
+/// must reach `PORUCH_WEB_ADDR`, usually through a reverse proxy that keeps the path.
+pub const WEBHOOK_URL_VAR: &str = "PORUCH_WEBHOOK_URL";
+
+pub fn webhook_url() -> Result<Option<url::Url>, String> {
+    match std::env::var(WEBHOOK_URL_VAR) {
+        Ok(v) if !v.trim().is_empty() => parse_webhook_url(v.trim()).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A webhook address as Telegram accepts it: https, on port 443, 80, 88 or 8443.
+pub fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("{WEBHOOK_URL_VAR} is not a URL: {e}"))?;
+    if url.scheme() != "https" {
+        return Err(format!(
+            "{WEBHOOK_URL_VAR} must be https:// — Telegram posts updates only over HTTPS"
+        ));
+    }
+    if !matches!(url.port_or_known_default(), Some(443 | 80 | 88 | 8443)) {
+        return Err(format!(
+            "{WEBHOOK_URL_VAR} must use port 443, 80, 88 or 8443 — the ports Telegram posts to"
+        ));
+    }
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_webhook_is_https_on_a_port_telegram_posts_to() {
+        assert!(parse_webhook_url("https://bot.example.org/telegram").is_ok());
+        assert!(parse_webhook_url("https://bot.example.org:8443/t").is_ok());
+        assert!(parse_webhook_url("http://bot.example.org/telegram").is_err());
+        assert!(parse_webhook_url("https://bot.example.org:8080/telegram").is_err());
+        assert!(parse_webhook_url("bot.example.org").is_err());
+    }
 
     #[test]
     fn the_bot_api_is_reached_over_https_or_on_this_machine_only() {

@@ -180,13 +180,25 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let (web_addr, public_url) = match (config::web_addr(), config::public_url()) {
-        (Ok(addr), Ok(url)) => (addr, url),
-        (Err(e), _) | (_, Err(e)) => {
+    let (web_addr, public_url, webhook_url) = match (
+        config::web_addr(),
+        config::public_url(),
+        config::webhook_url(),
+    ) {
+        (Ok(addr), Ok(url), Ok(hook)) => (addr, url, hook),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             eprintln!("poruch: {e}");
             return Ok(ExitCode::from(2));
         }
     };
+    if webhook_url.is_some() && web_addr.is_none() {
+        eprintln!(
+            "poruch: {} needs the web server: set {} (Telegram's posts reach it through your proxy)",
+            config::WEBHOOK_URL_VAR,
+            config::WEB_ADDR_VAR
+        );
+        return Ok(ExitCode::from(2));
+    }
     let i18n = I18n::load().context("loading the locales")?;
     let hotlines = datafile::hotlines()
         .map_err(|r| anyhow::anyhow!("shipped hotlines are invalid: {:?}", r.problems))?;
@@ -234,25 +246,28 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let web = match web_addr {
-            Some(addr) => Some(start_web(addr, &bot, &ctx, secret).await?),
+            Some(addr) => Some(dashboard(addr, &bot, &ctx, secret).await?),
             None => None,
         };
-        let ran = telegram::run(bot, ctx).await.context("talking to Telegram");
-        if let Some(web) = web {
-            web.abort();
-        }
-        ran
+        let mode = match webhook_url {
+            Some(url) => telegram::Mode::Webhook { url },
+            None => telegram::Mode::Polling,
+        };
+        telegram::run(bot, ctx, mode, web)
+            .await
+            .context("running the bot")
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Starts the dashboard's web server beside the bot, in the same process (sled allows one).
-async fn start_web(
+/// The web server's listener and the dashboard, served beside the bot in the same process
+/// (sled allows one).
+async fn dashboard(
     addr: std::net::SocketAddr,
     bot: &teloxide::Bot,
     ctx: &BotContext,
     secret: poruch::web::auth::Secret,
-) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+) -> anyhow::Result<telegram::Web> {
     use teloxide::prelude::Requester;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -264,11 +279,9 @@ async fn start_web(
         secret,
         bot_username,
     });
-    tracing::info!("dashboard listening");
-    let router = poruch::web::router(state);
-    Ok(tokio::spawn(async move {
-        if let Err(e) = poruch::web::serve(listener, router, std::future::pending()).await {
-            tracing::error!(error = %e.kind(), "the dashboard's server stopped");
-        }
-    }))
+    tracing::info!("web server listening");
+    Ok(telegram::Web {
+        listener,
+        router: poruch::web::router(state),
+    })
 }

@@ -864,26 +864,6 @@ async fn an_unanswered_request_goes_to_the_next_organization_after_its_response_
 }
 
 #[tokio::test]
-async fn a_duplicate_update_has_one_effect() {
-    let w = world();
-    join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;
-    let mut bot = bot_with(&w, says(HER, "en", "/request"));
-    bot.dispatch().await;
-    drop(bot);
-    // A second mock bot numbers its first update 42 again, like Telegram delivering update 42
-    // a second time; it must be ignored.
-    let mut again = MockBot::new(says(HER, "en", "/cancel"), schema());
-    again.dependencies(deps![w.ctx.clone(), w.storage.clone()]);
-    again.dispatch().await;
-    assert!(again.get_responses().sent_messages.is_empty(), "ignored");
-    let state = again.get_state::<State>().await;
-    assert!(
-        matches!(state, State::Requesting { .. }),
-        "unchanged: {state:?}"
-    );
-}
-
-#[tokio::test]
 async fn files_go_only_from_the_requester_as_copies_and_stickers_are_explained() {
     let w = world();
     join(&w, "demo-rivnist-dnipro", RIVNIST_STAFF, "en").await;

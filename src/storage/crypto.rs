@@ -131,6 +131,15 @@ impl Sealer {
         out
     }
 
+    /// 32 random bytes from the operating system as 64 hex digits (for secrets shared with
+    /// Telegram, whose alphabet is letters, digits, `_` and `-`).
+    pub fn random_hex32() -> String {
+        use chacha20poly1305::aead::rand_core::RngCore;
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Encrypts `plain`, bound to `place` (e.g. the tree and key it is stored under).
     pub fn seal(&self, plain: &[u8], place: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);

@@ -37,6 +37,7 @@
 //!   that could not be read, moved aside so that scans go on; see `quarantine`)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"key_fingerprint" → 16 bytes
 //!   (which key the store is sealed with); b"directory_loaded" → date;
+//!   b"webhook_secret" → the webhook's secret token, sealed (see webhook.rs);
 //!   b"counter/<name>" → u64 big-endian (routing rotation, security events, unplaced requests)
 //!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
@@ -62,6 +63,7 @@ mod settings;
 mod staff;
 mod tokens;
 mod updates;
+mod webhook;
 
 pub use audit::AuditFilter;
 pub use directory::Proposal;

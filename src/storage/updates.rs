@@ -1,7 +1,8 @@
-//! Duplicate updates. Telegram may deliver an update again (after a crash before its offset
-//! was confirmed); each update id is recorded before it is handled, so a repeat has no effect.
-//! The record is written before the update's effects, so whenever an effect was flushed, so
-//! was the record.
+//! Duplicate updates. Telegram delivers an update again when it was not confirmed (polling)
+//! or not answered (webhook) — after a crash, say. An update id is recorded as handled only
+//! *after* the update's effects, so a crash between the two re-runs the update (whose own
+//! state checks make a repeat harmless: a draft is consumed with the request it makes, a
+//! stale button is refused) rather than losing it.
 //!
 //! Tree `botid_updateid_seenat`: bot id (u64 big-endian), update id (u32 big-endian) → unix ms.
 //! Update ids are per bot, so a new token (another bot) starts afresh.
@@ -20,19 +21,21 @@ fn key(bot: u64, update: u32) -> [u8; 12] {
 }
 
 impl Store {
-    /// Records an update id; `false` if it was seen before (a duplicate to ignore).
-    pub fn first_time_update(
+    /// Whether an update was already handled (a repeat to skip).
+    pub fn handled_update(&self, bot: u64, update: u32) -> Result<bool, StoreError> {
+        Ok(self.botid_updateid_seenat.contains_key(key(bot, update))?)
+    }
+
+    /// Records that an update was handled: call after its effects were written.
+    pub fn record_handled_update(
         &self,
         bot: u64,
         update: u32,
         now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let swapped = self.botid_updateid_seenat.compare_and_swap(
-            key(bot, update),
-            None as Option<&[u8]>,
-            Some(&now.millis().to_be_bytes()[..]),
-        )?;
-        Ok(swapped.is_ok())
+    ) -> Result<(), StoreError> {
+        self.botid_updateid_seenat
+            .insert(key(bot, update), &now.millis().to_be_bytes()[..])?;
+        Ok(())
     }
 
     /// Forgets update ids older than a day. Returns how many.
@@ -62,17 +65,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_update_counts_once_per_bot() -> Result<(), StoreError> {
+    fn an_update_counts_as_handled_once_recorded_per_bot() -> Result<(), StoreError> {
         let store = Store::temporary()?;
         let at = Timestamp::from_millis;
-        assert!(store.first_time_update(1, 42, at(0))?);
-        assert!(!store.first_time_update(1, 42, at(10))?);
-        assert!(
-            store.first_time_update(2, 42, at(10))?,
-            "another bot's update 42"
-        );
+        assert!(!store.handled_update(1, 42)?);
+        store.record_handled_update(1, 42, at(0))?;
+        assert!(store.handled_update(1, 42)?);
+        assert!(!store.handled_update(2, 42)?, "another bot's update 42");
+        store.record_handled_update(2, 42, at(10))?;
         assert_eq!(store.purge_seen_updates(at(SEEN_UPDATE_MS + 11))?, 2);
-        assert!(store.first_time_update(1, 42, at(SEEN_UPDATE_MS + 12))?);
+        assert!(!store.handled_update(1, 42)?);
         Ok(())
     }
 }

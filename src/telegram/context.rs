@@ -1,6 +1,6 @@
 //! What every handler needs: the application, the texts and the hotlines; and the few
 //! Telegram-side chores done on every update (the person's language, the message log for
-//! `/forget`, duplicate updates).
+//! `/forget`, repeated updates).
 
 use std::sync::Arc;
 
@@ -51,12 +51,11 @@ impl BotContext {
     }
 
     /// Whether an update is handled at all: it comes from a private chat (in a group, a
-    /// search or a card could be seen by the very people a user wants to keep it from), and
-    /// it is not a duplicate (Telegram may deliver one twice, after a crash). A message is
-    /// remembered for /forget, and whoever writes can be reached again, even if they once
-    /// blocked the bot.
-    pub fn admit(&self, update: &teloxide::types::Update, bot: u64) -> bool {
-        if update.chat().is_some_and(|c| !c.is_private()) || !self.first_time(bot, update.id.0) {
+    /// search or a card could be seen by the very people a user wants to keep it from). A
+    /// message is remembered for /forget, and whoever writes can be reached again, even if
+    /// they once blocked the bot. (Repeated updates are skipped before this, by the intake.)
+    pub fn admit(&self, update: &teloxide::types::Update) -> bool {
+        if update.chat().is_some_and(|c| !c.is_private()) {
             return false;
         }
         if let teloxide::types::UpdateKind::Message(m) = &update.kind {
@@ -68,25 +67,27 @@ impl BotContext {
         true
     }
 
-    /// Whether an update is seen for the first time (Telegram may deliver one again after a
-    /// crash). A store that cannot answer lets the update through: every action is also
-    /// guarded by its own state checks.
-    pub fn first_time(&self, bot: u64, update: u32) -> bool {
-        match self
+    /// Whether an update was already handled (Telegram delivers one again after a crash). A
+    /// store that cannot answer lets the update through: every action is also guarded by
+    /// its own state checks.
+    pub fn already_handled(&self, bot: u64, update: u32) -> bool {
+        match self.app.store.handled_update(bot, update) {
+            Ok(handled) => handled,
+            Err(e) => {
+                tracing::warn!(error = e.kind(), "cannot check for a repeated update");
+                false
+            }
+        }
+    }
+
+    /// Records an update as handled, after its effects.
+    pub fn mark_handled(&self, bot: u64, update: u32) {
+        if let Err(e) = self
             .app
             .store
-            .first_time_update(bot, update, self.app.now())
+            .record_handled_update(bot, update, self.app.now())
         {
-            Ok(first) => {
-                if !first {
-                    tracing::info!("a duplicate update was ignored");
-                }
-                first
-            }
-            Err(e) => {
-                tracing::warn!(error = e.kind(), "cannot check for a duplicate update");
-                true
-            }
+            tracing::warn!(error = e.kind(), "cannot record a handled update");
         }
     }
 

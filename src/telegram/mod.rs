@@ -11,11 +11,13 @@ pub mod courier;
 pub mod dialogue;
 pub mod handlers;
 pub mod html;
+pub mod intake;
 pub mod menu_button;
 pub mod outbox_worker;
 pub mod render;
 pub mod send;
 pub mod tokens;
+pub mod webhook;
 
 use std::sync::Arc;
 
@@ -60,13 +62,9 @@ pub fn schema() -> UpdateHandler<BotError> {
 
     dptree::entry().branch(groups).branch(
         dptree::entry()
-            // Private chats only; a duplicate update has no effect; the person's own
-            // messages are remembered for /forget (see `BotContext::admit`).
-            .filter(
-                |update: Update, ctx: Arc<BotContext>, me: teloxide::types::Me| {
-                    ctx.admit(&update, me.id.0)
-                },
-            )
+            // Private chats only; the person's own messages are remembered for /forget
+            // (see `BotContext::admit`).
+            .filter(|update: Update, ctx: Arc<BotContext>| ctx.admit(&update))
             .branch(urgent)
             .branch(
                 teloxide_dialogue::enter::<Update, ErasedStorage<State>, State, _>()
@@ -115,13 +113,68 @@ async fn stop_signal() {
     }
 }
 
-/// Runs the bot with long polling until SIGTERM or SIGINT, with the outbox worker and the
-/// background work beside it. Stopping: no new updates are taken, the handlers under way
-/// finish, the outbox stops between messages, the store is flushed — within 10 seconds.
-pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError> {
+/// How updates arrive.
+pub enum Mode {
+    /// Long polling (the default): the bot asks Telegram.
+    Polling,
+    /// Telegram posts updates to this HTTPS address, which reaches the web server.
+    Webhook { url: url::Url },
+}
+
+/// The web server: where it listens and what it serves (the dashboard).
+pub struct Web {
+    pub listener: tokio::net::TcpListener,
+    pub router: axum::Router,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("Telegram: {0}")]
+    Telegram(#[from] teloxide::RequestError),
+    #[error(transparent)]
+    Store(#[from] crate::storage::StoreError),
+    #[error("webhook mode needs the web server: set PORUCH_WEB_ADDR")]
+    WebhookWithoutServer,
+}
+
+/// Runs the bot until SIGTERM or SIGINT: updates by long polling or a webhook (see
+/// `intake`), the web server if there is one, the outbox worker and the background work
+/// beside them. Stopping: no new updates are taken, the updates under way are handled, the
+/// outbox stops between messages, the store is flushed — within 10 seconds.
+pub async fn run(bot: Bot, ctx: BotContext, mode: Mode, web: Option<Web>) -> Result<(), RunError> {
+    if matches!(mode, Mode::Webhook { .. }) && web.is_none() {
+        return Err(RunError::WebhookWithoutServer);
+    }
     register_commands(&bot, &ctx).await?;
+    let me = bot.get_me().await?;
     let storage = dialogue::storage::erased(ctx.app.store.clone());
     let ctx = Arc::new(ctx);
+    let app = ctx.app.clone();
+    let intake = intake::Intake::new(schema(), bot.clone(), me, ctx.clone(), storage);
+    let secret = match mode {
+        Mode::Webhook { .. } => Some(app.store.webhook_secret()?),
+        Mode::Polling => None,
+    };
+    let server = web.map(|web| {
+        let mut router = web.router;
+        if let (Mode::Webhook { url }, Some(secret)) = (&mode, &secret) {
+            router = router.merge(webhook::router(
+                intake.clone(),
+                app.clone(),
+                secret.clone(),
+                url.path(),
+            ));
+        }
+        let app = app.clone();
+        tokio::spawn(async move {
+            // Graceful: requests under way (a webhook's update) are answered first.
+            let stopped = async move { intake::stopping(&app).await };
+            let serving = axum::serve(web.listener, router).with_graceful_shutdown(stopped);
+            if let Err(e) = serving.await {
+                tracing::error!(error = %e.kind(), "the web server stopped");
+            }
+        })
+    });
     // The outbox is delivered on its own Throttled bot; handlers keep the plain one.
     let throttled = teloxide::adaptors::Throttle::new_spawn(
         bot.clone(),
@@ -132,48 +185,50 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
         let (bot, ctx) = (bot.clone(), ctx.clone());
         tokio::spawn(async move { menu_button::offer_to_everyone(&bot, &ctx).await })
     };
-    let timers = tokio::spawn(crate::app::timers::run(ctx.app.clone()));
-    let app = ctx.app.clone();
-    let mut dispatcher = Dispatcher::builder(bot, schema())
-        .dependencies(dptree::deps![ctx, storage])
-        .default_handler(|_| async {})
-        .error_handler(Arc::new(handlers::LogErrors))
-        .build();
-    let token = dispatcher.shutdown_token();
+    let timers = tokio::spawn(crate::app::timers::run(app.clone()));
     let stopper = {
         let app = app.clone();
         tokio::spawn(async move {
             stop_signal().await;
             tracing::info!("stopping: no new updates; finishing what is under way");
             app.stop();
-            // A dispatcher not yet polling says it is idle; ask again until it listens.
-            loop {
-                match token.shutdown() {
-                    Ok(stopped) => {
-                        stopped.await;
-                        break;
-                    }
-                    Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-                }
-            }
         })
     };
     // Whatever happens, the process ends within STOP_WITHIN of the signal, store flushed.
     let watchdog = {
         let app = app.clone();
         tokio::spawn(async move {
-            while !app.is_stopping() {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
+            intake::stopping(&app).await;
             tokio::time::sleep(STOP_WITHIN).await;
             tracing::warn!("stopping took too long; flushing and exiting");
             let _ = app.store.flush_blocking();
             std::process::exit(0);
         })
     };
-    tracing::info!("bot started");
-    dispatcher.dispatch().await;
+    let taking = match mode {
+        Mode::Polling => {
+            tracing::info!("bot started: long polling");
+            intake::poll(bot.clone(), intake.clone()).await;
+            Ok(())
+        }
+        Mode::Webhook { url } => {
+            match webhook::register(&bot, url, secret.as_deref().unwrap_or_default()).await {
+                Ok(()) => {
+                    tracing::info!("bot started: webhook");
+                    intake::stopping(&app).await;
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
     app.stop();
+    if let Some(server) = server {
+        let _ = server.await;
+    }
+    while intake.under_way() > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let outbox = worker.abort_handle();
     if tokio::time::timeout(std::time::Duration::from_secs(6), worker)
         .await
@@ -190,5 +245,6 @@ pub async fn run(bot: Bot, ctx: BotContext) -> Result<(), teloxide::RequestError
     }
     watchdog.abort();
     tracing::info!("bot stopped");
+    taking?;
     Ok(())
 }

@@ -15,7 +15,6 @@ mod state;
 
 pub use state::WebState;
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
@@ -38,15 +37,4 @@ async fn health(
         Ok(Some(_)) => (axum::http::StatusCode::OK, "ok"),
         _ => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
     }
-}
-
-/// Serves until `shutdown` resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

@@ -34,6 +34,8 @@ struct Inner {
     scripted: std::collections::HashMap<i64, std::collections::VecDeque<Value>>,
     /// Chats whose accepted calls are also streamed to a watcher (for benchmarks).
     watchers: std::collections::HashMap<i64, tokio::sync::mpsc::UnboundedSender<Call>>,
+    /// The webhook set with `setWebhook` (Telegram then refuses `getUpdates`).
+    webhook: Option<String>,
 }
 
 #[derive(Clone)]
@@ -109,6 +111,16 @@ impl FakeBotApi {
             .entry(chat_id)
             .or_default()
             .push_back(error);
+    }
+
+    /// Sets a webhook as a bot in webhook mode would have left it.
+    pub fn set_webhook(&self, url: &str) {
+        self.lock().webhook = Some(url.to_string());
+    }
+
+    /// The webhook set now, if any.
+    pub fn webhook(&self) -> Option<String> {
+        self.lock().webhook.clone()
     }
 
     /// Streams every accepted call to `chat` from now on.
@@ -208,6 +220,8 @@ impl FakeBotApi {
             json!({})
         } else if content_type.starts_with("application/json") {
             serde_json::from_slice(body).unwrap_or(Value::Null)
+        } else if content_type.starts_with("multipart/form-data") {
+            multipart_fields(content_type, body)
         } else {
             Value::Null
         };
@@ -247,6 +261,19 @@ impl FakeBotApi {
             }
         }
         if method.eq_ignore_ascii_case("getUpdates") {
+            if self.lock().webhook.is_some() {
+                let description = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
+                self.lock().calls.push(Call {
+                    method,
+                    params,
+                    refused: Some(description.into()),
+                    result: Value::Null,
+                });
+                return (
+                    409,
+                    json!({"ok": false, "error_code": 409, "description": description}),
+                );
+            }
             return (
                 200,
                 json!({"ok": true, "result": self.updates(&params).await}),
@@ -304,9 +331,17 @@ impl FakeBotApi {
                 "can_join_groups": false, "can_read_all_group_messages": false,
                 "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false
             }),
-            // No webhook: what Telegram answers a bot that uses long polling.
             "getwebhookinfo" => {
-                json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
+                let url = self.lock().webhook.clone().unwrap_or_default();
+                json!({"url": url, "has_custom_certificate": false, "pending_update_count": 0})
+            }
+            "setwebhook" => {
+                self.lock().webhook = params["url"].as_str().map(String::from);
+                json!(true)
+            }
+            "deletewebhook" => {
+                self.lock().webhook = None;
+                json!(true)
             }
             "copymessage" => {
                 let mut inner = self.lock();
@@ -338,6 +373,46 @@ impl FakeBotApi {
             _ => json!(true),
         }
     }
+}
+
+/// The fields of a `multipart/form-data` body (teloxide sends `setWebhook` so, for its
+/// certificate) as JSON: arrays and objects parsed, `true`/`false` as booleans, the rest as
+/// text. `Null` if the body is not multipart.
+fn multipart_fields(content_type: &str, body: &[u8]) -> Value {
+    let Some(boundary) = content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .next()
+    else {
+        return Value::Null;
+    };
+    let boundary = format!("--{}", boundary.trim_matches('"'));
+    let body = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in body.split(boundary.as_str()) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split(';')
+            .filter_map(|p| p.trim().strip_prefix("name="))
+            .next()
+        else {
+            continue;
+        };
+        let name = name.trim().trim_matches('"').to_string();
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let value = match value {
+            "true" => json!(true),
+            "false" => json!(false),
+            v if v.starts_with('[') || v.starts_with('{') => {
+                serde_json::from_str(v).unwrap_or_else(|_| json!(v))
+            }
+            v => json!(v),
+        };
+        fields.insert(name, value);
+    }
+    Value::Object(fields)
 }
 
 /// A Telegram user for updates.
