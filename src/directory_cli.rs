@@ -16,6 +16,15 @@ use crate::storage::{Store, StoreError, StoreLocation};
 
 pub const DEFAULT_FILE: &str = "data/organizations.toml";
 
+/// The directory's file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Poruch's own TOML file (data/organizations.toml).
+    Toml,
+    /// An Open Referral HSDS 3.0 tabular data package (a directory of CSV files).
+    Hsds,
+}
+
 /// Exit code for a command that could not run.
 const CANNOT_RUN: u8 = 2;
 
@@ -151,6 +160,120 @@ pub fn export(data_dir: &StoreLocation, path: &Path) -> ExitCode {
         }
         Err(e) => {
             eprintln!("poruch: export failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the stored directory as an HSDS 3.0 package into `dir` (created if missing; the
+/// package's files in it are replaced, each written beside and renamed).
+pub fn export_hsds(data_dir: &StoreLocation, dir: &Path) -> ExitCode {
+    let store = match open_store(data_dir) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let taxonomy = match startup::taxonomy() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("poruch: {e}");
+            return ExitCode::from(CANNOT_RUN);
+        }
+    };
+    let orgs = match store.organizations() {
+        Ok(orgs) => orgs,
+        Err(e) => {
+            eprintln!("poruch: export failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match datafile::hsds::export(&orgs, &taxonomy) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("poruch: export failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        for (name, text) in &files {
+            let target = dir.join(name);
+            let tmp = dir.join(format!(".{name}.tmp"));
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(&tmp, &target)?;
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => {
+            println!(
+                "exported {} organizations as an HSDS 3.0 package to {}",
+                orgs.len(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("poruch: cannot write into {}: {e}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Replaces the stored directory with an HSDS 3.0 package's, atomically; a package with
+/// errors changes nothing. What the package holds that Poruch has no place for is listed.
+pub fn import_hsds(data_dir: &StoreLocation, dir: &Path, today: NaiveDate) -> ExitCode {
+    let mut files = std::collections::BTreeMap::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            eprintln!("poruch: cannot read {}: {e}", dir.display());
+            return ExitCode::from(CANNOT_RUN);
+        }
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".csv") || name == "datapackage.json" {
+            match read(&entry.path()) {
+                Ok(text) => {
+                    files.insert(name, text);
+                }
+                Err(code) => return code,
+            }
+        }
+    }
+    let taxonomy = match startup::taxonomy() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("poruch: {e}");
+            return ExitCode::from(CANNOT_RUN);
+        }
+    };
+    let read = datafile::hsds::import(&files, &taxonomy, today);
+    for line in &read.unmapped {
+        println!("not imported: {line}");
+    }
+    let Some(orgs) = read.organizations else {
+        print_report(&read.report, &dir.display().to_string());
+        println!("nothing was imported; the store is unchanged");
+        return ExitCode::FAILURE;
+    };
+    for w in read.report.warnings() {
+        println!("{w}");
+    }
+    let store = match open_store(data_dir) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match store.replace_directory(&orgs, &today.to_string()) {
+        Ok(()) => {
+            println!(
+                "imported {} organizations from the HSDS package in {}",
+                orgs.len(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("poruch: import failed, the store is unchanged: {e}");
             ExitCode::FAILURE
         }
     }

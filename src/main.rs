@@ -71,10 +71,21 @@ enum AuditAction {
 enum DirectoryAction {
     /// List every problem of a directory file (default: data/organizations.toml).
     Validate { path: Option<PathBuf> },
-    /// Replace the stored directory with a file's; a file with any error changes nothing.
-    Import { path: PathBuf },
-    /// Write the stored directory to a file in the same format.
-    Export { path: PathBuf },
+    /// Replace the stored directory with a file's (or an HSDS package's); any error changes
+    /// nothing.
+    Import {
+        path: PathBuf,
+        /// `hsds`: PATH is a directory holding an Open Referral HSDS 3.0 tabular package.
+        #[arg(long, value_enum, default_value = "toml")]
+        format: directory_cli::Format,
+    },
+    /// Write the stored directory to a file in the same format (or an HSDS package).
+    Export {
+        path: PathBuf,
+        /// `hsds`: write an Open Referral HSDS 3.0 tabular package into the directory PATH.
+        #[arg(long, value_enum, default_value = "toml")]
+        format: directory_cli::Format,
+    },
     /// Search the stored directory as the bot does.
     Search {
         #[arg(long)]
@@ -122,8 +133,14 @@ fn try_main() -> anyhow::Result<ExitCode> {
                 &path.unwrap_or_else(|| PathBuf::from(directory_cli::DEFAULT_FILE)),
                 today,
             ),
-            DirectoryAction::Import { path } => directory_cli::import(&store_at, &path, today),
-            DirectoryAction::Export { path } => directory_cli::export(&store_at, &path),
+            DirectoryAction::Import { path, format } => match format {
+                directory_cli::Format::Toml => directory_cli::import(&store_at, &path, today),
+                directory_cli::Format::Hsds => directory_cli::import_hsds(&store_at, &path, today),
+            },
+            DirectoryAction::Export { path, format } => match format {
+                directory_cli::Format::Toml => directory_cli::export(&store_at, &path),
+                directory_cli::Format::Hsds => directory_cli::export_hsds(&store_at, &path),
+            },
             DirectoryAction::Search {
                 topic,
                 region,

@@ -2,6 +2,7 @@
 //! file, line and field, and writing it back. The shipped taxonomy, hotlines and demo
 //! directory are compiled in from `data/`.
 
+pub mod hsds;
 mod organizations;
 mod problem;
 mod taxonomy;

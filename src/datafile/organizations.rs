@@ -17,35 +17,35 @@ use crate::domain::{
 };
 
 #[derive(Debug, Default, Deserialize, Serialize)]
-struct RawText {
+pub(super) struct RawText {
     #[serde(default)]
-    uk: String,
+    pub(super) uk: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    en: Option<String>,
+    pub(super) en: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
-struct RawContacts {
+pub(super) struct RawContacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    phone: Option<String>,
+    pub(super) phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
+    pub(super) email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    website: Option<String>,
+    pub(super) website: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    telegram: Option<String>,
+    pub(super) telegram: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
-struct RawVetting {
+pub(super) struct RawVetting {
     #[serde(default)]
-    vetted_by: String,
+    pub(super) vetted_by: String,
     #[serde(default)]
-    vetted_on: String,
+    pub(super) vetted_on: String,
     #[serde(default)]
-    expires_on: String,
+    pub(super) expires_on: String,
     #[serde(default)]
-    status: String,
+    pub(super) status: String,
 }
 
 /// One `[[organizations]]` table as written — and the dashboard's organization form, which
@@ -55,39 +55,39 @@ struct RawVetting {
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct RawOrganization {
     #[serde(default)]
-    id: String,
+    pub(super) id: String,
     #[serde(default)]
-    demo: bool,
+    pub(super) demo: bool,
     #[serde(default)]
-    name: RawText,
+    pub(super) name: RawText,
     #[serde(default)]
-    description: RawText,
+    pub(super) description: RawText,
     #[serde(default)]
-    topics: Vec<String>,
+    pub(super) topics: Vec<String>,
     #[serde(default)]
-    services: Vec<String>,
+    pub(super) services: Vec<String>,
     #[serde(default)]
-    audiences: Vec<String>,
+    pub(super) audiences: Vec<String>,
     #[serde(default)]
-    regions: Vec<String>,
+    pub(super) regions: Vec<String>,
     #[serde(default)]
-    languages: Vec<String>,
+    pub(super) languages: Vec<String>,
     #[serde(default)]
-    women_led: bool,
+    pub(super) women_led: bool,
     #[serde(default)]
-    accepts_referrals: bool,
+    pub(super) accepts_referrals: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    response_hours: Option<u32>,
+    pub(super) response_hours: Option<u32>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    online: bool,
+    pub(super) online: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    hours: Option<RawText>,
+    pub(super) hours: Option<RawText>,
     #[serde(default)]
-    contacts: RawContacts,
+    pub(super) contacts: RawContacts,
     #[serde(default)]
-    vetting: RawVetting,
+    pub(super) vetting: RawVetting,
     #[serde(flatten, skip_serializing)]
-    unknown: BTreeMap<String, toml::Value>,
+    pub(super) unknown: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Deserialize)]
