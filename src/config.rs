@@ -167,6 +167,31 @@ pub fn parse_public_url(text: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Where scheduled backups and the /forget journal go (off when unset).
+pub const BACKUP_DIR_VAR: &str = "PORUCH_BACKUP_DIR";
+/// How many scheduled backups are kept.
+pub const BACKUP_KEEP_VAR: &str = "PORUCH_BACKUP_KEEP";
+
+pub fn backup_dir() -> Option<PathBuf> {
+    std::env::var(BACKUP_DIR_VAR)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| PathBuf::from(v.trim()))
+}
+
+/// Scheduled backups kept: 1–365, default 7.
+pub fn backup_keep() -> Result<usize, String> {
+    match std::env::var(BACKUP_KEEP_VAR) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=365).contains(n))
+            .ok_or_else(|| format!("{BACKUP_KEEP_VAR} must be a number from 1 to 365, not {v:?}")),
+        _ => Ok(7),
+    }
+}
+
 /// The HTTPS address Telegram posts updates to (webhook mode; long polling when unset). It
 /// must reach `PORUCH_WEB_ADDR`, usually through a reverse proxy that keeps the path.
 pub const WEBHOOK_URL_VAR: &str = "PORUCH_WEBHOOK_URL";

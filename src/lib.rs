@@ -2,7 +2,11 @@
 //! Ukraine's security and defence sector. See ARCHITECTURE.md for the map of the layers.
 
 pub mod app;
+#[cfg(unix)]
+pub mod backup_cli;
 pub mod config;
+#[cfg(unix)]
+pub mod control;
 pub mod datafile;
 pub mod directory_cli;
 pub mod domain;

@@ -38,6 +38,18 @@ struct Cli {
 enum Command {
     /// Run the bot (the default). Needs TELOXIDE_TOKEN.
     Run,
+    /// Write a backup of the store to PATH (asks the running bot when it holds the store).
+    Backup { path: PathBuf },
+    /// Fill an empty data directory from a backup (the bot stopped; the key file in place),
+    /// then replay the /forget journal found beside the backup (or given).
+    Restore {
+        path: PathBuf,
+        /// The /forget journal (default: forget.journal beside the backup).
+        #[arg(long)]
+        journal: Option<PathBuf>,
+    },
+    /// For monitoring: the store opens and reads, the key matches, Telegram is reachable.
+    Check,
     /// Manage the directory of organizations.
     Directory {
         #[command(subcommand)]
@@ -122,6 +134,26 @@ fn try_main() -> anyhow::Result<ExitCode> {
     let store_at = StoreLocation::new(cli.data_dir, cli.key_file);
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run_bot(store_at),
+        Command::Backup { path } => Ok(poruch::backup_cli::backup(&store_at, &path)),
+        Command::Restore { path, journal } => Ok(poruch::backup_cli::restore(
+            &store_at,
+            &path,
+            journal.as_deref(),
+        )),
+        Command::Check => {
+            let api_url = match config::api_url() {
+                Ok(url) => url,
+                Err(e) => {
+                    eprintln!("poruch: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            Ok(poruch::backup_cli::check(
+                &store_at,
+                config::token().as_deref(),
+                api_url,
+            ))
+        }
         Command::Report { from, to, format } => {
             Ok(report_cli::report(&store_at, &from, &to, format))
         }
@@ -226,6 +258,7 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             e @ (StoreError::Locked(_)
             | StoreError::Exposed { .. }
             | StoreError::WrongKey(_)
+            | StoreError::Lost(_)
             | StoreError::Crypto(
                 CryptoError::KeyMissing(_) | CryptoError::KeyExposed(_) | CryptoError::BadKey(_),
             )),
@@ -234,9 +267,39 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
         Err(e) => {
-            return Err(e)
-                .with_context(|| format!("opening the store in {}", store_at.dir.display()));
+            eprintln!(
+                "poruch: the store in {} does not open ({}); if it is damaged, restore the last backup into an empty directory: poruch restore <backup file>",
+                store_at.dir.display(),
+                e.kind()
+            );
+            return Ok(ExitCode::from(2));
         }
+    };
+    // The start-up integrity check: schema and key were checked by opening; every tree reads.
+    if let Err((tree, e)) = store.check_every_tree() {
+        eprintln!(
+            "poruch: the store in {} is damaged ({tree}: {}); restore the last backup into an empty directory: poruch restore <backup file>",
+            store_at.dir.display(),
+            e.kind()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let backup_keep = match config::backup_keep() {
+        Ok(keep) => keep,
+        Err(e) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let backups = config::backup_dir().map(|dir| poruch::app::backups::Plan {
+        dir,
+        keep: backup_keep,
+    });
+    let store = match &backups {
+        Some(plan) => {
+            store.with_forget_journal(plan.dir.join(poruch::storage::journal::JOURNAL_FILE))
+        }
+        None => store,
     };
     let taxonomy = startup::taxonomy()?;
     let materials = datafile::materials(&taxonomy)
@@ -261,7 +324,18 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         dashboard: public_url.clone(),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let socket = poruch::control::socket_in(&store_at.dir);
     runtime.block_on(async move {
+        let control = {
+            let app = ctx.app.clone();
+            tokio::spawn(async move {
+                if let Err(e) = poruch::control::serve(app, socket).await {
+                    tracing::error!(error = %e.kind(), "the control socket is not served");
+                }
+            })
+        };
+        let scheduled =
+            backups.map(|plan| tokio::spawn(poruch::app::backups::run(ctx.app.clone(), plan)));
         let web = match web_addr {
             Some(addr) => Some(dashboard(addr, &bot, &ctx, secret).await?),
             None => None,
@@ -270,9 +344,14 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             Some(url) => telegram::Mode::Webhook { url },
             None => telegram::Mode::Polling,
         };
-        telegram::run(bot, ctx, mode, web)
+        let ran = telegram::run(bot, ctx, mode, web)
             .await
-            .context("running the bot")
+            .context("running the bot");
+        control.abort();
+        if let Some(scheduled) = scheduled {
+            scheduled.abort();
+        }
+        ran
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod act;
 pub mod audit;
+pub mod backups;
 pub mod coordination;
 pub mod directory;
 pub mod discreet;

@@ -60,6 +60,7 @@ impl Store {
         at: crate::domain::Timestamp,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let record = ProposalRecord {
             base: base.into(),
             proposed: proposed.into(),
@@ -68,7 +69,7 @@ impl Store {
         };
         let bytes = serde_json::to_vec(&record).map_err(corrupt("orgid_proposal"))?;
         let audit = self.audit_write(entry)?;
-        (&self.orgid_proposal, &self.seq_audit).transaction(|(proposals, log)| {
+        (&*self.orgid_proposal, &*self.seq_audit).transaction(|(proposals, log)| {
             proposals.insert(base.id.as_bytes(), bytes.as_slice())?;
             audit.insert(log)?;
             Ok(())
@@ -102,14 +103,16 @@ impl Store {
     /// Drops an organization's proposed change (rejected, or applied), with its audit entry
     /// if the change itself did not write one; whether there was one.
     pub fn drop_proposal(&self, org: &str, entry: Option<&AuditEntry>) -> Result<bool, StoreError> {
+        let _writing = self.gate.shared();
         let audit = entry.map(|e| self.audit_write(e)).transpose()?;
-        let dropped = (&self.orgid_proposal, &self.seq_audit).transaction(|(proposals, log)| {
-            let was = proposals.remove(org.as_bytes())?.is_some();
-            if was && let Some(audit) = &audit {
-                audit.insert(log)?;
-            }
-            Ok(was)
-        })?;
+        let dropped =
+            (&*self.orgid_proposal, &*self.seq_audit).transaction(|(proposals, log)| {
+                let was = proposals.remove(org.as_bytes())?.is_some();
+                if was && let Some(audit) = &audit {
+                    audit.insert(log)?;
+                }
+                Ok(was)
+            })?;
         Ok(dropped)
     }
 
@@ -161,6 +164,7 @@ impl Store {
         expected: Option<&Organization>,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let bytes = serde_json::to_vec(&OrgRecord::from(org)).map_err(corrupt("orgid_org"))?;
         let expected_bytes = match expected {
             Some(e) => Some(serde_json::to_vec(&OrgRecord::from(e)).map_err(corrupt("orgid_org"))?),
@@ -172,10 +176,10 @@ impl Store {
         let new_regions = region_keys(org);
         let audit = self.audit_write(entry)?;
         (
-            &self.orgid_org,
-            &self.topic_orgid,
-            &self.region_orgid,
-            &self.seq_audit,
+            &*self.orgid_org,
+            &*self.topic_orgid,
+            &*self.region_orgid,
+            &*self.seq_audit,
         )
             .transaction(|(orgs, topics, regions, log)| {
                 let now = orgs.get(org.id.as_bytes())?;

@@ -143,6 +143,7 @@ impl Store {
         now: Timestamp,
         consume_dialogue_of: Option<i64>,
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let draft_key = consume_dialogue_of.map(|chat| self.sealer.blind(&chat.to_be_bytes()));
         let outbox = self.outbox_records(notify, now)?;
         let private = ExpertPrivate {
@@ -185,12 +186,12 @@ impl Store {
             !orgs.is_empty(),
         );
         (
-            &self.ecode_expert,
-            &self.orgid_ecode,
-            &self.chatblind_ecode,
-            &self.seq_outbox,
-            &self.chatblind_dialogue,
-            &self.month_metric_count,
+            &*self.ecode_expert,
+            &*self.orgid_ecode,
+            &*self.chatblind_ecode,
+            &*self.seq_outbox,
+            &*self.chatblind_dialogue,
+            &*self.month_metric_count,
         )
             .transaction(|(requests, offered, her, queue, dialogue, counts)| {
                 if let Some(key) = &draft_key
@@ -307,6 +308,7 @@ impl Store {
         notify: &[OutboxEntry],
         now: Timestamp,
     ) -> Result<Result<(), ExpertChangeError>, StoreError> {
+        let _writing = self.gate.shared();
         let key = index_key(code, org);
         let sealed = match proposal {
             Some(text) => self.sealer.seal(text.as_bytes(), &answer_place(&key))?,
@@ -323,9 +325,9 @@ impl Store {
         let record = serde_json::to_vec(&record).map_err(corrupt("ecode_orgid_answer"))?;
         let outbox = self.outbox_records(notify, now)?;
         let result = (
-            &self.ecode_expert,
-            &self.ecode_orgid_answer,
-            &self.seq_outbox,
+            &*self.ecode_expert,
+            &*self.ecode_orgid_answer,
+            &*self.seq_outbox,
         )
             .transaction(|(requests, answers, queue)| {
                 let Some(bytes) = requests.get(code.as_bytes())? else {
@@ -356,18 +358,19 @@ impl Store {
         feedback: &[FeedbackAsk],
         now: Timestamp,
     ) -> Result<Result<Picked, ExpertChangeError>, StoreError> {
+        let _writing = self.gate.shared();
         let answer_key = index_key(code, org);
         let offered = self.offered_keys(code)?;
         let outbox = self.outbox_records(notify, now)?;
         let questions = self.feedback_records(feedback)?;
         let month = crate::domain::monitoring::month_of(now);
         let result = (
-            &self.ecode_expert,
-            &self.ecode_orgid_answer,
-            &self.orgid_ecode,
-            &self.seq_outbox,
-            &self.codeside_feedback,
-            &self.month_metric_count,
+            &*self.ecode_expert,
+            &*self.ecode_orgid_answer,
+            &*self.orgid_ecode,
+            &*self.seq_outbox,
+            &*self.codeside_feedback,
+            &*self.month_metric_count,
         )
             .transaction(|(requests, answers, open, queue, asks, counts)| {
                 let Some(bytes) = requests.get(code.as_bytes())? else {
@@ -445,10 +448,11 @@ impl Store {
         notify: &[OutboxEntry],
         now: Timestamp,
     ) -> Result<Result<(), ExpertChangeError>, StoreError> {
+        let _writing = self.gate.shared();
         let offered = self.offered_keys(code)?;
         let outbox = self.outbox_records(notify, now)?;
         let (status_str, _) = status_code(to);
-        let result = (&self.ecode_expert, &self.orgid_ecode, &self.seq_outbox).transaction(
+        let result = (&*self.ecode_expert, &*self.orgid_ecode, &*self.seq_outbox).transaction(
             |(requests, open, queue)| {
                 let Some(bytes) = requests.get(code.as_bytes())? else {
                     return Ok(Err(ExpertChangeError::NotFound));
@@ -509,8 +513,9 @@ impl Store {
         notify: &[OutboxEntry],
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let outbox = self.outbox_records(notify, now)?;
-        (&self.ecode_expert, &self.seq_outbox)
+        (&*self.ecode_expert, &*self.seq_outbox)
             .transaction(|(requests, queue)| {
                 let Some(bytes) = requests.get(code.as_bytes())? else {
                     return Ok(());
@@ -534,6 +539,7 @@ impl Store {
     /// past their dates) and have no question left to send, with their answers and questions.
     /// Returns how many.
     pub fn purge_finished_experts(&self, cutoff: Timestamp) -> Result<usize, StoreError> {
+        let _writing = self.gate.shared();
         let mut purged = 0;
         for code in self.expert_codes()? {
             let record = match self.expert_record(&code) {
@@ -577,11 +583,11 @@ impl Store {
             let offered = self.offered_keys(&code)?;
             let mine = self.chat_key(request.requester_chat, &code);
             (
-                &self.ecode_expert,
-                &self.ecode_orgid_answer,
-                &self.orgid_ecode,
-                &self.chatblind_ecode,
-                &self.codeside_feedback,
+                &*self.ecode_expert,
+                &*self.ecode_orgid_answer,
+                &*self.orgid_ecode,
+                &*self.chatblind_ecode,
+                &*self.codeside_feedback,
             )
                 .transaction(|(requests, answer, open, her, asks)| {
                     requests.remove(code.as_bytes())?;
@@ -609,7 +615,13 @@ impl Store {
 
     /// The codes of one requester's expert requests.
     pub fn expert_requests_of(&self, chat: i64) -> Result<Vec<String>, StoreError> {
-        let prefix = self.sealer.blind(&chat.to_be_bytes());
+        self.expert_requests_of_blind(&self.sealer.blind(&chat.to_be_bytes()))
+    }
+
+    pub(super) fn expert_requests_of_blind(
+        &self,
+        prefix: &[u8; 16],
+    ) -> Result<Vec<String>, StoreError> {
         self.chatblind_ecode
             .scan_prefix(prefix)
             .keys()

@@ -160,6 +160,7 @@ impl Store {
         notify: &[super::OutboxEntry],
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let next = FeedbackAsk {
             asked: ask.asked.saturating_add(1),
             due: remind_at.unwrap_or(Timestamp::NEVER),
@@ -167,7 +168,7 @@ impl Store {
         };
         let records = self.feedback_records(std::slice::from_ref(&next))?;
         let outbox = self.outbox_records(notify, now)?;
-        (&self.codeside_feedback, &self.seq_outbox)
+        (&*self.codeside_feedback, &*self.seq_outbox)
             .transaction(|(questions, queue)| {
                 for (key, value) in &records {
                     // Answered meanwhile: nothing to ask.
@@ -194,6 +195,7 @@ impl Store {
         notify: &[super::OutboxEntry],
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        let _writing = self.gate.shared();
         let key = key(code, side);
         let counter = counter.map(|c| format!("counter/{c}"));
         let outbox = self.outbox_records(notify, now)?;
@@ -213,11 +215,11 @@ impl Store {
             counted.push(("expert.people_reached".into(), u64::from(record.size)));
         }
         let done = (
-            &self.codeside_feedback,
-            &self.orgid_ratings,
-            &self.meta,
-            &self.seq_outbox,
-            &self.month_metric_count,
+            &*self.codeside_feedback,
+            &*self.orgid_ratings,
+            &*self.meta,
+            &*self.seq_outbox,
+            &*self.month_metric_count,
         )
             .transaction(|(questions, ratings, meta, queue, counts)| {
                 if questions.remove(key.as_slice())?.is_none() {

@@ -26,11 +26,25 @@ impl Store {
         chat_id: i64,
         now: Timestamp,
     ) -> Result<Forgotten, StoreError> {
+        let user = self.sealer.blind(&user_id.to_be_bytes());
+        let chat = self.sealer.blind(&chat_id.to_be_bytes());
+        let forgotten = self.forget_blinded(&user, &chat, now)?;
+        self.journal_forget(&user, &chat, now)?;
+        Ok(forgotten)
+    }
+
+    /// `forget_person` by the blinded ids (as the /forget journal holds them).
+    pub(super) fn forget_blinded(
+        &self,
+        user: &[u8; 16],
+        chat: &[u8; 16],
+        now: Timestamp,
+    ) -> Result<Forgotten, StoreError> {
         // What is deleted is read first (sled's transactions cannot scan); if a referral was
         // added meanwhile (the deadline timer moved a request on), read again.
         let mut tries = 0;
         loop {
-            match self.forget_once(user_id, chat_id, now) {
+            match self.forget_once(*user, *chat, now) {
                 Err(StoreError::Stale) if tries < 5 => tries += 1,
                 other => return other,
             }
@@ -39,13 +53,12 @@ impl Store {
 
     fn forget_once(
         &self,
-        user_id: i64,
-        chat_id: i64,
+        user: [u8; 16],
+        chat: [u8; 16],
         now: Timestamp,
     ) -> Result<Forgotten, StoreError> {
-        let user = self.sealer.blind(&user_id.to_be_bytes());
-        let chat = self.sealer.blind(&chat_id.to_be_bytes());
-        let codes = self.requests_of(chat_id)?;
+        let _writing = self.gate.shared();
+        let codes = self.requests_of_blind(&chat)?;
         let mut referral_keys = Vec::new();
         let mut open_keys = Vec::new();
         let mut forgotten = Forgotten {
@@ -75,18 +88,21 @@ impl Store {
             }
         }
         let membership = self.userblind_orgid.get(user)?;
-        forgotten.recent_messages = self.recent_messages(chat_id, now)?;
-        let message_keys = self.message_keys(chat_id)?;
-        let token_keys = self.token_keys_of(user_id)?;
+        forgotten.recent_messages = self.recent_messages_of(&chat, now)?;
+        let message_keys = self.message_keys_of(&chat)?;
+        let token_keys = self.token_keys_of(&user)?;
         let queued: Vec<u64> = self
             .due(Timestamp::NEVER, usize::MAX)?
             .into_iter()
             // To her, or carrying her words or contact to someone else.
-            .filter(|p| p.entry.chat_id == chat_id || p.entry.from == Some(user_id))
+            .filter(|p| {
+                self.sealer.blind(&p.entry.chat_id.to_be_bytes()) == chat
+                    || p.entry.from.map(|f| self.sealer.blind(&f.to_be_bytes())) == Some(user)
+            })
             .map(|p| p.id)
             .collect();
         // Her expert requests, with every organization's answer and offer-list entry.
-        let expert_codes = self.expert_requests_of(chat_id)?;
+        let expert_codes = self.expert_requests_of_blind(&chat)?;
         let mut answer_keys = Vec::new();
         let mut offered_keys = Vec::new();
         for code in &expert_codes {
@@ -105,33 +121,33 @@ impl Store {
             question_keys.extend(self.feedback_keys(code)?);
         }
         // Her counts (requests a day, relayed messages an hour, failed invitations).
-        let mut count_keys = self.count_keys(super::Subject::Person(user_id))?;
+        let mut count_keys = self.count_keys_of(&user)?;
         for code in codes.iter().chain(&expert_codes) {
             count_keys.extend(self.count_keys(super::Subject::Request(code))?);
         }
-        let held_keys = self.held_keys(chat_id)?;
+        let held_keys = self.held_keys(&chat)?;
         // More trees than sled's tuple transactions take: a slice, named back below.
-        let trees = [
-            &self.userblind_settings,
-            &self.chatblind_dialogue,
-            &self.refcode_request,
-            &self.refcode_referral,
-            &self.orgid_refcode,
-            &self.chatblind_refcode,
-            &self.userblind_orgid,
-            &self.orgid_staff,
-            &self.chatblind_sentat_msgid,
-            &self.token_action,
-            &self.seq_outbox,
-            &self.chatblind_unreachableat,
-            &self.ecode_expert,
-            &self.ecode_orgid_answer,
-            &self.orgid_ecode,
-            &self.chatblind_ecode,
-            &self.codeside_feedback,
-            &self.subject_kind_count,
-            &self.refcode_waiting,
-            &self.chatblind_heldid_notice,
+        let trees: [&sled::Tree; 20] = [
+            &*self.userblind_settings,
+            &*self.chatblind_dialogue,
+            &*self.refcode_request,
+            &*self.refcode_referral,
+            &*self.orgid_refcode,
+            &*self.chatblind_refcode,
+            &*self.userblind_orgid,
+            &*self.orgid_staff,
+            &*self.chatblind_sentat_msgid,
+            &*self.token_action,
+            &*self.seq_outbox,
+            &*self.chatblind_unreachableat,
+            &*self.ecode_expert,
+            &*self.ecode_orgid_answer,
+            &*self.orgid_ecode,
+            &*self.chatblind_ecode,
+            &*self.codeside_feedback,
+            &*self.subject_kind_count,
+            &*self.refcode_waiting,
+            &*self.chatblind_heldid_notice,
         ];
         trees[..].transaction(|t| {
             let [

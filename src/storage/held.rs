@@ -55,8 +55,7 @@ impl Store {
     }
 
     /// The keys of a chat's held notices (for /forget).
-    pub(super) fn held_keys(&self, chat: i64) -> Result<Vec<Vec<u8>>, StoreError> {
-        let prefix = self.sealer.blind(&chat.to_be_bytes());
+    pub(super) fn held_keys(&self, prefix: &[u8; 16]) -> Result<Vec<Vec<u8>>, StoreError> {
         self.chatblind_heldid_notice
             .scan_prefix(prefix)
             .keys()

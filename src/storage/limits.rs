@@ -102,10 +102,15 @@ impl Store {
 
     /// The keys of every count kept for a subject (for /forget).
     pub(super) fn count_keys(&self, subject: Subject<'_>) -> Result<Vec<Vec<u8>>, StoreError> {
-        let mut prefix = match subject {
-            Subject::Person(id) => self.sealer.blind(&id.to_be_bytes()).to_vec(),
-            Subject::Request(code) => code.as_bytes().to_vec(),
-        };
+        match subject {
+            Subject::Person(id) => self.count_keys_of(&self.sealer.blind(&id.to_be_bytes())),
+            Subject::Request(code) => self.count_keys_of(code.as_bytes()),
+        }
+    }
+
+    /// The counts of a subject by its key (a blinded person id, or a request's code).
+    pub(super) fn count_keys_of(&self, subject: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut prefix = subject.to_vec();
         prefix.push(SEP);
         self.subject_kind_count
             .scan_prefix(prefix)

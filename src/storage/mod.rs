@@ -44,12 +44,16 @@
 
 mod audit;
 mod availability;
+pub mod backup;
 pub mod crypto;
 mod directory;
 mod expert;
 mod feedback;
+mod files;
 mod forget;
+mod gate;
 mod held;
+pub mod journal;
 mod limits;
 mod materials;
 mod monitoring;
@@ -78,6 +82,7 @@ pub use tokens::{TOKEN_VALID_SECONDS, TokenRefusal};
 
 use std::path::{Path, PathBuf};
 
+use gate::Tree;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
@@ -126,6 +131,9 @@ fn migrate_1_to_2(store: &Store) -> Result<(), StoreError> {
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
+/// A file beside sled's, made once the store exists: a store that later opens empty beside it
+/// was damaged, not new (see `StoreError::Lost`).
+pub const STORE_MARKER: &str = "poruch.store";
 const KEY_FINGERPRINT: &[u8] = b"key_fingerprint";
 /// The key file's default name inside the data directory.
 pub const KEY_FILE: &str = "poruch.key";
@@ -140,6 +148,10 @@ pub enum StoreError {
     Exposed { path: PathBuf, dir: PathBuf },
     #[error("the store in {0} was sealed with another key (check PORUCH_KEY_FILE)")]
     WrongKey(PathBuf),
+    #[error(
+        "the store in {0} lost its records (its files are damaged); restore the last backup into an empty directory: poruch restore <backup file>"
+    )]
+    Lost(PathBuf),
     #[error("the store was written by a newer Poruch (schema {found}, this one knows {supported})")]
     TooNew { found: u32, supported: u32 },
     #[error("a record in {tree} cannot be read: {reason}")]
@@ -163,6 +175,7 @@ impl StoreError {
             StoreError::Locked(_) => "store locked",
             StoreError::Exposed { .. } => "store readable by others",
             StoreError::WrongKey(_) => "store sealed with another key",
+            StoreError::Lost(_) => "store lost its records",
             StoreError::TooNew { .. } => "store from a newer version",
             StoreError::Corrupt { tree, .. } => tree,
             StoreError::Backend(_) => "storage failure",
@@ -249,42 +262,45 @@ impl StoreLocation {
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
-    orgid_org: sled::Tree,
-    topic_orgid: sled::Tree,
-    region_orgid: sled::Tree,
-    userblind_settings: sled::Tree,
-    chatblind_dialogue: sled::Tree,
-    refcode_request: sled::Tree,
-    refcode_referral: sled::Tree,
-    refcode_waiting: sled::Tree,
-    chatblind_heldid_notice: sled::Tree,
-    orgid_refcode: sled::Tree,
-    chatblind_refcode: sled::Tree,
-    seq_outbox: sled::Tree,
-    invite_org: sled::Tree,
-    orgid_staff: sled::Tree,
-    userblind_orgid: sled::Tree,
-    chatblind_sentat_msgid: sled::Tree,
-    token_action: sled::Tree,
-    orgid_pausedat: sled::Tree,
-    chatblind_unreachableat: sled::Tree,
-    botid_updateid_seenat: sled::Tree,
-    ecode_expert: sled::Tree,
-    ecode_orgid_answer: sled::Tree,
-    orgid_ecode: sled::Tree,
-    chatblind_ecode: sled::Tree,
-    codeside_feedback: sled::Tree,
-    orgid_ratings: sled::Tree,
-    materialid_material: sled::Tree,
-    materialid_hiddenat: sled::Tree,
-    treekey_quarantined: sled::Tree,
-    subject_kind_count: sled::Tree,
-    seq_audit: sled::Tree,
-    orgid_until_stage_reminded: sled::Tree,
-    orgid_proposal: sled::Tree,
-    month_metric_count: sled::Tree,
-    meta: sled::Tree,
+    orgid_org: Tree,
+    topic_orgid: Tree,
+    region_orgid: Tree,
+    userblind_settings: Tree,
+    chatblind_dialogue: Tree,
+    refcode_request: Tree,
+    refcode_referral: Tree,
+    refcode_waiting: Tree,
+    chatblind_heldid_notice: Tree,
+    orgid_refcode: Tree,
+    chatblind_refcode: Tree,
+    seq_outbox: Tree,
+    invite_org: Tree,
+    orgid_staff: Tree,
+    userblind_orgid: Tree,
+    chatblind_sentat_msgid: Tree,
+    token_action: Tree,
+    orgid_pausedat: Tree,
+    chatblind_unreachableat: Tree,
+    botid_updateid_seenat: Tree,
+    ecode_expert: Tree,
+    ecode_orgid_answer: Tree,
+    orgid_ecode: Tree,
+    chatblind_ecode: Tree,
+    codeside_feedback: Tree,
+    orgid_ratings: Tree,
+    materialid_material: Tree,
+    materialid_hiddenat: Tree,
+    treekey_quarantined: Tree,
+    subject_kind_count: Tree,
+    seq_audit: Tree,
+    orgid_until_stage_reminded: Tree,
+    orgid_proposal: Tree,
+    month_metric_count: Tree,
+    meta: Tree,
     sealer: std::sync::Arc<crypto::Sealer>,
+    gate: std::sync::Arc<gate::Gate>,
+    /// Where /forget is journaled for restores (see journal.rs); none: not journaled.
+    journal: Option<std::sync::Arc<PathBuf>>,
     flushes: std::sync::Arc<GroupCommit>,
 }
 
@@ -365,15 +381,27 @@ impl Store {
             }
         })?;
         let existed = db.open_tree("meta")?.contains_key(SCHEMA_KEY)?;
+        // A store that was made here before and now has no schema version was not emptied
+        // by anyone: its files are damaged and sled recovered what it could — nothing.
+        let marker = dir.join(STORE_MARKER);
+        if !existed && marker.exists() {
+            return Err(StoreError::Lost(dir.to_path_buf()));
+        }
         let sealer = if existed {
             crypto::Sealer::load(key)?
         } else {
             crypto::Sealer::load_or_create(key)?
         };
-        Self::from_db(db, sealer).map_err(|e| match e {
+        let store = Self::from_db(db, sealer).map_err(|e| match e {
             StoreError::WrongKey(_) => StoreError::WrongKey(dir.to_path_buf()),
             other => other,
-        })
+        })?;
+        if !marker.exists() {
+            std::fs::write(&marker, b"a Poruch store lives here\n")
+                .and_then(|()| std::fs::File::open(dir)?.sync_all())
+                .map_err(|e| StoreError::Backend(format!("cannot mark the store: {e}")))?;
+        }
+        Ok(store)
     }
 
     /// A store that lives only in memory, for tests.
@@ -385,43 +413,58 @@ impl Store {
     }
 
     fn from_db(db: sled::Db, sealer: crypto::Sealer) -> Result<Store, StoreError> {
+        let gate = std::sync::Arc::new(gate::Gate::default());
         let store = Store {
-            orgid_org: db.open_tree("orgid_org")?,
-            topic_orgid: db.open_tree("topic_orgid")?,
-            region_orgid: db.open_tree("region_orgid")?,
-            userblind_settings: db.open_tree("userblind_settings")?,
-            chatblind_dialogue: db.open_tree("chatblind_dialogue")?,
-            refcode_request: db.open_tree("refcode_request")?,
-            refcode_referral: db.open_tree("refcode_referral")?,
-            refcode_waiting: db.open_tree("refcode_waiting")?,
-            chatblind_heldid_notice: db.open_tree("chatblind_heldid_notice")?,
-            orgid_refcode: db.open_tree("orgid_refcode")?,
-            chatblind_refcode: db.open_tree("chatblind_refcode")?,
-            seq_outbox: db.open_tree("seq_outbox")?,
-            invite_org: db.open_tree("invite_org")?,
-            orgid_staff: db.open_tree("orgid_staff")?,
-            userblind_orgid: db.open_tree("userblind_orgid")?,
-            chatblind_sentat_msgid: db.open_tree("chatblind_sentat_msgid")?,
-            token_action: db.open_tree("token_action")?,
-            orgid_pausedat: db.open_tree("orgid_pausedat")?,
-            chatblind_unreachableat: db.open_tree("chatblind_unreachableat")?,
-            botid_updateid_seenat: db.open_tree("botid_updateid_seenat")?,
-            ecode_expert: db.open_tree("ecode_expert")?,
-            ecode_orgid_answer: db.open_tree("ecode_orgid_answer")?,
-            orgid_ecode: db.open_tree("orgid_ecode")?,
-            chatblind_ecode: db.open_tree("chatblind_ecode")?,
-            codeside_feedback: db.open_tree("codeside_feedback")?,
-            orgid_ratings: db.open_tree("orgid_ratings")?,
-            materialid_material: db.open_tree("materialid_material")?,
-            materialid_hiddenat: db.open_tree("materialid_hiddenat")?,
-            treekey_quarantined: db.open_tree("treekey_quarantined")?,
-            subject_kind_count: db.open_tree("subject_kind_count")?,
-            seq_audit: db.open_tree("seq_audit")?,
-            orgid_until_stage_reminded: db.open_tree("orgid_until_stage_reminded")?,
-            orgid_proposal: db.open_tree("orgid_proposal")?,
-            month_metric_count: db.open_tree("month_metric_count")?,
-            meta: db.open_tree("meta")?,
+            orgid_org: Tree::new(db.open_tree("orgid_org")?, gate.clone()),
+            topic_orgid: Tree::new(db.open_tree("topic_orgid")?, gate.clone()),
+            region_orgid: Tree::new(db.open_tree("region_orgid")?, gate.clone()),
+            userblind_settings: Tree::new(db.open_tree("userblind_settings")?, gate.clone()),
+            chatblind_dialogue: Tree::new(db.open_tree("chatblind_dialogue")?, gate.clone()),
+            refcode_request: Tree::new(db.open_tree("refcode_request")?, gate.clone()),
+            refcode_referral: Tree::new(db.open_tree("refcode_referral")?, gate.clone()),
+            refcode_waiting: Tree::new(db.open_tree("refcode_waiting")?, gate.clone()),
+            chatblind_heldid_notice: Tree::new(
+                db.open_tree("chatblind_heldid_notice")?,
+                gate.clone(),
+            ),
+            orgid_refcode: Tree::new(db.open_tree("orgid_refcode")?, gate.clone()),
+            chatblind_refcode: Tree::new(db.open_tree("chatblind_refcode")?, gate.clone()),
+            seq_outbox: Tree::new(db.open_tree("seq_outbox")?, gate.clone()),
+            invite_org: Tree::new(db.open_tree("invite_org")?, gate.clone()),
+            orgid_staff: Tree::new(db.open_tree("orgid_staff")?, gate.clone()),
+            userblind_orgid: Tree::new(db.open_tree("userblind_orgid")?, gate.clone()),
+            chatblind_sentat_msgid: Tree::new(
+                db.open_tree("chatblind_sentat_msgid")?,
+                gate.clone(),
+            ),
+            token_action: Tree::new(db.open_tree("token_action")?, gate.clone()),
+            orgid_pausedat: Tree::new(db.open_tree("orgid_pausedat")?, gate.clone()),
+            chatblind_unreachableat: Tree::new(
+                db.open_tree("chatblind_unreachableat")?,
+                gate.clone(),
+            ),
+            botid_updateid_seenat: Tree::new(db.open_tree("botid_updateid_seenat")?, gate.clone()),
+            ecode_expert: Tree::new(db.open_tree("ecode_expert")?, gate.clone()),
+            ecode_orgid_answer: Tree::new(db.open_tree("ecode_orgid_answer")?, gate.clone()),
+            orgid_ecode: Tree::new(db.open_tree("orgid_ecode")?, gate.clone()),
+            chatblind_ecode: Tree::new(db.open_tree("chatblind_ecode")?, gate.clone()),
+            codeside_feedback: Tree::new(db.open_tree("codeside_feedback")?, gate.clone()),
+            orgid_ratings: Tree::new(db.open_tree("orgid_ratings")?, gate.clone()),
+            materialid_material: Tree::new(db.open_tree("materialid_material")?, gate.clone()),
+            materialid_hiddenat: Tree::new(db.open_tree("materialid_hiddenat")?, gate.clone()),
+            treekey_quarantined: Tree::new(db.open_tree("treekey_quarantined")?, gate.clone()),
+            subject_kind_count: Tree::new(db.open_tree("subject_kind_count")?, gate.clone()),
+            seq_audit: Tree::new(db.open_tree("seq_audit")?, gate.clone()),
+            orgid_until_stage_reminded: Tree::new(
+                db.open_tree("orgid_until_stage_reminded")?,
+                gate.clone(),
+            ),
+            orgid_proposal: Tree::new(db.open_tree("orgid_proposal")?, gate.clone()),
+            month_metric_count: Tree::new(db.open_tree("month_metric_count")?, gate.clone()),
+            meta: Tree::new(db.open_tree("meta")?, gate.clone()),
             sealer: std::sync::Arc::new(sealer),
+            gate,
+            journal: None,
             flushes: Default::default(),
             db,
         };
@@ -540,10 +583,11 @@ impl Store {
         name: &'static str,
         key: &[u8],
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let mut aside = name.as_bytes().to_vec();
         aside.push(SEP);
         aside.extend_from_slice(key);
-        (tree, &self.treekey_quarantined).transaction(|(from, to)| {
+        (tree, &*self.treekey_quarantined).transaction(|(from, to)| {
             if let Some(value) = from.remove(key)? {
                 to.insert(aside.as_slice(), value)?;
             }
@@ -603,6 +647,7 @@ impl Store {
         orgs: &[Organization],
         loaded_on: &str,
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let old_orgs: Vec<sled::IVec> = self.orgid_org.iter().keys().collect::<Result<_, _>>()?;
         let old_topics: Vec<sled::IVec> =
             self.topic_orgid.iter().keys().collect::<Result<_, _>>()?;
@@ -623,11 +668,11 @@ impl Store {
             fields: Vec::new(),
         })?;
         (
-            &self.orgid_org,
-            &self.topic_orgid,
-            &self.region_orgid,
-            &self.meta,
-            &self.seq_audit,
+            &*self.orgid_org,
+            &*self.topic_orgid,
+            &*self.region_orgid,
+            &*self.meta,
+            &*self.seq_audit,
         )
             .transaction(|(t_orgs, t_topics, t_regions, t_meta, t_audit)| {
                 for k in &old_orgs {

@@ -71,6 +71,7 @@ impl Store {
     /// Applies a change. `StoreError::Stale` if the referral moved on meanwhile (another
     /// staff member acted, the requester withdrew): nothing is written then.
     pub fn change_referral(&self, change: &ReferralChange<'_>) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let outbox = self.outbox_records(change.notify, change.now)?;
         let key = referral_key(change.code, change.attempt);
         let next_key = referral_key(change.code, change.attempt + 1);
@@ -93,11 +94,11 @@ impl Store {
         let hours = (change.now.secs() - created_at).max(0) as f64 / 3600.0;
         let month = monitoring::month_of(change.now);
         (
-            &self.refcode_referral,
-            &self.orgid_refcode,
-            &self.seq_outbox,
-            &self.refcode_waiting,
-            &self.month_metric_count,
+            &*self.refcode_referral,
+            &*self.orgid_refcode,
+            &*self.seq_outbox,
+            &*self.refcode_waiting,
+            &*self.month_metric_count,
         )
             .transaction(|(referrals, open, queue, wait, counts)| {
                 let bytes = referrals.get(&key)?.ok_or(abort(StoreError::NotFound))?;
@@ -220,8 +221,9 @@ impl Store {
         notify: &[OutboxEntry],
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        let _writing = self.gate.shared();
         let outbox = self.outbox_records(notify, now)?;
-        (&self.refcode_waiting, &self.seq_outbox)
+        (&*self.refcode_waiting, &*self.seq_outbox)
             .transaction(|(wait, queue)| {
                 let Some(bytes) = wait.get(code.as_bytes())? else {
                     return Ok(false);
@@ -248,6 +250,7 @@ impl Store {
         notify: &[OutboxEntry],
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        let _writing = self.gate.shared();
         let outbox = self.outbox_records(notify, now)?;
         let next = next
             .map(|(attempt, r)| {
@@ -259,10 +262,10 @@ impl Store {
             })
             .transpose()?;
         (
-            &self.refcode_waiting,
-            &self.refcode_referral,
-            &self.orgid_refcode,
-            &self.seq_outbox,
+            &*self.refcode_waiting,
+            &*self.refcode_referral,
+            &*self.orgid_refcode,
+            &*self.seq_outbox,
         )
             .transaction(|(wait, referrals, open, queue)| {
                 if wait.remove(code.as_bytes())?.is_none() {
@@ -289,11 +292,12 @@ impl Store {
         notify: &[OutboxEntry],
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        let _writing = self.gate.shared();
         let outbox = self.outbox_records(notify, now)?;
         (
-            &self.refcode_waiting,
-            &self.refcode_request,
-            &self.seq_outbox,
+            &*self.refcode_waiting,
+            &*self.refcode_request,
+            &*self.seq_outbox,
         )
             .transaction(|(wait, requests, queue)| {
                 if wait.remove(code.as_bytes())?.is_none() {

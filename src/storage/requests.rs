@@ -117,6 +117,7 @@ impl Store {
         now: Timestamp,
         consume_dialogue_of: Option<i64>,
     ) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
         let outbox = self.outbox_records(notify, now)?;
         let private = PrivateRecord {
             chat: request.requester_chat,
@@ -148,13 +149,13 @@ impl Store {
             first.is_some(),
         );
         (
-            &self.refcode_request,
-            &self.refcode_referral,
-            &self.orgid_refcode,
-            &self.chatblind_refcode,
-            &self.seq_outbox,
-            &self.chatblind_dialogue,
-            &self.month_metric_count,
+            &*self.refcode_request,
+            &*self.refcode_referral,
+            &*self.orgid_refcode,
+            &*self.chatblind_refcode,
+            &*self.seq_outbox,
+            &*self.chatblind_dialogue,
+            &*self.month_metric_count,
         )
             .transaction(
                 |(requests, referrals, open, mine, queue, dialogue, counts)| -> TxResult<()> {
@@ -253,7 +254,10 @@ impl Store {
 
     /// The reference codes of one requester's requests.
     pub fn requests_of(&self, chat: i64) -> Result<Vec<String>, StoreError> {
-        let prefix = self.sealer.blind(&chat.to_be_bytes());
+        self.requests_of_blind(&self.sealer.blind(&chat.to_be_bytes()))
+    }
+
+    pub(super) fn requests_of_blind(&self, prefix: &[u8; 16]) -> Result<Vec<String>, StoreError> {
         self.chatblind_refcode
             .scan_prefix(prefix)
             .keys()

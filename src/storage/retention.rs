@@ -12,6 +12,7 @@ impl Store {
     /// Deletes every request whose referrals are all final and whose last change is older
     /// than `cutoff`. Returns how many were deleted. The caller flushes.
     pub fn purge_finished_requests(&self, cutoff: Timestamp) -> Result<usize, StoreError> {
+        let _writing = self.gate.shared();
         let mut purged = 0;
         let codes: Vec<String> = self
             .refcode_request
@@ -60,10 +61,10 @@ impl Store {
             let chat_key = self.chat_key(request.requester_chat, &code);
             let questions = self.feedback_keys(&code)?;
             (
-                &self.refcode_request,
-                &self.refcode_referral,
-                &self.chatblind_refcode,
-                &self.codeside_feedback,
+                &*self.refcode_request,
+                &*self.refcode_referral,
+                &*self.chatblind_refcode,
+                &*self.codeside_feedback,
             )
                 .transaction(|(requests, referrals, mine, asks)| {
                     requests.remove(code.as_bytes())?;

@@ -40,8 +40,16 @@ impl Store {
 
     /// The messages of a chat from the last 48 hours before `now`, oldest first.
     pub fn recent_messages(&self, chat_id: i64, now: Timestamp) -> Result<Vec<i32>, StoreError> {
+        self.recent_messages_of(&self.sealer.blind(&chat_id.to_be_bytes()), now)
+    }
+
+    /// `recent_messages` of a blinded chat id.
+    pub(super) fn recent_messages_of(
+        &self,
+        prefix: &[u8; 16],
+        now: Timestamp,
+    ) -> Result<Vec<i32>, StoreError> {
         let now_ms = now.millis();
-        let prefix = self.sealer.blind(&chat_id.to_be_bytes());
         let mut ids = Vec::new();
         for key in self.chatblind_sentat_msgid.scan_prefix(prefix).keys() {
             let key = key?;
@@ -91,7 +99,10 @@ impl Store {
 
     /// Removes every entry of a chat.
     pub(super) fn message_keys(&self, chat_id: i64) -> Result<Vec<Vec<u8>>, StoreError> {
-        let prefix = self.sealer.blind(&chat_id.to_be_bytes());
+        self.message_keys_of(&self.sealer.blind(&chat_id.to_be_bytes()))
+    }
+
+    pub(super) fn message_keys_of(&self, prefix: &[u8; 16]) -> Result<Vec<Vec<u8>>, StoreError> {
         self.chatblind_sentat_msgid
             .scan_prefix(prefix)
             .keys()

@@ -177,6 +177,7 @@ impl Store {
         label: &str,
         now: Timestamp,
     ) -> Result<Result<String, InvalidInvite>, StoreError> {
+        let _writing = self.gate.shared();
         let blind = self.sealer.blind(&user_id.to_be_bytes());
         let invite = self.invite_key(code);
         let today = now.date();
@@ -187,8 +188,12 @@ impl Store {
             active: today,
         })
         .map_err(corrupt("orgid_staff"))?;
-        let result = (&self.invite_org, &self.orgid_staff, &self.userblind_orgid).transaction(
-            |(invites, staff, membership)| {
+        let result = (
+            &*self.invite_org,
+            &*self.orgid_staff,
+            &*self.userblind_orgid,
+        )
+            .transaction(|(invites, staff, membership)| {
                 let Some(bytes) = invites.get(invite)? else {
                     return Ok(Err(InvalidInvite));
                 };
@@ -210,8 +215,7 @@ impl Store {
                 staff.insert(key, sealed)?;
                 membership.insert(&blind, record.org.as_bytes())?;
                 Ok(Ok(record.org))
-            },
-        );
+            });
         result.map_err(StoreError::from)
     }
 
@@ -303,6 +307,7 @@ impl Store {
     /// Ends a membership (revoked by a coordinator, or the member left). Returns who it was,
     /// `None` if they were not a member of `org`.
     pub fn remove_staff(&self, org: &str, member: &str) -> Result<Option<Member>, StoreError> {
+        let _writing = self.gate.shared();
         let Some(blind) = from_hex(member) else {
             return Ok(None);
         };
@@ -313,7 +318,7 @@ impl Store {
         let removed = self
             .read_member(&key, &sealed, key.len() - blind.len())
             .ok();
-        (&self.orgid_staff, &self.userblind_orgid).transaction(|(staff, membership)| {
+        (&*self.orgid_staff, &*self.userblind_orgid).transaction(|(staff, membership)| {
             staff.remove(key.as_slice())?;
             if membership
                 .get(blind)?

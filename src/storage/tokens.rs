@@ -131,14 +131,13 @@ impl Store {
     }
 
     /// The keys of every token issued to a user (for `/forget`).
-    pub(super) fn token_keys_of(&self, user_id: i64) -> Result<Vec<Vec<u8>>, StoreError> {
-        let blind = self.sealer.blind(&user_id.to_be_bytes());
+    pub(super) fn token_keys_of(&self, blind: &[u8; 16]) -> Result<Vec<Vec<u8>>, StoreError> {
         let mut keys = Vec::new();
         for item in self.token_action.iter() {
             let (key, bytes) = item?;
             // One unreadable token must not stop /forget: it is moved aside.
             match serde_json::from_slice::<TokenRecord>(&bytes) {
-                Ok(record) if record.user == blind => keys.push(key.to_vec()),
+                Ok(record) if record.user == *blind => keys.push(key.to_vec()),
                 Ok(_) => {}
                 Err(_) => self.quarantine(&self.token_action, "token_action", &key)?,
             }
