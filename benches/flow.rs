@@ -328,6 +328,19 @@ impl Drop for BotProcess {
 }
 
 impl BotProcess {
+    /// The process's peak resident memory so far (VmHWM), in KiB.
+    fn peak_rss_kb(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
     /// User + system CPU time of the process so far (all its threads), from /proc.
     fn cpu(&self) -> Duration {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0.id()))
@@ -435,6 +448,10 @@ async fn load(
     let elapsed = started.elapsed();
     let cpu = bot.cpu().saturating_sub(cpu_before);
     let r = report(name, &measured, elapsed, cpu);
+    println!(
+        "        bot peak resident memory {} MB",
+        bot.peak_rss_kb() / 1024
+    );
     // The staff side runs on under Telegram's per-chat limits (20 messages a minute to one
     // chat); it is stopped here and reported for what it did meanwhile.
     if let Some(task) = staff_task {

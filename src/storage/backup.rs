@@ -10,6 +10,7 @@
 //! name, u64 record count, and per record u32 key length, key, u32 value length, value;
 //! last, 32 bytes: BLAKE3 of everything before them.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -70,6 +71,45 @@ pub enum BackupError {
     Store(#[from] StoreError),
 }
 
+/// Rounds of catching up without holding writes, at most.
+const CATCH_UP_ROUNDS: usize = 8;
+/// Few enough keys written meanwhile to read again with writes held.
+const HELD_KEYS: usize = 500;
+
+/// Collects the keys written in each tree (by index) into `written` until `stop` is set and
+/// nothing more comes.
+fn watch_writes(
+    mut subscribers: Vec<sled::Subscriber>,
+    stop: &std::sync::atomic::AtomicBool,
+    written: &std::sync::Mutex<HashSet<(usize, sled::IVec)>>,
+) {
+    loop {
+        // Read before draining: once set, no write is under way (writes are held), so one
+        // more pass that finds nothing has seen every key.
+        let stopping = stop.load(std::sync::atomic::Ordering::SeqCst);
+        let mut found = Vec::new();
+        for (i, subscriber) in subscribers.iter_mut().enumerate() {
+            while let Ok(event) = subscriber.next_timeout(Duration::ZERO) {
+                let key = match event {
+                    sled::Event::Insert { key, .. } | sled::Event::Remove { key } => key,
+                };
+                found.push((i, key));
+            }
+        }
+        if stopping && found.is_empty() {
+            return;
+        }
+        if found.is_empty() {
+            std::thread::sleep(Duration::from_millis(1));
+        } else {
+            written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(found);
+        }
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -77,19 +117,65 @@ fn hex(bytes: &[u8]) -> String {
 type TreeCopy = (Vec<u8>, Vec<(sled::IVec, sled::IVec)>);
 
 impl Store {
-    /// Takes a backup of every tree, holding writes only while the trees are copied.
+    /// Takes a backup of every tree as it was at one moment. The trees are copied while
+    /// writes go on, with sled telling which keys were written meanwhile; then writes are held
+    /// only while those keys are read again, so the copy is the store at that moment.
     pub fn backup(&self, now: Timestamp) -> Result<Backup, StoreError> {
-        let (trees, writes_held) = {
+        let mut trees = Vec::new();
+        for name in self.db.tree_names() {
+            trees.push((name.to_vec(), self.db.open_tree(&name)?));
+        }
+        let subscribers: Vec<sled::Subscriber> =
+            trees.iter().map(|(_, t)| t.watch_prefix(vec![])).collect();
+        // A write that began before the watchers did is finished before the copy starts.
+        drop(self.gate.exclusive());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let written = std::sync::Arc::new(std::sync::Mutex::new(HashSet::new()));
+        let drainer = {
+            let (stop, written) = (stop.clone(), written.clone());
+            std::thread::spawn(move || watch_writes(subscribers, &stop, &written))
+        };
+        let mut copies: Vec<BTreeMap<sled::IVec, sled::IVec>> = Vec::new();
+        for (_, tree) in &trees {
+            copies.push(tree.iter().collect::<Result<_, _>>()?);
+        }
+        let take = || std::mem::take(&mut *written.lock().unwrap_or_else(|e| e.into_inner()));
+        let patch = |copies: &mut Vec<BTreeMap<sled::IVec, sled::IVec>>,
+                     keys: HashSet<(usize, sled::IVec)>|
+         -> Result<(), StoreError> {
+            for (i, key) in keys {
+                match trees[i].1.get(&key)? {
+                    Some(value) => copies[i].insert(key, value),
+                    None => copies[i].remove(&key),
+                };
+            }
+            Ok(())
+        };
+        // Catch up while writes go on: each round reads again what was written during the
+        // one before, so the last, held round is short even on a busy store.
+        for _ in 0..CATCH_UP_ROUNDS {
+            let keys = take();
+            let few = keys.len() <= HELD_KEYS;
+            patch(&mut copies, keys)?;
+            if few {
+                break;
+            }
+        }
+        let writes_held = {
             let _hold = self.gate.exclusive();
             let started = Instant::now();
-            let mut trees: Vec<TreeCopy> = Vec::new();
-            for name in self.db.tree_names() {
-                let tree = self.db.open_tree(&name)?;
-                let records = tree.iter().collect::<Result<Vec<_>, _>>()?;
-                trees.push((name.to_vec(), records));
-            }
-            (trees, started.elapsed())
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            drainer
+                .join()
+                .map_err(|_| StoreError::Backend("the backup's watcher stopped".into()))?;
+            patch(&mut copies, take())?;
+            started.elapsed()
         };
+        let trees: Vec<TreeCopy> = trees
+            .into_iter()
+            .zip(copies)
+            .map(|((name, _), records)| (name, records.into_iter().collect()))
+            .collect();
         let header = BackupHeader {
             schema_version: self.schema_version()?.unwrap_or(0),
             key_fingerprint: hex(&self.sealer.fingerprint()),
@@ -292,31 +378,6 @@ pub fn restore(at: &StoreLocation, path: &Path, bytes: &[u8]) -> Result<BackupHe
     Ok(contents.header)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_backup_reads_back_and_a_changed_byte_is_caught() -> Result<(), StoreError> {
-        let store = Store::temporary()?;
-        store.record_handled_update(1, 2, Timestamp::from_millis(3))?;
-        let backup = store.backup(Timestamp::from_millis(10))?;
-        let path = Path::new("test.pbk");
-        let contents = read(path, &backup.bytes).map_err(|e| StoreError::Backend(e.to_string()))?;
-        assert_eq!(contents.header, backup.header);
-        assert!(contents.header.records >= 3, "meta and the update at least");
-        let mut bytes = backup.bytes.clone();
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 1;
-        assert!(matches!(read(path, &bytes), Err(BackupError::Damaged(_))));
-        assert!(matches!(
-            read(path, b"not a backup"),
-            Err(BackupError::NotABackup(_))
-        ));
-        Ok(())
-    }
-}
-
 /// What a scheduled backup did.
 #[derive(Debug)]
 pub struct Scheduled {
@@ -392,5 +453,101 @@ impl Store {
             writes_held: backup.writes_held,
             deleted,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_reads_back_and_a_changed_byte_is_caught() -> Result<(), StoreError> {
+        let store = Store::temporary()?;
+        store.record_handled_update(1, 2, Timestamp::from_millis(3))?;
+        let backup = store.backup(Timestamp::from_millis(10))?;
+        let path = Path::new("test.pbk");
+        let contents = read(path, &backup.bytes).map_err(|e| StoreError::Backend(e.to_string()))?;
+        assert_eq!(contents.header, backup.header);
+        assert!(contents.header.records >= 3, "meta and the update at least");
+        let mut bytes = backup.bytes.clone();
+        assert!(backup.writes_held < Duration::from_millis(200));
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        assert!(matches!(read(path, &bytes), Err(BackupError::Damaged(_))));
+        assert!(matches!(
+            read(path, b"not a backup"),
+            Err(BackupError::NotABackup(_))
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn a_backup_taken_while_requests_are_written_is_one_moment_of_every_tree()
+    -> Result<(), StoreError> {
+        use crate::domain::{
+            ContactChoice, HelpKind, HelpRequest, OnDecline, Referral, ReferralStatus,
+        };
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Backend(e.to_string()))?;
+        let store = Store::open(&dir.path().join("s"))?;
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || -> Result<(), StoreError> {
+                for i in 0..3_000i64 {
+                    let at = Timestamp::from_millis(i);
+                    let request = HelpRequest {
+                        topic: "legal-aid".into(),
+                        region: "UA-12".into(),
+                        kind: HelpKind::Legal,
+                        description: Some("опис".into()),
+                        contact: ContactChoice::ThroughBot,
+                        requester_chat: i,
+                        created_at: at,
+                        on_decline: OnDecline::PassOn,
+                        follow_up: false,
+                    };
+                    let referral = Referral {
+                        org: "org".into(),
+                        status: ReferralStatus::Pending,
+                        offered_at: at,
+                        respond_by: at,
+                    };
+                    store.submit_request(
+                        &format!("R-{i:05}"),
+                        &request,
+                        Some(&referral),
+                        &[],
+                        at,
+                        None,
+                    )?;
+                }
+                Ok(())
+            })
+        };
+        let mut checked = 0;
+        while !writer.is_finished() || checked == 0 {
+            let backup = store.backup(Timestamp::from_millis(0))?;
+            let contents = read(Path::new("t"), &backup.bytes)
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            let count = |name: &str| {
+                contents
+                    .trees
+                    .iter()
+                    .find(|(n, _)| n == name.as_bytes())
+                    .map(|(_, r)| r.len())
+                    .unwrap_or(0)
+            };
+            // Each request is written with its referral and her index entry, together.
+            assert_eq!(count("refcode_request"), count("refcode_referral"));
+            assert_eq!(count("refcode_request"), count("chatblind_refcode"));
+            checked += 1;
+        }
+        writer
+            .join()
+            .map_err(|_| StoreError::Backend("writer".into()))??;
+        assert!(
+            checked > 1,
+            "backups were taken while requests were written"
+        );
+        Ok(())
     }
 }
