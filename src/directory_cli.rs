@@ -101,17 +101,23 @@ pub fn import(data_dir: &StoreLocation, path: &Path, today: NaiveDate) -> ExitCo
     for w in report.warnings() {
         println!("{w}");
     }
+    replace(data_dir, &orgs, today, &path.display().to_string())
+}
+
+/// Replaces the stored directory with checked organizations, in one transaction.
+fn replace(
+    data_dir: &StoreLocation,
+    orgs: &[Organization],
+    today: NaiveDate,
+    from: &str,
+) -> ExitCode {
     let store = match open_store(data_dir) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    match store.replace_directory(&orgs, &today.to_string()) {
+    match store.replace_directory(orgs, &today.to_string()) {
         Ok(()) => {
-            println!(
-                "imported {} organizations from {}",
-                orgs.len(),
-                path.display()
-            );
+            println!("imported {} organizations from {from}", orgs.len());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -259,24 +265,12 @@ pub fn import_hsds(data_dir: &StoreLocation, dir: &Path, today: NaiveDate) -> Ex
     for w in read.report.warnings() {
         println!("{w}");
     }
-    let store = match open_store(data_dir) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    match store.replace_directory(&orgs, &today.to_string()) {
-        Ok(()) => {
-            println!(
-                "imported {} organizations from the HSDS package in {}",
-                orgs.len(),
-                dir.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("poruch: import failed, the store is unchanged: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    replace(
+        data_dir,
+        &orgs,
+        today,
+        &format!("the HSDS package in {}", dir.display()),
+    )
 }
 
 #[derive(Serialize)]

@@ -63,33 +63,10 @@ fn chat(call: &Call) -> i64 {
     call.params["chat_id"].as_i64().unwrap_or_default()
 }
 
-/// A small deterministic generator, seeded from the clock and printed, so a failure can be
-/// replayed by setting CRASH_SEED.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % below
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_survive_kill_9_at_random_moments() {
-    let seed = std::env::var("CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        });
-    println!("CRASH_SEED={seed}");
-    let mut rng = Lcg(seed);
+    let mut rng = support::Lcg::seeded("CRASH_SEED");
+    let seed = rng.seed();
     let api = FakeBotApi::start().await;
     let dir = support::tempdir();
 

@@ -38,3 +38,35 @@ pub fn invite_code(text: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A small deterministic generator for tests that kill the bot at random moments: seeded from
+/// the clock (or from the environment variable `var`, to replay a failure) and printed.
+pub struct Lcg(u64);
+
+impl Lcg {
+    pub fn seeded(var: &str) -> Lcg {
+        let seed = std::env::var(var)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(1)
+            });
+        println!("{var}={seed}");
+        Lcg(seed)
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.0
+    }
+
+    pub fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+}
