@@ -1,0 +1,105 @@
+//! Search quality: the queries of `tests/search_quality/queries.toml` (Ukrainian, English,
+//! Russian, surzhyk; typos; with and without a place — written before the search was tuned
+//! on them) run through the bot's free-text path (`parse_query`, then `search_text`) against
+//! the shipped directory and a generated 10,000-organization one. Relevant: visible, has one
+//! of the query's topics, and serves its region (or all of Ukraine). Prints hit@1, hit@3 and
+//! precision@3 (relevant among the first three, over min(3, relevant ones)), and every query
+//! whose first result is not relevant. Run with `cargo bench --bench search_quality`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::NaiveDate;
+use poruch::datafile;
+use poruch::domain::{Organization, SearchIndex};
+use serde::Deserialize;
+
+#[path = "support/generated.rs"]
+mod generated;
+use generated::{Lcg, directory};
+
+#[derive(Deserialize)]
+struct File {
+    query: Vec<Query>,
+}
+
+#[derive(Deserialize)]
+struct Query {
+    text: String,
+    topics: Vec<String>,
+    region: Option<String>,
+}
+
+fn relevant(org: &Organization, q: &Query, today: NaiveDate) -> bool {
+    org.is_visible(today)
+        && q.topics.iter().any(|t| org.has_topic(t))
+        && q.region.as_deref().is_none_or(|r| org.regions.serves(r))
+}
+
+fn measure(name: &str, index: &SearchIndex, queries: &[Query], today: NaiveDate) {
+    let (mut asked, mut hit1, mut hit3, mut precision) = (0usize, 0usize, 0usize, 0f64);
+    let mut misses = Vec::new();
+    for q in queries {
+        let wanted = index
+            .organizations()
+            .iter()
+            .filter(|o| relevant(o, q, today))
+            .count();
+        if wanted == 0 {
+            continue;
+        }
+        asked += 1;
+        let parsed = index.parse_query(&q.text);
+        let found = index.search_text(&parsed, today);
+        let top: Vec<bool> = found
+            .iter()
+            .take(3)
+            .map(|o| relevant(o, q, today))
+            .collect();
+        if top.first() == Some(&true) {
+            hit1 += 1;
+        } else {
+            misses.push(format!(
+                "{:?} → topics {:?}, region {:?}, {} found",
+                q.text,
+                parsed.topics,
+                parsed.region,
+                found.len()
+            ));
+        }
+        if top.contains(&true) {
+            hit3 += 1;
+        }
+        precision += top.iter().filter(|r| **r).count() as f64 / wanted.min(3) as f64;
+    }
+    let n = asked.max(1) as f64;
+    println!(
+        "{name}: {asked} queries with a relevant organization; hit@1 {:.2}, hit@3 {:.2}, precision@3 {:.2}",
+        hit1 as f64 / n,
+        hit3 as f64 / n,
+        precision / n
+    );
+    for miss in misses {
+        println!("  miss: {miss}");
+    }
+}
+
+fn main() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/search_quality/queries.toml"
+    ))
+    .unwrap();
+    let queries: File = toml::from_str(&text).unwrap();
+    let taxonomy = datafile::taxonomy().unwrap();
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/organizations.toml"
+    ))
+    .unwrap();
+    let (orgs, _) = datafile::parse_organizations(&shipped, "organizations.toml", &taxonomy, today);
+    let index = SearchIndex::new(taxonomy.clone(), orgs.unwrap());
+    println!("{} queries", queries.query.len());
+    measure("shipped directory", &index, &queries.query, today);
+    let generated = SearchIndex::new(taxonomy, directory(&mut Lcg(7)));
+    measure("generated 10,000", &generated, &queries.query, today);
+}
