@@ -4,7 +4,9 @@
 //! - Topic and region: organizations that name the region come first, then nationwide ones;
 //!   within each group, by id. "Nationwide" as the choice lists nationwide organizations
 //!   first, then the regional ones, each group by id.
-//! - Free text: the query is reduced to stems (see `normalize`); phrases that name a topic
+//! - Free text: the query is reduced to stems (see `normalize`); a stem of 5 or more letters
+//!   that is neither a known word nor a word of the directory is read as the nearest known word
+//!   (`Vocabulary`: typos); phrases that name a topic
 //!   (its synonyms and names) or a region (its aliases and names) are recognised, and the
 //!   remaining stems are plain terms. Candidates are the organizations with a recognised
 //!   topic; if none was recognised, those matching any term; if only a region was given, all
@@ -69,6 +71,64 @@ pub struct SearchIndex {
     text_terms: HashMap<String, Vec<u32>>,
     topic_phrases: Vec<Phrase>,
     region_phrases: Vec<Phrase>,
+    /// Every stem of the topic and region phrases, by its first letter: what a misspelt word
+    /// is corrected to (see `Vocabulary`).
+    vocabulary: Vocabulary,
+}
+
+/// The words the search knows (stems of topic names, synonyms and place names), for
+/// correcting typos: a word of 5 or more letters that is not one of them becomes the one
+/// word within 1 edit (2 from 8 letters) that starts with the same letter, if there is
+/// exactly one at the smallest distance. Descriptions are not corrected towards: only the
+/// vocabulary, so a rare word is not bent into an organization's name.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Vocabulary {
+    known: std::collections::HashSet<String>,
+    by_first: HashMap<char, Vec<String>>,
+}
+
+impl Vocabulary {
+    fn new<'a>(phrases: impl Iterator<Item = &'a Phrase>) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for stem in phrases.flat_map(|p| p.stems.iter()) {
+            if v.known.insert(stem.clone())
+                && let Some(first) = stem.chars().next()
+            {
+                v.by_first.entry(first).or_default().push(stem.clone());
+            }
+        }
+        v
+    }
+
+    /// The known word a stem was probably meant as, if it is not one already.
+    fn correct(&self, stem: &str) -> Option<&str> {
+        let len = stem.chars().count();
+        if len < 5 || self.known.contains(stem) {
+            return None;
+        }
+        let most = if len >= 8 { 2 } else { 1 };
+        let first = stem.chars().next()?;
+        let mut best: Option<(&str, usize)> = None;
+        let mut tied = false;
+        for word in self.by_first.get(&first)? {
+            if word.chars().count().abs_diff(len) > most {
+                continue;
+            }
+            let d = strsim::levenshtein(stem, word);
+            if d > most {
+                continue;
+            }
+            match best {
+                Some((_, b)) if d > b => {}
+                Some((_, b)) if d == b => tied = true,
+                _ => {
+                    best = Some((word, d));
+                    tied = false;
+                }
+            }
+        }
+        if tied { None } else { best.map(|(w, _)| w) }
+    }
 }
 
 fn phrases<'a>(names: impl Iterator<Item = (usize, &'a str)>) -> Vec<Phrase> {
@@ -285,6 +345,7 @@ impl SearchIndex {
         }));
         let shown_until = orgs.iter().map(shown_until).collect();
         let is_national = orgs.iter().map(|o| o.regions.is_national()).collect();
+        let vocabulary = Vocabulary::new(topic_phrases.iter().chain(&region_phrases));
         SearchIndex {
             taxonomy,
             orgs,
@@ -297,6 +358,7 @@ impl SearchIndex {
             text_terms,
             topic_phrases,
             region_phrases,
+            vocabulary,
         }
     }
 
@@ -419,7 +481,19 @@ impl SearchIndex {
 
     /// Understands a free-text query: which topics and region it names, and what else.
     pub fn parse_query(&self, text: &str) -> TextQuery {
-        let query = stems(text);
+        let query: Vec<String> = stems(text)
+            .into_iter()
+            .map(|s| {
+                // A word of some organization's name or description is a word, not a typo.
+                if self.name_terms.contains_key(&s) || self.text_terms.contains_key(&s) {
+                    return s;
+                }
+                match self.vocabulary.correct(&s) {
+                    Some(known) => known.to_string(),
+                    None => s,
+                }
+            })
+            .collect();
         let mut used = vec![false; query.len()];
         let regions = Self::recognise(&self.region_phrases, &query, &mut used);
         let topics = Self::recognise(&self.topic_phrases, &query, &mut used);
@@ -626,6 +700,46 @@ mod tests {
 
     fn ids(orgs: Vec<&Organization>) -> Vec<&str> {
         orgs.into_iter().map(|o| o.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_typo_in_a_known_word_is_read_as_that_word() {
+        let idx = index();
+        // One wrong letter in a word of 5–7 letters; Russian ы for и.
+        assert_eq!(idx.parse_query("юрыст Львів").topics, vec!["legal-aid"]);
+        assert_eq!(idx.parse_query("лоуер lawer").topics, vec!["legal-aid"]);
+        // Two in a longer word.
+        assert_eq!(
+            idx.parse_query("домашнє насильсво").topics,
+            vec!["domestic-violence"]
+        );
+    }
+
+    #[test]
+    fn short_words_known_words_and_ties_are_left_as_typed() {
+        let v = Vocabulary::new(
+            [
+                Phrase {
+                    stems: vec!["юрист".into(), "абвгде".into(), "абвгдж".into()],
+                    target: 0,
+                },
+                Phrase {
+                    stems: vec!["суд".into()],
+                    target: 0,
+                },
+            ]
+            .iter(),
+        );
+        assert_eq!(v.correct("юрист"), None, "already known");
+        assert_eq!(v.correct("сут"), None, "too short to guess");
+        assert_eq!(v.correct("абвгдз"), None, "as near to two words: no guess");
+        assert_eq!(v.correct("юрыст"), Some("юрист"));
+        assert_eq!(
+            v.correct("юрыстк"),
+            None,
+            "two edits in six letters is too many"
+        );
+        assert_eq!(v.correct("арист"), None, "the first letter is kept");
     }
 
     #[test]
