@@ -52,6 +52,14 @@ fn open_store(at: &StoreLocation) -> Result<Store, ExitCode> {
     }
 }
 
+/// The shipped topics and regions (compiled in; an error means a broken build).
+fn taxonomy() -> Result<crate::domain::Taxonomy, ExitCode> {
+    startup::taxonomy().map_err(|e| {
+        eprintln!("poruch: {e}");
+        ExitCode::from(CANNOT_RUN)
+    })
+}
+
 fn read(path: &Path) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| {
         eprintln!("poruch: cannot read {}: {e}", path.display());
@@ -61,10 +69,7 @@ fn read(path: &Path) -> Result<String, ExitCode> {
 
 fn check(path: &Path, today: NaiveDate) -> Result<(Option<Vec<Organization>>, Report), ExitCode> {
     let text = read(path)?;
-    let taxonomy = startup::taxonomy().map_err(|e| {
-        eprintln!("poruch: {e}");
-        ExitCode::from(CANNOT_RUN)
-    })?;
+    let taxonomy = taxonomy()?;
     Ok(datafile::parse_organizations(
         &text,
         &path.display().to_string(),
@@ -178,12 +183,9 @@ pub fn export_hsds(data_dir: &StoreLocation, dir: &Path) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let taxonomy = match startup::taxonomy() {
+    let taxonomy = match taxonomy() {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("poruch: {e}");
-            return ExitCode::from(CANNOT_RUN);
-        }
+        Err(code) => return code,
     };
     let orgs = match store.organizations() {
         Ok(orgs) => orgs,
@@ -246,12 +248,9 @@ pub fn import_hsds(data_dir: &StoreLocation, dir: &Path, today: NaiveDate) -> Ex
             }
         }
     }
-    let taxonomy = match startup::taxonomy() {
+    let taxonomy = match taxonomy() {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("poruch: {e}");
-            return ExitCode::from(CANNOT_RUN);
-        }
+        Err(code) => return code,
     };
     let read = datafile::hsds::import(&files, &taxonomy, today);
     for line in &read.unmapped {

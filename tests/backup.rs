@@ -231,21 +231,19 @@ async fn a_backup_in_a_burst_restores_every_acknowledged_request_and_keeps_forge
         .await;
 }
 
+/// A store in `store` holding the shipped directory.
+fn with_shipped_directory(store: &Path, key: &Path) {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/data/organizations.toml");
+    let out = poruch(store, key, &["directory", "import", file]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
 #[test]
 fn restore_refuses_a_used_directory_a_wrong_key_and_a_damaged_backup() {
     let dir = support::tempdir();
     let store = dir.path().join("store");
     let key = store.join("poruch.key");
-    let out = poruch(
-        &store,
-        &key,
-        &[
-            "directory",
-            "import",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/data/organizations.toml"),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    with_shipped_directory(&store, &key);
     let file = dir.path().join("b.pbk");
     let out = poruch(&store, &key, &["backup", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -318,16 +316,7 @@ fn a_damaged_store_is_refused_in_one_line_naming_the_restore_command() {
     let dir = support::tempdir();
     let store = dir.path().join("store");
     let key = store.join("poruch.key");
-    let out = poruch(
-        &store,
-        &key,
-        &[
-            "directory",
-            "import",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/data/organizations.toml"),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    with_shipped_directory(&store, &key);
     // Bytes of sled's file overwritten here and there, as a failing disk would.
     let db = store.join("db");
     let mut bytes = std::fs::read(&db).unwrap();

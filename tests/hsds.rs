@@ -4,9 +4,11 @@
 //! store, listing what it cannot map.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test may stop at what it did not expect
 
+mod support;
+
+use support::process::poruch;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::NaiveDate;
 use poruch::datafile::{self, hsds};
@@ -298,29 +300,9 @@ fn vetting_is_in_assured_date_and_attributes_never_a_made_up_email() {
     }
 }
 
-fn poruch(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_poruch"))
-        .args(args)
-        .env("PORUCH_DATA_DIR", data_dir)
-        .env_remove("TELOXIDE_TOKEN")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn private_tempdir() -> tempfile::TempDir {
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o700));
-    }
-    builder.tempdir().unwrap()
-}
-
 #[test]
 fn the_command_line_exports_and_imports_a_package_and_refuses_a_broken_one() {
-    let dir = private_tempdir();
+    let dir = support::tempdir();
     let store = dir.path().join("store");
     let pkg = dir.path().join("pkg");
     let out = poruch(&store, &["directory", "import", "data/organizations.toml"]);

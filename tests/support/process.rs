@@ -55,3 +55,15 @@ pub async fn started(api: &FakeBotApi) {
     })
     .await;
 }
+
+/// Runs a `poruch` command (no bot token) on a data directory, from the crate's directory.
+pub fn poruch(data_dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_poruch"))
+        .args(args)
+        .env("PORUCH_DATA_DIR", data_dir)
+        .env_remove("TELOXIDE_TOKEN")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
