@@ -219,9 +219,68 @@ pub fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// How Poruch paces what it sends: `telegram` (the default: Telegram's limits), `off`
+/// (lifted: benchmarks of Poruch's own cost against a test server), or the four numbers
+/// `overall=30,chat=1,burst=3,group=20` (messages a second overall, a second in a private
+/// chat, a private chat's burst, a minute in a group).
+pub const RATE_LIMITS_VAR: &str = "PORUCH_RATE_LIMITS";
+
+pub fn rate_limits() -> Result<Option<crate::telegram::pacing::Limits>, String> {
+    match std::env::var(RATE_LIMITS_VAR) {
+        Ok(v) if !v.trim().is_empty() => parse_rate_limits(v.trim()),
+        _ => Ok(Some(crate::telegram::pacing::Limits::TELEGRAM)),
+    }
+}
+
+pub fn parse_rate_limits(text: &str) -> Result<Option<crate::telegram::pacing::Limits>, String> {
+    let mut limits = crate::telegram::pacing::Limits::TELEGRAM;
+    match text {
+        "telegram" => return Ok(Some(limits)),
+        "off" => return Ok(None),
+        _ => {}
+    }
+    let refuse = || {
+        format!(
+            "{RATE_LIMITS_VAR} must be telegram, off, or like overall=30,chat=1,burst=3,group=20 (whole numbers from 1), not {text:?}"
+        )
+    };
+    for pair in text.split(',') {
+        let (name, value) = pair.split_once('=').ok_or_else(refuse)?;
+        let value: u32 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(refuse)?;
+        match name.trim() {
+            "overall" => limits.overall_per_sec = value,
+            "chat" => limits.chat_per_sec = value,
+            "burst" => limits.chat_burst = value,
+            "group" => limits.group_per_min = value,
+            _ => return Err(refuse()),
+        }
+    }
+    Ok(Some(limits))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rate_limits_are_telegrams_unless_lifted_or_given() {
+        use crate::telegram::pacing::Limits;
+        assert_eq!(parse_rate_limits("telegram"), Ok(Some(Limits::TELEGRAM)));
+        assert_eq!(parse_rate_limits("off"), Ok(None));
+        let given = parse_rate_limits("overall=10, burst=5").ok().flatten();
+        assert_eq!(
+            given.map(|l| (l.overall_per_sec, l.chat_burst, l.chat_per_sec)),
+            Some((10, 5, 1))
+        );
+        assert!(parse_rate_limits("overall=0").is_err());
+        assert!(parse_rate_limits("fast").is_err());
+        assert!(parse_rate_limits("speed=3").is_err());
+    }
 
     #[test]
     fn a_webhook_is_https_on_a_port_telegram_posts_to() {

@@ -229,13 +229,14 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let (web_addr, public_url, webhook_url) = match (
+    let (web_addr, public_url, webhook_url, rate_limits) = match (
         config::web_addr(),
         config::public_url(),
         config::webhook_url(),
+        config::rate_limits(),
     ) {
-        (Ok(addr), Ok(url), Ok(hook)) => (addr, url, hook),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+        (Ok(addr), Ok(url), Ok(hook), Ok(limits)) => (addr, url, hook, limits),
+        (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
             eprintln!("poruch: {e}");
             return Ok(ExitCode::from(2));
         }
@@ -322,6 +323,9 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         i18n: Arc::new(i18n),
         hotlines: Arc::new(hotlines),
         dashboard: public_url.clone(),
+        outgoing: poruch::telegram::send::Outgoing::new(poruch::telegram::pacing::Pacer::new(
+            rate_limits,
+        )),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let socket = poruch::control::socket_in(&store_at.dir);

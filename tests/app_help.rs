@@ -527,3 +527,38 @@ async fn forget_deletes_her_requests_and_tells_the_organization() {
         NoticeKind::ReferralForgotten { code }
     );
 }
+
+#[tokio::test]
+async fn the_answer_by_time_counts_from_when_the_notice_goes_out() {
+    let app = app();
+    joins(&app, "demo-rivnist-dnipro", RIVNIST).await;
+    let code = sent(&app, legal_in_dnipro()).await;
+    let (_, queued) = app.store.latest_referral(&code).unwrap().unwrap();
+    // The notice waited three hours in a queue before Telegram took it.
+    let delivered = queued.offered_at.plus_hours(3);
+    let shown = help::answer_by_from(&app, &code, delivered).unwrap();
+    assert_eq!(shown, Some(queued.respond_by.plus_hours(3)));
+    let stored = app.store.latest_referral(&code).unwrap().unwrap().1;
+    assert_eq!(
+        Some(stored.respond_by),
+        shown,
+        "the timers use the same time"
+    );
+    // A colleague's copy that went out earlier moves nothing back.
+    assert_eq!(
+        help::answer_by_from(&app, &code, queued.offered_at).unwrap(),
+        shown
+    );
+    // Once the organization answered, nothing moves any more.
+    let accepted = help::decide(&app, RIVNIST, &code, Decision::Accept)
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(matches!(accepted, Acted::Changed(_)), "{accepted:?}");
+    assert_eq!(
+        help::answer_by_from(&app, &code, delivered.plus_hours(5)).unwrap(),
+        None
+    );
+    let after = app.store.latest_referral(&code).unwrap().unwrap().1;
+    assert_eq!(after.respond_by, stored.respond_by);
+}

@@ -186,8 +186,8 @@ async fn requests_survive_kill_9_at_random_moments() {
             .iter()
             .filter(|c| text(c).contains(code.as_str()))
             .count();
-        // Telegram allows 20 messages a minute to one chat (Throttle keeps to it), so some
-        // notices are still waiting in the outbox when the test stops the bot: they count,
+        // Telegram allows about one message a second to one chat (the pacing keeps to it), so
+        // some notices are still waiting in the outbox when the test stops the bot: they count,
         // being stored for delivery.
         let waiting = queued
             .iter()

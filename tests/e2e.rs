@@ -632,6 +632,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
             i18n: std::sync::Arc::new(poruch::i18n::I18n::load().expect("locales")),
             hotlines: std::sync::Arc::new(poruch::datafile::hotlines().expect("hotlines")),
             dashboard: None,
+            outgoing: poruch::telegram::send::Outgoing::lifted(),
         };
         assert_eq!(
             poruch::app::feedback::ask_due(&ctx.app)
@@ -640,11 +641,8 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
                 .into_inner(),
             2
         );
-        let telegram = teloxide::adaptors::Throttle::new_spawn(
-            teloxide::Bot::new("123456:TEST-TOKEN")
-                .set_api_url(url::Url::parse(&api.url).expect("url")),
-            teloxide::adaptors::throttle::Limits::default(),
-        );
+        let telegram = teloxide::Bot::new("123456:TEST-TOKEN")
+            .set_api_url(url::Url::parse(&api.url).expect("url"));
         let n = api.calls().len();
         poruch::telegram::outbox_worker::deliver_due_at(&telegram, &ctx, ctx.app.now())
             .await

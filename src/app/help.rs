@@ -193,6 +193,29 @@ fn new_referral_notices(
     )
 }
 
+/// An organization's answer-by time counts from when its notice of the request is delivered,
+/// not from when it was queued: a queue of notices (a surge, Telegram's limits) never makes it
+/// miss the deadline and lose the request to the next organization. Called as the notice goes
+/// out; returns the answer-by time to show — moved only ever later, and not at all once the
+/// referral was answered or moved on (`None`).
+pub fn answer_by_from(app: &App, code: &str, delivered: Timestamp) -> AppResult<Option<Timestamp>> {
+    let Some((attempt, referral)) = app.store.latest_referral(code)? else {
+        return Ok(None);
+    };
+    if referral.status != ReferralStatus::Pending {
+        return Ok(None);
+    }
+    let window = app
+        .directory()
+        .find(&referral.org)
+        .map(|o| i64::from(o.response_hours) * 3_600)
+        .unwrap_or_else(|| (referral.respond_by.secs() - referral.offered_at.secs()).max(0));
+    let until = Timestamp::from_secs(delivered.secs() + window);
+    Ok(app
+        .store
+        .postpone_answer_by(code, attempt, &referral.org, until)?)
+}
+
 /// Sends a completed request: routes it, and stores the request, its referral and the staff
 /// notices in one transaction that also consumes her draft (so a second Send stores nothing).
 pub async fn submit(

@@ -27,6 +27,8 @@ pub struct OutboxEntry {
     pub body: OutboxBody,
     /// The person whose words (or contact) it carries, if anyone's: /forget drops it.
     pub from: Option<i64>,
+    /// A reply a person waits for (sent before notices), not a notice.
+    pub reply: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +62,14 @@ impl OutboxEntry {
             chat_id,
             body: OutboxBody::Notice(encoded),
             from: None,
+            reply: false,
         }
+    }
+
+    /// The same, as a reply a person waits for.
+    pub fn reply(mut self) -> OutboxEntry {
+        self.reply = true;
+        self
     }
 
     /// The same, carrying the words of `person`.
@@ -81,6 +90,7 @@ impl OutboxEntry {
                 delivered: 0,
             }),
             from: None,
+            reply: false,
         }
     }
 }
@@ -99,6 +109,9 @@ struct OutboxRecord {
     attempts: u32,
     not_before_ms: i64,
     sealed: Vec<u8>,
+    /// A waiting reply (schema 3 records without it are notices).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    reply: bool,
 }
 
 /// The sealed payload of an entry (schema 3).
@@ -169,6 +182,7 @@ impl From<PayloadRecord> for OutboxEntry {
                     delivered,
                 }),
                 from,
+                reply: false,
             },
         }
     }
@@ -231,6 +245,7 @@ impl Store {
                     attempts: 0,
                     not_before_ms: now.millis(),
                     sealed: self.seal_payload(id, &e.into())?,
+                    reply: e.reply,
                 };
                 Ok((id, serde_json::to_vec(&record).map_err(corrupt_outbox)?))
             })
@@ -258,6 +273,10 @@ impl Store {
             entry: payload.into(),
             attempts: record.attempts,
             not_before: Timestamp::from_millis(record.not_before_ms),
+        })
+        .map(|mut p: Pending| {
+            p.entry.reply = record.reply;
+            p
         })
     }
 
@@ -325,11 +344,13 @@ impl Store {
             chat_id: pending.entry.chat_id,
             body: OutboxBody::Rendered(rendered.clone()),
             from: pending.entry.from,
+            reply: pending.entry.reply,
         };
         let record = OutboxRecord {
             attempts: pending.attempts,
             not_before_ms: pending.not_before.millis(),
             sealed: self.seal_payload(id, &(&entry).into())?,
+            reply: entry.reply,
         };
         self.seq_outbox
             .insert(key, serde_json::to_vec(&record).map_err(corrupt_outbox)?)?;
@@ -404,6 +425,7 @@ impl Store {
             sealed: self
                 .sealer
                 .seal(payload.to_string().as_bytes(), &place(id))?,
+            reply: false,
         };
         self.seq_outbox.insert(
             id.to_be_bytes(),

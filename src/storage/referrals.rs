@@ -327,6 +327,43 @@ impl Store {
         Ok(record.withdrawn)
     }
 
+    /// Moves a pending referral's answer-by time to `until` if that is later (never earlier),
+    /// as one compare-and-swap: a change made meanwhile (she withdrew, staff accepted) wins.
+    /// Returns the answer-by time now stored; `None` if the referral is no longer `org`'s
+    /// pending one.
+    pub fn postpone_answer_by(
+        &self,
+        code: &str,
+        attempt: u16,
+        org: &str,
+        until: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let _writing = self.gate.shared();
+        let key = referral_key(code, attempt);
+        loop {
+            let Some(old) = self.refcode_referral.get(&key)? else {
+                return Ok(None);
+            };
+            let mut record: ReferralRecord =
+                serde_json::from_slice(&old).map_err(corrupt("refcode_referral"))?;
+            if record.org != org || status_of(&record)? != ReferralStatus::Pending {
+                return Ok(None);
+            }
+            if record.respond_by >= until.secs() {
+                return Ok(Some(Timestamp::from_secs(record.respond_by)));
+            }
+            record.respond_by = until.secs();
+            let new = serde_json::to_vec(&record).map_err(corrupt("refcode_referral"))?;
+            if self
+                .refcode_referral
+                .compare_and_swap(&key, Some(old), Some(new))?
+                .is_ok()
+            {
+                return Ok(Some(until));
+            }
+        }
+    }
+
     /// Pending referrals whose response time has passed: (reference code, attempt, referral).
     pub fn overdue_referrals(
         &self,

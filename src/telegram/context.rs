@@ -26,6 +26,8 @@ pub struct BotContext {
     pub hotlines: Arc<Vec<Hotline>>,
     /// The dashboard's public HTTPS address (`PORUCH_PUBLIC_URL`), if it is served.
     pub dashboard: Option<url::Url>,
+    /// The pacing every message takes, and the replies waiting for it.
+    pub outgoing: super::send::Outgoing,
 }
 
 impl BotContext {

@@ -14,6 +14,7 @@ pub mod html;
 pub mod intake;
 pub mod menu_button;
 pub mod outbox_worker;
+pub mod pacing;
 pub mod render;
 pub mod send;
 pub mod tokens;
@@ -175,12 +176,8 @@ pub async fn run(bot: Bot, ctx: BotContext, mode: Mode, web: Option<Web>) -> Res
             }
         })
     });
-    // The outbox is delivered on its own Throttled bot; handlers keep the plain one.
-    let throttled = teloxide::adaptors::Throttle::new_spawn(
-        bot.clone(),
-        teloxide::adaptors::throttle::Limits::default(),
-    );
-    let worker = tokio::spawn(outbox_worker::run(throttled, ctx.clone()));
+    // Replies and the outbox share one pacing (`ctx.outgoing`).
+    let worker = tokio::spawn(outbox_worker::run(bot.clone(), ctx.clone()));
     let buttons = {
         let (bot, ctx) = (bot.clone(), ctx.clone());
         tokio::spawn(async move { menu_button::offer_to_everyone(&bot, &ctx).await })

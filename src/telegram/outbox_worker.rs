@@ -1,21 +1,23 @@
-//! Delivers the outbox. Runs on a `Throttle`d bot (Telegram's rate limits; a 429 freezes the
-//! bot for its `retry_after` and the request is retried), while handlers use a plain `Bot`.
-//! A queued notice is rendered (`courier`) on its first attempt and the rendering kept, so a
-//! retry sends the same message. Each entry leaves the outbox only when Telegram accepted it
-//! or can never accept it; anything else is retried with exponential backoff, also after a
-//! restart.
+//! Delivers the outbox. Every message takes a slot of the one pacing (`pacing`) first:
+//! notices as `Class::Notice`, oldest first, after every reply a person waits for; a waiting
+//! reply kept here after a restart as `Class::Reply`. A queued notice is rendered (`courier`)
+//! when its first slot is granted — so the answer-by time it names starts at delivery, not
+//! when it was queued — and the rendering kept, so a retry sends the same message. Each entry
+//! leaves the outbox only when Telegram accepted it or can never accept it; a 429 holds the
+//! chat for its `retry_after` and the entry waits at the head of its chat; anything else is
+//! retried with exponential backoff, also after a restart.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::adaptors::Throttle;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode};
 use teloxide::{ApiError, RequestError};
 
 use super::context::BotContext;
 use super::courier;
-use crate::app::notice::Notice;
+use super::pacing::{Class, Slot};
+use crate::app::notice::{Notice, NoticeKind};
 use crate::domain::Timestamp;
 use crate::storage::{OutboxBody, Pending, Rendered, StoreError};
 
@@ -59,7 +61,7 @@ pub fn classify(result: &Result<(), RequestError>, attempts: u32) -> Verdict {
 /// Sends one part of a rendering (the keyboard with the last part); the id of the message
 /// it became.
 async fn send_part(
-    bot: &Throttle<Bot>,
+    bot: &Bot,
     chat: i64,
     m: &Rendered,
     part: usize,
@@ -101,11 +103,22 @@ fn rendering(ctx: &BotContext, pending: &Pending) -> Result<Option<Rendered>, St
     match &pending.entry.body {
         OutboxBody::Rendered(r) => Ok(Some(r.clone())),
         OutboxBody::Notice(encoded) => {
-            let Some(notice) = Notice::decode(encoded) else {
+            let Some(mut notice) = Notice::decode(encoded) else {
                 return Ok(None);
             };
             if !courier::still_for(ctx, &notice)? {
                 return Ok(None);
+            }
+            // Its answer-by time counts from now, when it goes out (never earlier).
+            if let NoticeKind::NewReferral {
+                code, respond_by, ..
+            } = &mut notice.kind
+            {
+                match crate::app::help::answer_by_from(&ctx.app, code, ctx.app.now()) {
+                    Ok(Some(at)) => *respond_by = at,
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = e.kind(), "cannot move an answer-by time"),
+                }
             }
             let rendered = courier::render(ctx, &notice)?;
             ctx.app.store.outbox_rendered(pending.id, &rendered)?;
@@ -114,17 +127,51 @@ fn rendering(ctx: &BotContext, pending: &Pending) -> Result<Option<Rendered>, St
     }
 }
 
-/// Sends the parts of an entry not yet delivered, recording progress between parts. Each
-/// message is remembered for /hide and /forget, which delete a chat's last 48 hours.
+fn class_of(pending: &Pending) -> Class {
+    if pending.entry.reply {
+        Class::Reply
+    } else {
+        Class::Notice
+    }
+}
+
+/// Sends the parts of an entry not yet delivered, recording progress between parts, each
+/// part under a slot (the first is given). Each message is remembered for /hide and /forget,
+/// which delete a chat's last 48 hours. A 429 is waited out with the part first in its chat
+/// (the entry stays in the outbox meanwhile, so a crash cannot lose it).
 async fn send(
-    bot: &Throttle<Bot>,
+    bot: &Bot,
     ctx: &BotContext,
     pending: &Pending,
     rendered: &mut Rendered,
+    first: Slot,
 ) -> Result<(), RequestError> {
     let chat = pending.entry.chat_id;
+    let mut slot = Some(first);
     while rendered.delivered < rendered.parts.len() {
-        let id = send_part(bot, chat, rendered, rendered.delivered).await?;
+        let mut held = match slot.take() {
+            Some(slot) => slot,
+            None => {
+                ctx.outgoing
+                    .pacer
+                    .slot(chat, class_of(pending), Some(pending.id))
+                    .await
+            }
+        };
+        let id = loop {
+            match send_part(bot, chat, rendered, rendered.delivered).await {
+                Err(RequestError::RetryAfter(after)) => {
+                    tracing::info!(
+                        message = pending.id,
+                        seconds = after.seconds(),
+                        "Telegram asked to wait; the message waits"
+                    );
+                    held.wait_out(after.duration()).await;
+                }
+                other => break other?,
+            }
+        };
+        drop(held);
         ctx.remember_message(ChatId(chat), id);
         rendered.delivered += 1;
         if rendered.delivered < rendered.parts.len()
@@ -143,7 +190,7 @@ fn now() -> Timestamp {
 /// Delivers the due entries of one chat in order. Stops at the first entry that is not due
 /// or must be retried, so that a chat's messages never overtake each other.
 async fn deliver_chat(
-    bot: &Throttle<Bot>,
+    bot: &Bot,
     ctx: &BotContext,
     entries: Vec<Pending>,
     at: Timestamp,
@@ -155,6 +202,11 @@ async fn deliver_chat(
         if pending.not_before > at || ctx.app.is_stopping() {
             break;
         }
+        let chat = pending.entry.chat_id;
+        let slot = tokio::select! {
+            slot = ctx.outgoing.pacer.slot(chat, class_of(&pending), Some(pending.id)) => slot,
+            _ = super::intake::stopping(&ctx.app) => break,
+        };
         let verdict = match rendering(ctx, &pending)? {
             None => Verdict::Undeliverable,
             Some(mut rendered) => {
@@ -162,7 +214,7 @@ async fn deliver_chat(
                     // Durable before sending: the tokens its buttons carry must outlive a crash.
                     store.flush().await?;
                 }
-                let result = send(bot, ctx, &pending, &mut rendered).await;
+                let result = send(bot, ctx, &pending, &mut rendered, slot).await;
                 classify(&result, pending.attempts)
             }
         };
@@ -213,14 +265,14 @@ fn by_chat(pending: Vec<Pending>) -> Vec<(i64, Vec<Pending>)> {
 
 /// Delivers every entry due now, once, and waits until done; chats in parallel, each chat's
 /// entries in order. Returns how many left the outbox.
-pub async fn deliver_due(bot: &Throttle<Bot>, ctx: &BotContext) -> Result<usize, StoreError> {
+pub async fn deliver_due(bot: &Bot, ctx: &BotContext) -> Result<usize, StoreError> {
     deliver_due_at(bot, ctx, now()).await
 }
 
 /// The same, as if it were `at`: for a context whose clock is set to another day (tests of
 /// reminders weeks ahead).
 pub async fn deliver_due_at(
-    bot: &Throttle<Bot>,
+    bot: &Bot,
     ctx: &BotContext,
     at: Timestamp,
 ) -> Result<usize, StoreError> {
@@ -248,18 +300,20 @@ struct InFlight {
 /// Runs delivery until the process stops (`App::stop`): then it starts nothing new and waits
 /// up to 5 seconds for the messages being sent.
 ///
-/// Runs delivery until the process ends. Each chat with due entries gets its own task, so a
-/// chat held back by Telegram's per-chat limit (20 messages a minute) never delays another;
-/// a chat already being delivered to is left to its task, which wakes the loop when it ends.
-/// The loop also wakes when something is queued, when a retry is due, and every 30 seconds.
-pub async fn run(bot: Throttle<Bot>, ctx: Arc<BotContext>) {
+/// Each chat with due entries gets its own task, which waits for the chat's pace, so a chat
+/// held back never delays another; a chat already being delivered to is left to its task,
+/// which wakes the loop when it ends. Replies this process keeps waiting itself are left to
+/// it (`Outgoing::keeps`). The loop also wakes when something is queued, when a retry is
+/// due, and every 30 seconds.
+pub async fn run(bot: Bot, ctx: Arc<BotContext>) {
     let wake = ctx.app.outbox_signal();
     let in_flight: Arc<std::sync::Mutex<InFlight>> = Default::default();
     let held = |id: u64| {
-        in_flight
-            .lock()
-            .map(|f| f.ids.contains(&id))
-            .unwrap_or(true)
+        ctx.outgoing.keeps(id)
+            || in_flight
+                .lock()
+                .map(|f| f.ids.contains(&id))
+                .unwrap_or(true)
     };
     loop {
         if ctx.app.is_stopping() {

@@ -1,12 +1,27 @@
 //! Sending screens to a chat: split at Telegram's limit (the keyboard on the last part),
-//! HTML, no link previews, and every message remembered for `/forget`.
+//! HTML, no link previews, every message remembered for `/forget` — and paced (`pacing`).
+//!
+//! A reply goes at once when its chat has a free slot and nothing of it waits; otherwise it
+//! waits in the chat's queue (`Outgoing`) and the handler returns: a reply that has to wait
+//! never holds the handler, its chat's later updates or other chats. A waiting message is
+//! first written to the persisted outbox (and flushed), so a crash or a stop cannot lose it:
+//! the queue sends it and removes it from the outbox; after a restart the outbox worker sends
+//! it. A 429 is waited out (`Slot::wait_out`) with the message first in its chat. While a
+//! person's answer waits more than a second, the chat shows "typing".
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode};
+use teloxide::types::{ChatAction, InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode};
+use teloxide::{ApiError, RequestError};
 
 use super::context::BotContext;
 use super::html;
+use super::pacing::{Class, Pacer, Slot};
 use super::render::Screen;
+use crate::storage::{OutboxBody, OutboxEntry, Rendered};
 
 fn no_preview() -> LinkPreviewOptions {
     LinkPreviewOptions {
@@ -18,6 +33,74 @@ fn no_preview() -> LinkPreviewOptions {
     }
 }
 
+/// Something to send to a chat.
+#[derive(Debug, Clone)]
+enum Job {
+    /// Text messages; the keyboard goes with the last part.
+    Text {
+        parts: VecDeque<String>,
+        keyboard: Option<InlineKeyboardMarkup>,
+        protect: bool,
+        /// Remembered for `/forget` (not the very last message /forget sends).
+        record: bool,
+        /// The outbox entry that keeps it until it is sent.
+        kept: Option<u64>,
+    },
+    /// A new text for a message a button was on; sent anew if it cannot be edited.
+    Edit {
+        message: MessageId,
+        screen: Screen,
+        protect: bool,
+    },
+    /// A document by its Telegram file id.
+    Document {
+        file_id: String,
+        caption: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+    },
+}
+
+/// Replies waiting for their chat's pace, and the outbox entries that keep them.
+#[derive(Clone)]
+pub struct Outgoing {
+    pub pacer: Pacer,
+    queues: Arc<Mutex<HashMap<i64, VecDeque<Job>>>>,
+    kept: Arc<Mutex<HashSet<u64>>>,
+}
+
+impl Outgoing {
+    pub fn new(pacer: Pacer) -> Outgoing {
+        Outgoing {
+            pacer,
+            queues: Arc::default(),
+            kept: Arc::default(),
+        }
+    }
+
+    /// Telegram's limits lifted (handler tests, benchmarks of Poruch's own cost).
+    pub fn lifted() -> Outgoing {
+        Outgoing::new(Pacer::lifted())
+    }
+
+    /// Whether an outbox entry is a waiting reply this process sends itself (the outbox worker
+    /// leaves it alone).
+    pub fn keeps(&self, id: u64) -> bool {
+        self.kept.lock().map(|k| k.contains(&id)).unwrap_or(true)
+    }
+
+    /// How many chats have replies waiting.
+    pub fn chats_waiting(&self) -> usize {
+        self.queues.lock().map(|q| q.len()).unwrap_or(0)
+    }
+
+    fn queued(&self, chat: i64) -> bool {
+        self.queues
+            .lock()
+            .map(|q| q.contains_key(&chat))
+            .unwrap_or(true)
+    }
+}
+
 /// Sends a screen; `protect` for one that shows a request's details (Telegram will not let
 /// it be forwarded or saved).
 pub async fn send(
@@ -26,38 +109,29 @@ pub async fn send(
     chat: ChatId,
     screen: Screen,
     protect: bool,
-) -> Result<(), teloxide::RequestError> {
-    for id in send_unrecorded(bot, chat, screen, protect).await? {
-        ctx.remember_message(chat, id);
-    }
-    Ok(())
+) -> Result<(), RequestError> {
+    submit(bot, ctx, chat, text_job(screen, protect, true)).await
 }
 
 /// Sends a screen without remembering it for `/forget` (for the very last message of it).
 pub async fn send_unrecorded(
     bot: &Bot,
+    ctx: &BotContext,
     chat: ChatId,
     screen: Screen,
     protect: bool,
-) -> Result<Vec<MessageId>, teloxide::RequestError> {
-    let mut ids = Vec::new();
-    let parts = html::split(&screen.text);
-    let last = parts.len().saturating_sub(1);
-    let mut keyboard = screen.keyboard;
-    for (i, part) in parts.into_iter().enumerate() {
-        let mut request = bot
-            .send_message(chat, part)
-            .parse_mode(ParseMode::Html)
-            .protect_content(protect)
-            .link_preview_options(no_preview());
-        if i == last
-            && let Some(keyboard) = keyboard.take()
-        {
-            request = request.reply_markup(keyboard);
-        }
-        ids.push(request.await?.id);
+) -> Result<(), RequestError> {
+    submit(bot, ctx, chat, text_job(screen, protect, false)).await
+}
+
+fn text_job(screen: Screen, protect: bool, record: bool) -> Job {
+    Job::Text {
+        parts: html::split(&screen.text).into(),
+        keyboard: screen.keyboard,
+        protect,
+        record,
+        kept: None,
     }
-    Ok(ids)
 }
 
 /// Replaces the message a button was pressed on; sends a new one (protected if `protect`)
@@ -68,26 +142,16 @@ pub async fn edit_or_send(
     chat: ChatId,
     (message, protect): (Option<MessageId>, bool),
     screen: Screen,
-) -> Result<(), teloxide::RequestError> {
-    if let Some(id) = message
-        && html::fits(&screen.text)
-    {
-        let mut request = bot
-            .edit_message_text(chat, id, screen.text.clone())
-            .parse_mode(ParseMode::Html)
-            .link_preview_options(no_preview());
-        if let Some(keyboard) = &screen.keyboard {
-            request = request.reply_markup(keyboard.clone());
-        }
-        match request.await {
-            // Pressing the button of the page already shown changes nothing: not an error.
-            Ok(_) | Err(teloxide::RequestError::Api(teloxide::ApiError::MessageNotModified)) => {
-                return Ok(());
-            }
-            Err(_) => {}
-        }
-    }
-    send(bot, ctx, chat, screen, protect).await
+) -> Result<(), RequestError> {
+    let job = match message {
+        Some(message) if html::fits(&screen.text) => Job::Edit {
+            message,
+            screen,
+            protect,
+        },
+        _ => text_job(screen, protect, true),
+    };
+    submit(bot, ctx, chat, job).await
 }
 
 /// Sends a document by its Telegram file id, with an HTML caption.
@@ -98,31 +162,398 @@ pub async fn send_document(
     file_id: String,
     caption: String,
     keyboard: Option<InlineKeyboardMarkup>,
-) -> Result<(), teloxide::RequestError> {
-    let file = teloxide::types::InputFile::file_id(teloxide::types::FileId(file_id));
-    let mut request = bot
-        .send_document(chat, file)
-        .caption(caption)
-        .parse_mode(ParseMode::Html);
-    if let Some(keyboard) = keyboard {
-        request = request.reply_markup(keyboard);
+) -> Result<(), RequestError> {
+    let job = Job::Document {
+        file_id,
+        caption,
+        keyboard,
+    };
+    submit(bot, ctx, chat, job).await
+}
+
+/// Sends a job now if the chat has a free slot and nothing waiting; else queues it.
+async fn submit(bot: &Bot, ctx: &BotContext, chat: ChatId, job: Job) -> Result<(), RequestError> {
+    let out = &ctx.outgoing;
+    if !out.queued(chat.0)
+        && let Some(slot) = out.pacer.try_slot(chat.0, Class::Reply)
+    {
+        match run(bot, ctx, chat, job, Some(slot), false).await {
+            Ran::Done => return Ok(()),
+            Ran::Failed(e) => return Err(e),
+            Ran::Wait(rest) => return defer(bot, ctx, chat, rest).await,
+        }
     }
-    let sent = request.await?;
-    ctx.remember_message(chat, sent.id);
+    defer(bot, ctx, chat, job).await
+}
+
+/// What running a job came to.
+enum Ran {
+    Done,
+    Failed(RequestError),
+    /// What is left of it must wait (no free slot now, or a 429).
+    Wait(Job),
+}
+
+/// Takes a slot: the one given, or (if `wait`) the next free one — showing "typing" while
+/// it takes more than a second — or (if not) one free right now.
+async fn take_slot(
+    bot: &Bot,
+    pacer: &Pacer,
+    chat: ChatId,
+    given: &mut Option<Slot>,
+    wait: bool,
+) -> Option<Slot> {
+    if let Some(slot) = given.take() {
+        return Some(slot);
+    }
+    if !wait {
+        return pacer.try_slot(chat.0, Class::Reply);
+    }
+    let slot = pacer.slot(chat.0, Class::Reply, None);
+    tokio::pin!(slot);
+    let mut typing_at = Duration::from_secs(1);
+    loop {
+        tokio::select! {
+            slot = &mut slot => return Some(slot),
+            _ = tokio::time::sleep(typing_at) => {
+                // Lasts 5 seconds or until the message arrives; not a message, not paced.
+                let _ = bot.send_chat_action(chat, ChatAction::Typing).await;
+                typing_at = Duration::from_millis(4_500);
+            }
+        }
+    }
+}
+
+/// Sends one request under a slot, waiting out 429s (only if `wait`; else returns the 429).
+async fn paced<T, F, Fut>(slot: &mut Slot, wait: bool, mut request: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RequestError>>,
+{
+    loop {
+        match request().await {
+            Err(RequestError::RetryAfter(after)) if wait => {
+                tracing::info!(
+                    seconds = after.seconds(),
+                    "Telegram asked to wait; the message waits"
+                );
+                slot.wait_out(after.duration()).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Runs a job. Not waiting (a handler's reply): stops at the first part that has no free slot
+/// or meets a 429 and returns the rest. Waiting (the chat's queue): waits for slots and 429s.
+async fn run(
+    bot: &Bot,
+    ctx: &BotContext,
+    chat: ChatId,
+    job: Job,
+    mut slot: Option<Slot>,
+    wait: bool,
+) -> Ran {
+    let pacer = ctx.outgoing.pacer.clone();
+    match job {
+        Job::Text {
+            mut parts,
+            mut keyboard,
+            protect,
+            record,
+            kept,
+        } => {
+            while let Some(part) = parts.front().cloned() {
+                let last = parts.len() == 1;
+                let Some(mut held) = take_slot(bot, &pacer, chat, &mut slot, wait).await else {
+                    return Ran::Wait(Job::Text {
+                        parts,
+                        keyboard,
+                        protect,
+                        record,
+                        kept,
+                    });
+                };
+                let markup = if last { keyboard.clone() } else { None };
+                let sent = paced(&mut held, wait, || {
+                    let mut request = bot
+                        .send_message(chat, part.clone())
+                        .parse_mode(ParseMode::Html)
+                        .protect_content(protect)
+                        .link_preview_options(no_preview());
+                    if let Some(markup) = markup.clone() {
+                        request = request.reply_markup(markup);
+                    }
+                    async move { request.await }
+                })
+                .await;
+                match sent {
+                    Ok(message) => {
+                        drop(held);
+                        if record {
+                            ctx.remember_message(chat, message.id);
+                        }
+                        parts.pop_front();
+                        if last {
+                            keyboard = None;
+                        }
+                    }
+                    Err(RequestError::RetryAfter(after)) => {
+                        held.hold(after.duration());
+                        return Ran::Wait(Job::Text {
+                            parts,
+                            keyboard,
+                            protect,
+                            record,
+                            kept,
+                        });
+                    }
+                    Err(e) => {
+                        release(ctx, kept);
+                        return Ran::Failed(e);
+                    }
+                }
+            }
+            release(ctx, kept);
+            Ran::Done
+        }
+        Job::Edit {
+            message,
+            screen,
+            protect,
+        } => {
+            let Some(mut held) = take_slot(bot, &pacer, chat, &mut slot, wait).await else {
+                return Ran::Wait(Job::Edit {
+                    message,
+                    screen,
+                    protect,
+                });
+            };
+            let edited = paced(&mut held, wait, || {
+                let mut request = bot
+                    .edit_message_text(chat, message, screen.text.clone())
+                    .parse_mode(ParseMode::Html)
+                    .link_preview_options(no_preview());
+                if let Some(keyboard) = &screen.keyboard {
+                    request = request.reply_markup(keyboard.clone());
+                }
+                async move { request.await }
+            })
+            .await;
+            match edited {
+                // Pressing the button of the page already shown changes nothing: not an error.
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ran::Done,
+                Err(RequestError::RetryAfter(after)) => {
+                    held.hold(after.duration());
+                    Ran::Wait(Job::Edit {
+                        message,
+                        screen,
+                        protect,
+                    })
+                }
+                // Too old to edit, or gone: the screen comes as a new message.
+                Err(_) => {
+                    let job = text_job(screen, protect, true);
+                    Box::pin(run(bot, ctx, chat, job, Some(held), wait)).await
+                }
+            }
+        }
+        Job::Document {
+            file_id,
+            caption,
+            keyboard,
+        } => {
+            let Some(mut held) = take_slot(bot, &pacer, chat, &mut slot, wait).await else {
+                return Ran::Wait(Job::Document {
+                    file_id,
+                    caption,
+                    keyboard,
+                });
+            };
+            let sent = paced(&mut held, wait, || {
+                let file =
+                    teloxide::types::InputFile::file_id(teloxide::types::FileId(file_id.clone()));
+                let mut request = bot
+                    .send_document(chat, file)
+                    .caption(caption.clone())
+                    .parse_mode(ParseMode::Html);
+                if let Some(keyboard) = keyboard.clone() {
+                    request = request.reply_markup(keyboard);
+                }
+                async move { request.await }
+            })
+            .await;
+            match sent {
+                Ok(message) => {
+                    ctx.remember_message(chat, message.id);
+                    Ran::Done
+                }
+                Err(RequestError::RetryAfter(after)) => {
+                    held.hold(after.duration());
+                    Ran::Wait(Job::Document {
+                        file_id,
+                        caption,
+                        keyboard,
+                    })
+                }
+                Err(e) => Ran::Failed(e),
+            }
+        }
+    }
+}
+
+/// The message a kept entry kept was sent (or can never be): it leaves the outbox.
+fn release(ctx: &BotContext, kept: Option<u64>) {
+    let Some(id) = kept else {
+        return;
+    };
+    if let Err(e) = ctx.app.store.outbox_done(id) {
+        tracing::warn!(
+            error = e.kind(),
+            "cannot remove a sent reply from the outbox"
+        );
+    }
+    if let Ok(mut k) = ctx.outgoing.kept.lock() {
+        k.remove(&id);
+    }
+}
+
+/// Queues a job behind the chat's waiting ones — kept in the outbox first if it is text the
+/// person should get even after a crash — and starts the chat's queue if it was idle.
+async fn defer(
+    bot: &Bot,
+    ctx: &BotContext,
+    chat: ChatId,
+    mut job: Job,
+) -> Result<(), RequestError> {
+    if let Job::Text {
+        parts,
+        keyboard,
+        protect,
+        record: true,
+        kept: kept @ None,
+    } = &mut job
+    {
+        let entry = OutboxEntry {
+            chat_id: chat.0,
+            body: OutboxBody::Rendered(Rendered {
+                parts: parts.iter().cloned().collect(),
+                keyboard: keyboard
+                    .as_ref()
+                    .and_then(|k| serde_json::to_string(k).ok()),
+                protect_content: *protect,
+                copy_from: None,
+                delivered: 0,
+            }),
+            // Sent to her chat: /forget drops it with everything else to her.
+            from: None,
+            reply: true,
+        };
+        match ctx.app.store.enqueue(&[entry], ctx.app.now()) {
+            Ok(ids) => {
+                if let Some(&id) = ids.first() {
+                    if let Ok(mut k) = ctx.outgoing.kept.lock() {
+                        k.insert(id);
+                    }
+                    *kept = Some(id);
+                }
+                if let Err(e) = ctx.app.store.flush().await {
+                    tracing::warn!(error = e.kind(), "cannot flush a waiting reply");
+                }
+            }
+            Err(e) => tracing::warn!(error = e.kind(), "cannot keep a waiting reply"),
+        }
+    }
+    let start = {
+        let mut queues = ctx
+            .outgoing
+            .queues
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let queue = queues.entry(chat.0).or_default();
+        queue.push_back(job);
+        queue.len() == 1
+    };
+    if start {
+        tokio::spawn(drain(bot.clone(), ctx.clone(), chat));
+    }
     Ok(())
 }
 
+/// Sends a chat's queue in order, waiting for its pace, until it is empty.
+async fn drain(bot: Bot, ctx: BotContext, chat: ChatId) {
+    loop {
+        let job = {
+            let queues = ctx
+                .outgoing
+                .queues
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            queues.get(&chat.0).and_then(|q| q.front().cloned())
+        };
+        let Some(job) = job else {
+            return;
+        };
+        match run(&bot, &ctx, chat, job, None, true).await {
+            Ran::Done | Ran::Wait(_) => {}
+            Ran::Failed(e) => {
+                tracing::warn!(
+                    error = super::handlers::error_kind(&e),
+                    "a waiting reply could not be sent"
+                );
+            }
+        }
+        let mut queues = ctx
+            .outgoing
+            .queues
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let empty = queues.get_mut(&chat.0).is_none_or(|q| {
+            q.pop_front();
+            q.is_empty()
+        });
+        if empty {
+            queues.remove(&chat.0);
+            return;
+        }
+    }
+}
+
 /// Deletes messages from a chat, a hundred at a time; a batch Telegram refuses is tried one
-/// by one. Returns how many could not be deleted (gone already, or older than 48 hours).
+/// by one; a 429 is waited out. Returns how many could not be deleted (gone already, or
+/// older than 48 hours).
 pub async fn delete_messages(bot: &Bot, chat: ChatId, ids: &[i32]) -> usize {
+    async fn waiting<T, Fut: std::future::Future<Output = Result<T, RequestError>>>(
+        mut request: impl FnMut() -> Fut,
+    ) -> Result<T, RequestError> {
+        for _ in 0..5 {
+            match request().await {
+                Err(RequestError::RetryAfter(after)) => tokio::time::sleep(after.duration()).await,
+                other => return other,
+            }
+        }
+        request().await
+    }
     let mut failed = 0;
     for chunk in ids.chunks(100) {
         let batch: Vec<MessageId> = chunk.iter().map(|&id| MessageId(id)).collect();
-        if bot.delete_messages(chat, batch).await.is_ok() {
+        if waiting(|| {
+            let request = bot.delete_messages(chat, batch.clone());
+            async move { request.await }
+        })
+        .await
+        .is_ok()
+        {
             continue;
         }
         for &id in chunk {
-            if bot.delete_message(chat, MessageId(id)).await.is_err() {
+            if waiting(|| {
+                let request = bot.delete_message(chat, MessageId(id));
+                async move { request.await }
+            })
+            .await
+            .is_err()
+            {
                 failed += 1;
             }
         }

@@ -431,7 +431,7 @@ impl Press<'_> {
         // The confirmation is not remembered: nothing about the person is kept after this.
         let i18n = &self.ctx.i18n;
         let done = render::info(i18n, lang, i18n.text(lang, Msg::ForgetDone));
-        send_unrecorded(self.bot, self.chat, done, false).await?;
+        send_unrecorded(self.bot, self.ctx, self.chat, done, false).await?;
         Ok(())
     }
 }
