@@ -86,7 +86,8 @@ pub fn restore(at: &StoreLocation, path: &Path, journal: Option<&Path>) -> ExitC
             return ExitCode::FAILURE;
         }
     };
-    let store = match Store::open_at(at) {
+    // The restore's own handle was just dropped; its flusher may hold the lock a moment.
+    let store = match Store::open_at_waiting(at, std::time::Duration::from_secs(5)) {
         Ok(store) => store,
         Err(e) => {
             eprintln!("poruch: the restored store does not open: {e}");

@@ -323,7 +323,7 @@ fn run_bot(store_at: StoreLocation) -> anyhow::Result<ExitCode> {
         i18n: Arc::new(i18n),
         hotlines: Arc::new(hotlines),
         dashboard: public_url.clone(),
-        outgoing: poruch::telegram::send::Outgoing::new(poruch::telegram::pacing::Pacer::new(
+        outgoing: poruch::telegram::outgoing::Outgoing::new(poruch::telegram::pacing::Pacer::new(
             rate_limits,
         )),
     };

@@ -632,7 +632,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
             i18n: std::sync::Arc::new(poruch::i18n::I18n::load().expect("locales")),
             hotlines: std::sync::Arc::new(poruch::datafile::hotlines().expect("hotlines")),
             dashboard: None,
-            outgoing: poruch::telegram::send::Outgoing::lifted(),
+            outgoing: poruch::telegram::outgoing::Outgoing::lifted(),
         };
         assert_eq!(
             poruch::app::feedback::ask_due(&ctx.app)
@@ -861,11 +861,18 @@ async fn promises_to_the_requester_hold_on_the_binary() {
     for name in ["Світанок", "Психологічна лінія", "Svitanok"] {
         assert!(!text(&news).contains(name), "{}", text(&news));
     }
+    // Two pieces of news (re-routed, accepted): paced at about one a second in her chat.
+    let first_news = api
+        .calls()
+        .iter()
+        .position(|c| c.result["message_id"] == news.result["message_id"])
+        .expect("the news is among the calls");
+    message_to(&api, first_news + 1, HER, "Є новини щодо вашого запиту").await;
     let notices_to_her: Vec<i64> = api
         .calls()
         .into_iter()
         .filter(|c| c.method == "sendMessage" && c.params["chat_id"] == HER)
-        .filter(|c| text(c).contains("Є новини"))
+        .filter(|c| c.refused.is_none() && text(c).contains("Є новини"))
         .filter_map(|c| c.result["message_id"].as_i64())
         .collect();
     assert!(

@@ -36,7 +36,7 @@ fn context(store: &Store) -> BotContext {
         hotlines: Arc::new(Vec::new()),
         dashboard: None,
         // Telegram's limits, as the binary paces them.
-        outgoing: poruch::telegram::send::Outgoing::new(poruch::telegram::pacing::Pacer::new(
+        outgoing: poruch::telegram::outgoing::Outgoing::new(poruch::telegram::pacing::Pacer::new(
             Some(poruch::telegram::pacing::Limits::TELEGRAM),
         )),
     }

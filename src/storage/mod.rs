@@ -362,6 +362,23 @@ impl Store {
         Self::open_with_key(&at.dir, &at.key)
     }
 
+    /// The same, waiting up to `wait` for a handle just dropped (in this process or one that
+    /// is ending) to let go of the lock: sled's flusher thread may hold it a moment longer.
+    pub fn open_at_waiting(
+        at: &StoreLocation,
+        wait: std::time::Duration,
+    ) -> Result<Store, StoreError> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Self::open_at(at) {
+                Err(StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Opens (or creates) the store in `dir`, migrating it to the current schema; the key
     /// that seals private fields is read from (or created at) `key`.
     ///

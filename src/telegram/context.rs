@@ -27,7 +27,7 @@ pub struct BotContext {
     /// The dashboard's public HTTPS address (`PORUCH_PUBLIC_URL`), if it is served.
     pub dashboard: Option<url::Url>,
     /// The pacing every message takes, and the replies waiting for it.
-    pub outgoing: super::send::Outgoing,
+    pub outgoing: super::outgoing::Outgoing,
 }
 
 impl BotContext {

@@ -14,6 +14,7 @@ pub mod html;
 pub mod intake;
 pub mod menu_button;
 pub mod outbox_worker;
+pub mod outgoing;
 pub mod pacing;
 pub mod render;
 pub mod send;

@@ -9,8 +9,6 @@
 //! it. A 429 is waited out (`Slot::wait_out`) with the message first in its chat. While a
 //! person's answer waits more than a second, the chat shows "typing".
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use teloxide::prelude::*;
@@ -19,6 +17,7 @@ use teloxide::{ApiError, RequestError};
 
 use super::context::BotContext;
 use super::html;
+use super::outgoing::Job;
 use super::pacing::{Class, Pacer, Slot};
 use super::render::Screen;
 use crate::storage::{OutboxBody, OutboxEntry, Rendered};
@@ -30,74 +29,6 @@ fn no_preview() -> LinkPreviewOptions {
         prefer_small_media: false,
         prefer_large_media: false,
         show_above_text: false,
-    }
-}
-
-/// Something to send to a chat.
-#[derive(Debug, Clone)]
-enum Job {
-    /// Text messages; the keyboard goes with the last part.
-    Text {
-        parts: VecDeque<String>,
-        keyboard: Option<InlineKeyboardMarkup>,
-        protect: bool,
-        /// Remembered for `/forget` (not the very last message /forget sends).
-        record: bool,
-        /// The outbox entry that keeps it until it is sent.
-        kept: Option<u64>,
-    },
-    /// A new text for a message a button was on; sent anew if it cannot be edited.
-    Edit {
-        message: MessageId,
-        screen: Screen,
-        protect: bool,
-    },
-    /// A document by its Telegram file id.
-    Document {
-        file_id: String,
-        caption: String,
-        keyboard: Option<InlineKeyboardMarkup>,
-    },
-}
-
-/// Replies waiting for their chat's pace, and the outbox entries that keep them.
-#[derive(Clone)]
-pub struct Outgoing {
-    pub pacer: Pacer,
-    queues: Arc<Mutex<HashMap<i64, VecDeque<Job>>>>,
-    kept: Arc<Mutex<HashSet<u64>>>,
-}
-
-impl Outgoing {
-    pub fn new(pacer: Pacer) -> Outgoing {
-        Outgoing {
-            pacer,
-            queues: Arc::default(),
-            kept: Arc::default(),
-        }
-    }
-
-    /// Telegram's limits lifted (handler tests, benchmarks of Poruch's own cost).
-    pub fn lifted() -> Outgoing {
-        Outgoing::new(Pacer::lifted())
-    }
-
-    /// Whether an outbox entry is a waiting reply this process sends itself (the outbox worker
-    /// leaves it alone).
-    pub fn keeps(&self, id: u64) -> bool {
-        self.kept.lock().map(|k| k.contains(&id)).unwrap_or(true)
-    }
-
-    /// How many chats have replies waiting.
-    pub fn chats_waiting(&self) -> usize {
-        self.queues.lock().map(|q| q.len()).unwrap_or(0)
-    }
-
-    fn queued(&self, chat: i64) -> bool {
-        self.queues
-            .lock()
-            .map(|q| q.contains_key(&chat))
-            .unwrap_or(true)
     }
 }
 
@@ -146,7 +77,8 @@ pub async fn edit_or_send(
     let job = match message {
         Some(message) if html::fits(&screen.text) => Job::Edit {
             message,
-            screen,
+            text: screen.text,
+            keyboard: screen.keyboard,
             protect,
         },
         _ => text_job(screen, protect, true),
@@ -319,22 +251,24 @@ async fn run(
         }
         Job::Edit {
             message,
-            screen,
+            text,
+            keyboard,
             protect,
         } => {
             let Some(mut held) = take_slot(bot, &pacer, chat, &mut slot, wait).await else {
                 return Ran::Wait(Job::Edit {
                     message,
-                    screen,
+                    text,
+                    keyboard,
                     protect,
                 });
             };
             let edited = paced(&mut held, wait, || {
                 let mut request = bot
-                    .edit_message_text(chat, message, screen.text.clone())
+                    .edit_message_text(chat, message, text.clone())
                     .parse_mode(ParseMode::Html)
                     .link_preview_options(no_preview());
-                if let Some(keyboard) = &screen.keyboard {
+                if let Some(keyboard) = &keyboard {
                     request = request.reply_markup(keyboard.clone());
                 }
                 async move { request.await }
@@ -347,13 +281,14 @@ async fn run(
                     held.hold(after.duration());
                     Ran::Wait(Job::Edit {
                         message,
-                        screen,
+                        text,
+                        keyboard,
                         protect,
                     })
                 }
                 // Too old to edit, or gone: the screen comes as a new message.
                 Err(_) => {
-                    let job = text_job(screen, protect, true);
+                    let job = text_job(Screen { text, keyboard }, protect, true);
                     Box::pin(run(bot, ctx, chat, job, Some(held), wait)).await
                 }
             }
@@ -498,7 +433,7 @@ async fn drain(bot: Bot, ctx: BotContext, chat: ChatId) {
             Ran::Done | Ran::Wait(_) => {}
             Ran::Failed(e) => {
                 tracing::warn!(
-                    error = super::handlers::error_kind(&e),
+                    error = request_error_kind(&e),
                     "a waiting reply could not be sent"
                 );
             }
@@ -516,6 +451,19 @@ async fn drain(bot: Bot, ctx: BotContext, chat: ChatId) {
             queues.remove(&chat.0);
             return;
         }
+    }
+}
+
+/// What kind of failure a request met, for logs. Never its text: teloxide's errors can carry
+/// Telegram's raw answer (names, messages).
+pub fn request_error_kind(e: &RequestError) -> &'static str {
+    match e {
+        RequestError::Api(_) => "telegram refused a request",
+        RequestError::MigrateToChatId(_) => "a chat moved",
+        RequestError::RetryAfter(_) => "telegram asked to wait",
+        RequestError::Network(_) => "network",
+        RequestError::InvalidJson { .. } => "an answer from telegram did not read",
+        RequestError::Io(_) => "input/output",
     }
 }
 

@@ -36,6 +36,92 @@ struct Inner {
     watchers: std::collections::HashMap<i64, tokio::sync::mpsc::UnboundedSender<Call>>,
     /// The webhook set with `setWebhook` (Telegram then refuses `getUpdates`).
     webhook: Option<String>,
+    /// Telegram's rate limits, when enforced.
+    limits: Option<RateLimits>,
+    pace: Pace,
+}
+
+/// Telegram's rate limits as the fake enforces them: messages a second overall, a private
+/// chat's burst and then messages a second, messages a minute in a group.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub overall_per_sec: usize,
+    pub chat_burst: f64,
+    pub chat_per_sec: f64,
+    pub group_per_min: usize,
+}
+
+impl RateLimits {
+    pub const TELEGRAM: RateLimits = RateLimits {
+        overall_per_sec: 30,
+        chat_burst: 3.0,
+        chat_per_sec: 1.0,
+        group_per_min: 20,
+    };
+}
+
+/// What the limits have counted.
+#[derive(Default)]
+struct Pace {
+    /// When the last second's messages were accepted, all chats together.
+    recent: std::collections::VecDeque<Instant>,
+    /// Private chats: tokens and when they were last refilled.
+    buckets: std::collections::HashMap<i64, (f64, Instant)>,
+    /// Groups: when the last minute's messages were accepted.
+    groups: std::collections::HashMap<i64, std::collections::VecDeque<Instant>>,
+}
+
+/// The methods Telegram counts as messages (chat actions, callback answers and deletions
+/// are not).
+fn counts_as_message(method: &str) -> bool {
+    let m = method.to_ascii_lowercase();
+    (m.starts_with("send") && m != "sendchataction")
+        || m.starts_with("edit")
+        || m == "copymessage"
+        || m == "forwardmessage"
+}
+
+impl Pace {
+    /// Counts a message to `chat` now, or says in how many seconds it would be accepted.
+    fn admit(&mut self, limits: RateLimits, chat: i64, now: Instant) -> Result<(), u64> {
+        let second = Duration::from_secs(1);
+        while self.recent.front().is_some_and(|&t| now - t >= second) {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= limits.overall_per_sec {
+            let free = self.recent.front().map_or(now, |&t| t + second);
+            return Err(seconds_until(free, now));
+        }
+        if chat < 0 {
+            let minute = Duration::from_secs(60);
+            let sent = self.groups.entry(chat).or_default();
+            while sent.front().is_some_and(|&t| now - t >= minute) {
+                sent.pop_front();
+            }
+            if sent.len() >= limits.group_per_min {
+                let free = sent.front().map_or(now, |&t| t + minute);
+                return Err(seconds_until(free, now));
+            }
+            sent.push_back(now);
+        } else {
+            let (tokens, at) = self.buckets.entry(chat).or_insert((limits.chat_burst, now));
+            *tokens =
+                (*tokens + (now - *at).as_secs_f64() * limits.chat_per_sec).min(limits.chat_burst);
+            *at = now;
+            if *tokens < 1.0 {
+                let wait = (1.0 - *tokens) / limits.chat_per_sec;
+                return Err(seconds_until(now + Duration::from_secs_f64(wait), now));
+            }
+            *tokens -= 1.0;
+        }
+        self.recent.push_back(now);
+        Ok(())
+    }
+}
+
+/// Telegram's `retry_after`: whole seconds, at least one.
+fn seconds_until(at: Instant, now: Instant) -> u64 {
+    (at.saturating_duration_since(now).as_secs_f64().ceil() as u64).max(1)
 }
 
 #[derive(Clone)]
@@ -113,6 +199,20 @@ impl FakeBotApi {
             .push_back(error);
     }
 
+    /// Enforces Telegram's rate limits from now on: a message over them is answered 429 with
+    /// `retry_after`, as Telegram does.
+    pub fn enforce_limits(&self, limits: RateLimits) {
+        self.lock().limits = Some(limits);
+    }
+
+    /// The calls answered 429 Too Many Requests.
+    pub fn rate_limited(&self) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.refused.as_deref().is_some_and(is_rate_limited))
+            .collect()
+    }
+
     /// Sets a webhook as a bot in webhook mode would have left it.
     pub fn set_webhook(&self, url: &str) {
         self.lock().webhook = Some(url.to_string());
@@ -134,11 +234,11 @@ impl FakeBotApi {
         self.lock().calls.clone()
     }
 
-    /// Every call Telegram would have refused.
+    /// Every call Telegram would have refused as wrong (a 429 is not: it is a "later").
     pub fn refusals(&self) -> Vec<Call> {
         self.calls()
             .into_iter()
-            .filter(|c| c.refused.is_some())
+            .filter(|c| c.refused.as_deref().is_some_and(|r| !is_rate_limited(r)))
             .collect()
     }
 
@@ -146,7 +246,14 @@ impl FakeBotApi {
     pub async fn wait_for(&self, after: usize, what: &str, pred: impl Fn(&Call) -> bool) -> Call {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Some(call) = self.calls().into_iter().skip(after).find(|c| pred(c)) {
+            // A call answered 429 did not happen for the person; its repetition will.
+            if let Some(call) = self
+                .calls()
+                .into_iter()
+                .skip(after)
+                .filter(|c| !c.refused.as_deref().is_some_and(is_rate_limited))
+                .find(|c| pred(c))
+            {
                 return call;
             }
             assert!(
@@ -240,6 +347,28 @@ impl FakeBotApi {
             });
             let error = json!({"ok": false, "error_code": refusal.code, "description": refusal.description});
             return (refusal.code, error);
+        }
+        if counts_as_message(&method) {
+            let chat = params["chat_id"].as_i64().unwrap_or_default();
+            let limited = {
+                let mut inner = self.lock();
+                match inner.limits {
+                    Some(limits) => inner.pace.admit(limits, chat, Instant::now()).err(),
+                    None => None,
+                }
+            };
+            if let Some(after) = limited {
+                let description = format!("Too Many Requests: retry after {after}");
+                self.lock().calls.push(Call {
+                    method,
+                    params,
+                    refused: Some(description.clone()),
+                    result: Value::Null,
+                });
+                let error = json!({"ok": false, "error_code": 429, "description": description,
+                    "parameters": {"retry_after": after}});
+                return (429, error);
+            }
         }
         if method == "sendMessage" {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
@@ -373,6 +502,10 @@ impl FakeBotApi {
             _ => json!(true),
         }
     }
+}
+
+fn is_rate_limited(refusal: &str) -> bool {
+    refusal.starts_with("Too Many Requests")
 }
 
 /// The fields of a `multipart/form-data` body (teloxide sends `setWebhook` so, for its

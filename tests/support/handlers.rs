@@ -68,7 +68,7 @@ pub fn world() -> World {
         i18n: Arc::new(I18n::load().unwrap()),
         hotlines: Arc::new(datafile::hotlines().unwrap()),
         dashboard: None,
-        outgoing: poruch::telegram::send::Outgoing::lifted(),
+        outgoing: poruch::telegram::outgoing::Outgoing::lifted(),
     });
     let storage = dialogue_storage::erased(store.clone());
     World {

@@ -6,6 +6,7 @@ pub mod fake_bot_api;
 pub mod handlers;
 pub mod people;
 pub mod process;
+pub mod surge;
 pub mod telegram_rules;
 
 /// The buttons of a help request for legal help on sexual harassment in Dnipropetrovsk oblast,

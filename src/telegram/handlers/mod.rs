@@ -36,14 +36,7 @@ impl ErrorHandler<BotError> for LogErrors {
 pub fn error_kind(error: &(dyn std::error::Error + 'static)) -> &'static str {
     use teloxide::RequestError;
     if let Some(e) = error.downcast_ref::<RequestError>() {
-        return match e {
-            RequestError::Api(_) => "telegram refused a request",
-            RequestError::MigrateToChatId(_) => "a chat moved",
-            RequestError::RetryAfter(_) => "telegram asked to wait",
-            RequestError::Network(_) => "network",
-            RequestError::InvalidJson { .. } => "an answer from telegram did not read",
-            RequestError::Io(_) => "input/output",
-        };
+        return super::send::request_error_kind(e);
     }
     if let Some(e) = error.downcast_ref::<crate::storage::StoreError>() {
         return e.kind();
