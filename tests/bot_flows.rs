@@ -165,7 +165,7 @@ async fn free_text_in_ukrainian_finds_topic_and_region() {
     let r = bot.get_responses();
     let page = last_text(&r);
     assert!(
-        page.contains("Пошук: <i>Домашнє насильство · Дніпропетровська область</i>"),
+        page.contains("Я зрозумів так: <i>Домашнє насильство · Дніпропетровська область</i>"),
         "{page}"
     );
     assert!(page.contains("Рівність поруч"));
@@ -182,6 +182,86 @@ async fn free_text_in_ukrainian_finds_topic_and_region() {
             terms: vec![]
         }
     );
+}
+
+#[tokio::test]
+async fn what_people_write_leads_straight_to_the_right_kind_of_help() {
+    let w = world();
+    for (said, understood) in [
+        ("чоловік б'є мене", "Домашнє насильство"),
+        ("командир пристає", "Сексуальні домагання"),
+        ("юрыст Київ", "Правова допомога · Київ"),
+        ("домашнее насилие", "Домашнє насильство"),
+    ] {
+        let mut bot = bot_with(&w, text("uk", said));
+        bot.dispatch().await;
+        let r = bot.get_responses();
+        let page = last_text(&r);
+        assert!(
+            page.contains(&format!("Я зрозумів так: <i>{understood}")),
+            "{said}: {page}"
+        );
+        assert!(!page.contains("Нічого не знайдено"), "{said}: {page}");
+        // A misunderstanding is corrected in one tap.
+        assert!(
+            has_button(&r, "1:f"),
+            "{said}: no way to choose a topic instead"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_search_that_finds_nothing_offers_the_next_steps_and_is_counted_without_its_words() {
+    let w = world();
+    let mut bot = bot_with(&w, text("en", "zqxwv Kharkiv"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    let page = last_text(&r);
+    assert!(
+        page.contains("Nothing was found. What is it about?"),
+        "{page}"
+    );
+    assert!(page.contains("search all of Ukraine"), "{page}");
+    assert!(page.contains("If you are in danger now"), "{page}");
+    assert!(page.contains("<code>"), "the urgent lines' numbers: {page}");
+    assert!(
+        page.contains("I understood: <i>Kharkiv oblast · zqxwv</i>"),
+        "{page}"
+    );
+    for data in [
+        "1:qn",
+        "1:a",
+        "1:t:domestic-violence",
+        "1:t:sexual-harassment",
+    ] {
+        assert!(has_button(&r, data), "no {data} in {:?}", buttons(&r));
+    }
+    // The coordinators see that a search found nothing; its words are nowhere.
+    let month = poruch::domain::monitoring::month_of(w.ctx.app.now());
+    let counts = w.store.monthly(&month, &month).unwrap();
+    assert_eq!(counts[&month].get("search.empty"), Some(&1));
+    assert!(!format!("{counts:?}").contains("zqxwv"));
+
+    // "All of Ukraine": the same search without the region it was narrowed to.
+    bot.update(press("en", "1:qn"));
+    bot.dispatch().await;
+    bot.assert_state(State::TextResults {
+        topics: vec![],
+        region: None,
+        terms: vec!["zqxwv".into()],
+    })
+    .await;
+    let page = last_text(&bot.get_responses());
+    assert!(page.contains("I understood: <i>zqxwv</i>"), "{page}");
+    assert!(!page.contains("search all of Ukraine"), "{page}");
+}
+
+#[tokio::test]
+async fn all_of_ukraine_from_a_search_without_one_is_an_expired_button() {
+    let w = world();
+    let mut bot = bot_with(&w, press("en", "1:qn"));
+    bot.dispatch().await;
+    assert!(last_text(&bot.get_responses()).contains("expired"));
 }
 
 #[tokio::test]

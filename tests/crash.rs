@@ -68,6 +68,8 @@ async fn requests_survive_kill_9_at_random_moments() {
     let mut rng = support::Lcg::seeded("CRASH_SEED");
     let seed = rng.seed();
     let api = FakeBotApi::start().await;
+    // Telegram's limits, as Telegram enforces them: 429s while the bot is killed and restarted.
+    api.enforce_limits(support::fake_bot_api::RateLimits::TELEGRAM);
     let dir = support::tempdir();
 
     // A coordinator invites a staff member of the organization, who joins.

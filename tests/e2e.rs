@@ -6,8 +6,15 @@ mod support;
 use std::process::Stdio;
 
 use serde_json::Value;
-use support::fake_bot_api::{Call, FakeBotApi, button, press, text_update, user};
+use support::fake_bot_api::{Call, FakeBotApi, RateLimits, button, press, text_update, user};
 use support::process::{start_bot, start_bot_logging, start_bot_with, started};
+
+/// The fake Bot API, holding the bot to Telegram's rate limits as Telegram does.
+async fn telegram() -> FakeBotApi {
+    let api = FakeBotApi::start().await;
+    api.enforce_limits(RateLimits::TELEGRAM);
+    api
+}
 
 fn text(call: &Call) -> &str {
     call.params["text"].as_str().unwrap_or_default()
@@ -35,7 +42,7 @@ async fn tap(api: &FakeBotApi, from: &Value, id: &str, on: &Call, label: &str) -
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_servicewoman_finds_an_organization_card_in_ukrainian() {
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let _bot = start_bot(&api, dir.path());
     started(&api).await;
@@ -82,7 +89,7 @@ async fn a_servicewoman_finds_an_organization_card_in_ukrainian() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_step_survives_kill_9_and_bad_input_is_answered_politely() {
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let me = user(777, "en");
     {
@@ -168,7 +175,7 @@ async fn a_step_survives_kill_9_and_bad_input_is_answered_politely() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_at_trace_level_carry_no_text_and_no_ids() {
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let log_path = dir.path().join("bot.log");
     let log = std::fs::File::create(&log_path).expect("log file");
@@ -228,7 +235,7 @@ async fn logs_at_trace_level_carry_no_text_and_no_ids() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forget_deletes_the_recent_messages_from_the_chat() {
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let _bot = start_bot(&api, dir.path());
     started(&api).await;
@@ -330,7 +337,7 @@ async fn a_requester_and_an_organization_complete_the_whole_flow_on_the_binary()
     const PHONE: &str = "+380 67 000 11 22";
     const TO_ORG: &str = "CANARY-TO-ORG допоможіть";
     const TO_HER: &str = "CANARY-TO-HER we can help";
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let store = dir.path().join("store");
     let log_path = dir.path().join("bot.log");
@@ -535,7 +542,7 @@ async fn an_adviser_gets_a_trainer_and_both_sides_rate_it_on_the_binary() {
     const BODY: &str = "CANARY-BODY Військовий ліцей";
     const PROPOSAL: &str = "CANARY-PROPOSAL дводенний тренінг, безкоштовно";
     const COMMENT: &str = "CANARY-COMMENT чудові тренерки";
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let store_dir = dir.path().join("store");
     let admins = [("PORUCH_ADMINS", ADMIN.to_string())];
@@ -749,7 +756,7 @@ async fn promises_to_the_requester_hold_on_the_binary() {
     const HER: i64 = 918_273_700;
     const DESCRIPTION: &str = "CANARY-DESC потрібна розмова";
     const PHONE: &str = "+380 67 000 33 44";
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let store = dir.path().join("store");
     let _bot = start_bot_with(
@@ -922,7 +929,7 @@ async fn promises_to_the_requester_hold_on_the_binary() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn added_to_a_group_the_bot_leaves_it() {
-    let api = FakeBotApi::start().await;
+    let api = telegram().await;
     let dir = support::tempdir();
     let _bot = start_bot(&api, dir.path());
     started(&api).await;

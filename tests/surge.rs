@@ -50,6 +50,7 @@ async fn two_hundred_people_at_once_all_get_their_answers_in_order() {
         );
     }
     assert!(result.notice_delivered, "the organization was never told");
+    assert!(result.typing > 0, "nobody who waited saw \"typing…\"");
     assert!(result.refusals.is_empty(), "{:#?}", result.refusals);
     // Telegram's floor: 400 replies at 30 a second take over 13 seconds; well paced, the
     // surge is answered in not much more, and few messages meet a 429.
@@ -65,9 +66,10 @@ async fn two_hundred_people_at_once_all_get_their_answers_in_order() {
         result.messages
     );
     eprintln!(
-        "surge of {people}: last results after {:.1} s, {} messages, {} answered 429",
+        "surge of {people}: last results after {:.1} s, {} messages, {} answered 429, {} typing",
         result.elapsed.as_secs_f64(),
         result.messages,
-        result.rate_limited
+        result.rate_limited,
+        result.typing
     );
 }

@@ -25,10 +25,12 @@ results-header =
     <b>{ $topic }</b> · { $region }
     Found: { $count }
 text-results-header =
-    Search: <i>{ $query }</i>
+    I understood: <i>{ $query }</i>
     Found: { $count }
 results-page = Page { $page } of { $pages }. Tap an organization to see its contacts.
-no-results = Sorry, no organizations were found. Try other words, or search by topic (/find) — it offers “All of Ukraine”. If you need help now, tap 🆘.
+no-results = Nothing was found. What is it about? Choose a topic below. Or do not search at all: ask for help confidentially, and I will find an organization that can take your request.
+no-results-region = Or search all of Ukraine: organizations that work nationwide may help too.
+btn-not-this = ✏️ Not it — choose a topic
 org-count =
     { $count ->
         [one] { $count } organization
@@ -819,6 +821,7 @@ dash-m-expert-arranged = Trainings and events arranged
 dash-m-expert-people_planned = Participants of arranged events (as requested)
 dash-m-expert-held = Trainings and events held
 dash-m-expert-people_reached = People reached by events held
+dash-m-search-empty = Free-text searches that found nothing (their words are never kept)
 dash-m-help-topic = Help requests by topic
 dash-m-help-region = Help requests by region
 dash-m-help-kind = Help requests by kind of help

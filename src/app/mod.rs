@@ -27,6 +27,7 @@ mod notify;
 pub mod overview;
 pub mod relay;
 pub mod retention;
+pub mod search;
 pub mod timers;
 
 use std::collections::HashSet;

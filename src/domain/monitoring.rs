@@ -13,7 +13,7 @@ use super::Timestamp;
 
 /// The metrics that stand alone (the page names each), and the figures derived from the
 /// histograms.
-pub const METRICS: [&str; 21] = [
+pub const METRICS: [&str; 22] = [
     "help.submitted",
     "help.helped_share",
     "feedback.help_yes_share",
@@ -35,6 +35,7 @@ pub const METRICS: [&str; 21] = [
     "expert.people_planned",
     "expert.held",
     "expert.people_reached",
+    "search.empty",
 ];
 
 /// The metrics followed by a code (a topic, a region, a kind, an outcome, an audience).
@@ -65,6 +66,11 @@ pub fn bucket(hours: f64) -> usize {
         .iter()
         .position(|b| hours <= f64::from(*b))
         .unwrap_or(HOUR_BUCKETS.len())
+}
+
+/// What a free-text search that found nothing counts (not its words).
+pub fn search_empty() -> Vec<String> {
+    vec!["search.empty".to_string()]
 }
 
 /// What a new help request counts.

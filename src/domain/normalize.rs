@@ -1,11 +1,16 @@
 //! Text normalization for search: the same function is applied to what people type and to
 //! what the directory says, so that matching is a plain comparison of stems.
 //!
-//! Steps: lower case; apostrophes (’ ' ʼ ` ‘ ′) removed; ґ folded to г; every other
-//! character that is not a letter or digit becomes a word break; stop words dropped; each
-//! word reduced to a stem by stripping one common Ukrainian inflectional ending (or an English
-//! plural "s"). The stemmer is deliberately crude: it only has to make "Дніпро" and "Дніпрі",
-//! "насильство" and "насильства" meet. Irregular forms go into the data files as synonyms.
+//! Steps: lower case; apostrophes (’ ' ʼ ` ‘ ′) removed, so «б'є», «бʼє» and «бє» are one word;
+//! letters people write in different ways folded to one — ґ to г; є, е, э and ё to е; і, ї, ы
+//! and и to и; the Russian hard sign dropped — so Russian-influenced spellings («юрыст»,
+//! «пристаєт») meet the Ukrainian and Russian forms in the data; in a word with Cyrillic letters,
+//! Latin letters that look alike (a, c, e, i, o, p, x, y, k, m, t, h, b) read as the Cyrillic
+//! ones; every other character that is not a letter or digit becomes a word break; stop words
+//! dropped; each word reduced to a stem by stripping one common Ukrainian inflectional ending
+//! (or an English plural "s"). The stemmer is deliberately crude: it only has to make «Дніпро»
+//! and «Дніпрі», «насильство» and «насильства» meet. Irregular forms go into the data files as
+//! synonyms.
 
 const APOSTROPHES: [char; 6] = ['\'', '’', 'ʼ', '`', '‘', '′'];
 
@@ -89,38 +94,98 @@ const STOP_WORDS: &[&str] = &[
     "near",
 ];
 
+/// One letter as search compares it (see the module documentation); `None` drops it.
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        'ґ' => 'г',
+        'є' | 'э' | 'ё' => 'е',
+        'і' | 'ї' | 'ы' => 'и',
+        'ъ' => return None,
+        c => c,
+    })
+}
+
+/// The Cyrillic letter a Latin one looks like, in a word written in Cyrillic.
+fn look_alike(c: char) -> char {
+    match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'и',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        'k' => 'к',
+        'm' => 'м',
+        't' => 'т',
+        'h' => 'н',
+        'b' => 'в',
+        c => c,
+    }
+}
+
 /// Lower-cases and folds the characters that people type in different ways.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let (mut latin, mut cyrillic) = (false, false);
     for ch in text.chars() {
         if APOSTROPHES.contains(&ch) {
             continue;
         }
         for lower in ch.to_lowercase() {
-            let folded = match lower {
-                'ґ' => 'г',
-                'ё' => 'е',
-                c if c.is_alphanumeric() => c,
-                _ => ' ',
+            let Some(folded) = fold(lower) else {
+                continue;
             };
+            let folded = if folded.is_alphanumeric() {
+                folded
+            } else {
+                ' '
+            };
+            latin |= folded.is_ascii_lowercase();
+            cyrillic |= is_cyrillic_char(folded);
             out.push(folded);
         }
     }
-    out
+    if !(latin && cyrillic) {
+        return out;
+    }
+    // Some word may mix the two: read its Latin look-alikes as Cyrillic.
+    let mut mixed = String::with_capacity(out.len());
+    for (i, word) in out.split(' ').enumerate() {
+        if i > 0 {
+            mixed.push(' ');
+        }
+        if word.chars().any(is_cyrillic_char) && word.chars().any(|c| c.is_ascii_lowercase()) {
+            mixed.extend(word.chars().map(look_alike));
+        } else {
+            mixed.push_str(word);
+        }
+    }
+    mixed
+}
+
+fn is_cyrillic_char(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
 }
 
 fn is_cyrillic(word: &str) -> bool {
-    word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+    word.chars().any(is_cyrillic_char)
 }
 
-/// Reduces one normalized word to its stem.
+/// Reduces one normalized word to its stem (a word not yet normalized is folded first).
 pub fn stem(word: &str) -> String {
-    let chars: Vec<char> = word.chars().collect();
+    let chars: Vec<char> = word.chars().filter_map(fold).collect();
     if is_cyrillic(word) {
         let mut end = chars.len();
         for ending in UK_ENDINGS {
             let n = ending.chars().count();
-            if end >= n + 3 && chars[end - n..end].iter().copied().eq(ending.chars()) {
+            if end >= n + 3
+                && chars[end - n..end]
+                    .iter()
+                    .copied()
+                    .eq(ending.chars().filter_map(fold))
+            {
                 end -= n;
                 break;
             }
@@ -132,12 +197,16 @@ pub fn stem(word: &str) -> String {
     } else if chars.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
         chars[..chars.len() - 1].iter().collect()
     } else {
-        word.to_string()
+        chars.into_iter().collect()
     }
 }
 
+/// The stop words as `normalize` leaves them.
+static STOP: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| STOP_WORDS.iter().map(|w| normalize(w)).collect());
+
 fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+    STOP.contains(word)
 }
 
 /// The stems of a text, in order, without stop words and one-letter words (digits are kept).
@@ -177,14 +246,33 @@ mod tests {
     fn stop_words_and_prepositions_are_dropped() {
         assert_eq!(
             stems("домашнього насильства у Дніпрі"),
-            vec!["домашн", "насильств", "дніпр"]
+            vec!["домашн", "насильств", "днипр"]
         );
         assert_eq!(stems("I need help in Kyiv"), vec!["kyiv"]);
     }
 
     #[test]
+    fn spellings_people_mix_up_meet() {
+        assert_eq!(stems("юрыст"), stems("юрист"));
+        assert_eq!(stems("пристаєт"), stems("пристает"));
+        assert_eq!(stems("психологичэская"), stems("психологическая"));
+        assert_eq!(stems("подъезд"), stems("подезд"));
+        assert_eq!(stems("жінки"), stems("жинки"));
+    }
+
+    #[test]
+    fn latin_look_alikes_in_a_cyrillic_word_read_as_cyrillic() {
+        // «чоловiк» with a Latin i, «домaгання» with a Latin a, «CНПК» with a Latin C.
+        assert_eq!(stems("чоловiк"), stems("чоловік"));
+        assert_eq!(stems("домaгання"), stems("домагання"));
+        assert_eq!(stems("CНПК"), stems("СНПК"));
+        // A word in Latin letters stays Latin, beside Cyrillic ones too.
+        assert_eq!(stems("юрист Kyiv"), vec!["юрист", "kyiv"]);
+    }
+
+    #[test]
     fn numbers_are_kept() {
-        assert_eq!(stems("Резолюція 1325"), vec!["резолюці", "1325"]);
+        assert_eq!(stems("Резолюція 1325"), vec!["резолюци", "1325"]);
     }
 
     proptest! {

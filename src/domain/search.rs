@@ -11,9 +11,14 @@
 //!   remaining stems are plain terms. Candidates are the organizations with a recognised
 //!   topic; if none was recognised, those matching any term; if only a region was given, all
 //!   organizations serving it. A region, when given, filters to organizations serving it or
-//!   working nationwide. Score = 1000 if the organization names the region (so regional ones
-//!   always come before nationwide ones) + 100 per recognised topic it has + 10 per term in its
-//!   name + 3 per term in its description or services. Ties are broken by id.
+//!   working nationwide. Score = 2000 if the query names a situation a person asks help with
+//!   (a topic with `help = true`: harassment, violence, …) and the organization helps directly
+//!   (`gives_direct_help`: consultations, legal, psychological or medical help, shelter, peer
+//!   support, documenting) + 1000 if it names the region + 100 per recognised topic it has +
+//!   10 per term in its name + 3 per term in its description or services. So, for a
+//!   situation, every organization that helps comes before every one that only trains,
+//!   researches or publishes — a nationwide one that helps before a regional one that does
+//!   not — and within each, regional ones before nationwide ones. Ties are broken by id.
 //!
 //! Only organizations visible on the given day (active, vetting not expired) are returned.
 
@@ -67,6 +72,8 @@ pub struct SearchIndex {
     /// candidates does not touch each organization's record.
     shown_until: Vec<NaiveDate>,
     is_national: Vec<bool>,
+    /// Per position: whether the organization helps people directly (`gives_direct_help`).
+    helps: Vec<bool>,
     name_terms: HashMap<String, Vec<u32>>,
     text_terms: HashMap<String, Vec<u32>>,
     topic_phrases: Vec<Phrase>,
@@ -198,6 +205,25 @@ fn terms(org: &Organization) -> Terms {
     }
 }
 
+/// Whether an organization helps people directly — consultations, legal aid, psychological
+/// or medical help, shelter, peer support, documenting what happened — rather than only
+/// training, researching, publishing or advocating.
+pub fn gives_direct_help(org: &Organization) -> bool {
+    use super::Service::*;
+    org.services.iter().any(|s| {
+        matches!(
+            s,
+            Consultation
+                | LegalAid
+                | PsychologicalSupport
+                | MedicalAid
+                | Shelter
+                | PeerSupport
+                | Documentation
+        )
+    })
+}
+
 fn shown_until(org: &Organization) -> NaiveDate {
     match org.vetting.status {
         VettingStatus::Active => org.vetting.expires_on,
@@ -254,6 +280,7 @@ impl SearchIndex {
             self.shown_until.insert(idx as usize, shown_until(&org));
             self.is_national
                 .insert(idx as usize, org.regions.is_national());
+            self.helps.insert(idx as usize, gives_direct_help(&org));
         } else {
             let old = terms(&self.orgs[idx as usize]);
             for t in &old.topics {
@@ -277,6 +304,7 @@ impl SearchIndex {
                 .for_each(|t| remove_sorted(&mut self.text_terms, t, idx));
             self.shown_until[idx as usize] = shown_until(&org);
             self.is_national[idx as usize] = org.regions.is_national();
+            self.helps[idx as usize] = gives_direct_help(&org);
             self.orgs[idx as usize] = org.clone();
         }
         let new = terms(&org);
@@ -345,12 +373,14 @@ impl SearchIndex {
         }));
         let shown_until = orgs.iter().map(shown_until).collect();
         let is_national = orgs.iter().map(|o| o.regions.is_national()).collect();
+        let helps = orgs.iter().map(gives_direct_help).collect();
         let vocabulary = Vocabulary::new(topic_phrases.iter().chain(&region_phrases));
         SearchIndex {
             taxonomy,
             orgs,
             shown_until,
             is_national,
+            helps,
             by_topic,
             by_region,
             national,
@@ -586,6 +616,11 @@ impl SearchIndex {
             .region
             .as_deref()
             .map(|r| Self::postings(&self.by_region, r));
+        // A query that names a situation a person asks help with (not a training topic).
+        let situation = query
+            .topics
+            .iter()
+            .any(|t| self.taxonomy.topic(t).is_some_and(|t| t.help));
         // Sort keys: higher score first, then position (id order); packed into one u64.
         let mut ranked: Vec<u64> = Vec::with_capacity(candidates.len());
         for i in candidates {
@@ -593,6 +628,9 @@ impl SearchIndex {
                 continue;
             }
             let mut score = points[i as usize];
+            if situation && self.helps[i as usize] {
+                score += 2000;
+            }
             if let Some(regional) = in_region {
                 if regional.binary_search(&i).is_ok() {
                     score += 1000;
@@ -828,7 +866,59 @@ mod tests {
         );
     }
 
+    #[test]
+    fn for_a_situation_a_national_organization_that_helps_comes_before_a_regional_one_that_trains()
+    {
+        let mut trains = org("a-dnipro-trainings", &["domestic-violence"], &["UA-12"]);
+        trains.services = vec![crate::domain::Service::Training];
+        let helps = org("z-national-help", &["domestic-violence"], &["national"]);
+        let index = SearchIndex::new(taxonomy(), vec![trains, helps]);
+        let found = index.search_text(&index.parse_query("домашнє насильство Дніпро"), today());
+        assert_eq!(ids(found), vec!["z-national-help", "a-dnipro-trainings"]);
+    }
+
     proptest! {
+        /// Whatever the directory: for a situation, every organization that helps directly
+        /// comes before every one that does not, and within each, those naming the region
+        /// come before nationwide ones.
+        #[test]
+        fn for_a_situation_help_comes_first_then_the_region(
+            orgs in prop::collection::vec((any::<bool>(), 0usize..4), 1..12),
+            region in prop::option::of(0usize..3),
+        ) {
+            let codes = ["UA-12", "UA-30", "UA-46", "national"];
+            let places = ["Дніпро", "Київ", "Львів"];
+            let directory: Vec<Organization> = orgs
+                .iter()
+                .enumerate()
+                .map(|(i, &(helps, at))| {
+                    let mut o = org(&format!("o{i:02}"), &["domestic-violence"], &[codes[at]]);
+                    o.services = if helps {
+                        vec![crate::domain::Service::LegalAid]
+                    } else {
+                        vec![crate::domain::Service::Training, crate::domain::Service::Research]
+                    };
+                    o
+                })
+                .collect();
+            let index = SearchIndex::new(taxonomy(), directory);
+            let text = match region {
+                Some(r) => format!("домашнє насильство {}", places[r]),
+                None => "домашнє насильство".to_string(),
+            };
+            let found = index.search_text(&index.parse_query(&text), today());
+            let helps: Vec<bool> = found.iter().map(|o| gives_direct_help(o)).collect();
+            prop_assert!(helps.windows(2).all(|w| w[0] >= w[1]), "{:?}", ids(found.clone()));
+            if let Some(r) = region {
+                let names = |o: &Organization| o.regions.serves(codes[r]) && !o.regions.is_national();
+                for w in found.windows(2) {
+                    if gives_direct_help(w[0]) == gives_direct_help(w[1]) {
+                        prop_assert!(names(w[0]) || !names(w[1]), "{:?}", ids(found.clone()));
+                    }
+                }
+            }
+        }
+
         #[test]
         fn search_is_deterministic_and_never_panics(text in "\\PC{0,50}") {
             let idx = index();

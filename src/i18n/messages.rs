@@ -37,6 +37,8 @@ messages! {
     TextResultsHeader => "text-results-header",
     ResultsPage => "results-page",
     NoResults => "no-results",
+    NoResultsRegion => "no-results-region",
+    BtnNotThis => "btn-not-this",
     OrgCount => "org-count",
     Nationwide => "nationwide",
     CardServices => "card-services",

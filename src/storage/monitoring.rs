@@ -39,6 +39,23 @@ pub(crate) fn tally(
 }
 
 impl Store {
+    /// Adds one to each metric of a month, on its own (a count no change carries: a search
+    /// that found nothing). Each key is updated atomically.
+    pub fn count_metrics(&self, month: &str, metrics: &[String]) -> Result<(), StoreError> {
+        let _writing = self.gate.shared();
+        for metric in metrics {
+            self.month_metric_count
+                .update_and_fetch(key(month, metric), |old| {
+                    let n = old
+                        .and_then(|v| <[u8; 8]>::try_from(v).ok())
+                        .map(u64::from_be_bytes)
+                        .unwrap_or(0);
+                    Some(n.saturating_add(1).to_be_bytes().to_vec())
+                })?;
+        }
+        Ok(())
+    }
+
     /// The counts of the months from `from` to `to` (inclusive, `YYYY-MM`), by month.
     pub fn monthly(&self, from: &str, to: &str) -> Result<BTreeMap<String, Month>, StoreError> {
         let mut out: BTreeMap<String, Month> = BTreeMap::new();

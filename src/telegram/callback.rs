@@ -27,6 +27,8 @@ pub enum Callback {
     },
     /// A page of the last free-text search.
     TextPage(u16),
+    /// The last free-text search again, in all of Ukraine.
+    TextNationwide,
     /// An organization's card.
     Org(String),
     /// Confirms `/forget`.
@@ -149,6 +151,7 @@ impl Callback {
                 format!("r:{topic}:{region}:{page}")
             }
             Callback::TextPage(page) => format!("q:{page}"),
+            Callback::TextNationwide => "qn".to_string(),
             Callback::Org(id) if plain(id) => format!("o:{id}"),
             Callback::ForgetConfirmed => "fg".to_string(),
             Callback::Ask => "a".to_string(),
@@ -241,6 +244,7 @@ impl Callback {
                 page: page.parse().map_err(|_| CallbackError::Unknown)?,
             },
             ("q", [page]) => Callback::TextPage(page.parse().map_err(|_| CallbackError::Unknown)?),
+            ("qn", []) => Callback::TextNationwide,
             ("o", [id]) if plain(id) => Callback::Org(id.to_string()),
             ("fg", []) => Callback::ForgetConfirmed,
             ("a", []) => Callback::Ask,
@@ -333,6 +337,7 @@ mod tests {
                 page: 0,
             },
             Callback::TextPage(7),
+            Callback::TextNationwide,
             Callback::Org("demo-rivnist-dnipro".into()),
             Callback::ForgetConfirmed,
             Callback::Ask,

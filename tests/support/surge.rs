@@ -43,6 +43,8 @@ pub struct Surge {
     pub notice_delivered: bool,
     /// Calls Telegram would have refused as wrong.
     pub refusals: Vec<Call>,
+    /// "typing…" shown to people whose answer waited.
+    pub typing: usize,
 }
 
 fn text(call: &Call) -> &str {
@@ -60,8 +62,8 @@ pub fn is_welcome(text: &str) -> bool {
 
 /// Whether a reply is a free-text search's results screen, in either language.
 pub fn is_results(text: &str) -> bool {
-    (text.contains("Search:") && text.contains("Found:"))
-        || (text.contains("Пошук:") && text.contains("Знайдено:"))
+    (text.contains("I understood:") && text.contains("Found:"))
+        || (text.contains("Я зрозумів так:") && text.contains("Знайдено:"))
 }
 
 /// Starts the bot on a fresh store and has a coordinator invite a staff member of ORG, who
@@ -181,5 +183,9 @@ pub async fn surge(api: &FakeBotApi, people: usize, deadline: Duration) -> Surge
             .count(),
         notice_delivered,
         refusals: api.refusals(),
+        typing: calls
+            .iter()
+            .filter(|c| c.method == "sendChatAction" && c.params["action"] == "typing")
+            .count(),
     }
 }

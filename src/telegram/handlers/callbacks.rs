@@ -54,7 +54,9 @@ fn valid_callback(ctx: &BotContext, state: &State, data: Option<&str>) -> Option
             directory.visible(id, ctx.app.today()).is_some()
         }
         Callback::MaterialTopic(topic) => taxonomy.topic(topic).is_some(),
-        Callback::TextPage(_) => matches!(state, State::TextResults { .. }),
+        Callback::TextPage(_) | Callback::TextNationwide => {
+            matches!(state, State::TextResults { .. })
+        }
         _ => true,
     };
     ok.then_some(callback)
@@ -209,7 +211,7 @@ impl Press<'_> {
                 let screen = render::search::topic_results(
                     i18n,
                     lang,
-                    &directory,
+                    (&directory, &ctx.hotlines),
                     app.today(),
                     (&topic, &region, page),
                 );
@@ -227,14 +229,31 @@ impl Press<'_> {
                             region,
                             terms,
                         };
-                        render::search::text_results(
-                            i18n,
-                            lang,
-                            &directory,
-                            app.today(),
-                            &query,
-                            page,
-                        )
+                        let at = (&*directory, &ctx.hotlines[..]);
+                        render::search::text_results(i18n, lang, at, app.today(), &query, page).0
+                    }
+                    _ => hint(ctx, lang, Msg::ButtonExpired),
+                };
+                self.edit(screen).await
+            }
+            // The same search without its region: the state keeps what was understood.
+            Callback::TextNationwide => {
+                let screen = match state {
+                    State::TextResults { topics, terms, .. } => {
+                        let query = TextQuery {
+                            topics,
+                            region: None,
+                            terms,
+                        };
+                        self.dialogue
+                            .update(State::TextResults {
+                                topics: query.topics.clone(),
+                                region: None,
+                                terms: query.terms.clone(),
+                            })
+                            .await?;
+                        let at = (&*directory, &ctx.hotlines[..]);
+                        render::search::text_results(i18n, lang, at, app.today(), &query, 0).0
                     }
                     _ => hint(ctx, lang, Msg::ButtonExpired),
                 };

@@ -119,7 +119,7 @@ async fn region_text(
             render::search::topic_results(
                 &ctx.i18n,
                 lang,
-                &directory,
+                (&directory, &ctx.hotlines),
                 ctx.app.today(),
                 (topic, &region, 0),
             )
@@ -156,8 +156,18 @@ async fn free_text(
     if query.is_empty() {
         return Ok(hint(ctx, lang, Msg::EmptyQuery));
     }
-    let screen =
-        render::search::text_results(&ctx.i18n, lang, &directory, ctx.app.today(), &query, 0);
+    let (screen, found) = render::search::text_results(
+        &ctx.i18n,
+        lang,
+        (&directory, &ctx.hotlines),
+        ctx.app.today(),
+        &query,
+        0,
+    );
+    if found == 0 {
+        // Counted for the coordinators, by month; the words are never kept.
+        crate::app::search::nothing_found(&ctx.app)?;
+    }
     dialogue
         .update(State::TextResults {
             topics: query.topics,

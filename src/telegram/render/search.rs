@@ -3,7 +3,7 @@
 
 use super::{Row, Screen, button, date, footer, region_name, region_rows, rows, topic_name};
 use crate::domain::{
-    Lang, Organization, RegionChoice, RegionScope, SearchIndex, Taxonomy, TextQuery,
+    Hotline, Lang, Organization, RegionChoice, RegionScope, SearchIndex, Taxonomy, TextQuery,
 };
 use crate::i18n::{Arg, I18n, Msg};
 use crate::telegram::callback::Callback;
@@ -60,8 +60,18 @@ pub fn regions(i18n: &I18n, lang: Lang, taxonomy: &Taxonomy, topic: &str) -> Scr
     }
 }
 
-/// One page of results. `page_cb` makes the callback for another page of the same results;
-/// `extra` buttons go above the footer.
+/// What a results screen offers beside its results: `extra` buttons above the footer, and
+/// when nothing was found, a next step — the topics to choose from ("What is it about?"),
+/// all of Ukraine when a region narrowed the search (`nationwide`), asking for help
+/// confidentially (a request needs no search) and the urgent lines.
+pub struct Around<'a> {
+    pub extra: Row,
+    pub nationwide: Option<Callback>,
+    pub taxonomy: &'a Taxonomy,
+    pub hotlines: &'a [Hotline],
+}
+
+/// One page of results. `page_cb` makes the callback for another page of the same results.
 pub fn results(
     i18n: &I18n,
     lang: Lang,
@@ -69,16 +79,40 @@ pub fn results(
     found: &[&Organization],
     page: usize,
     page_cb: impl Fn(u16) -> Callback,
-    extra: Row,
+    around: Around<'_>,
 ) -> Screen {
     let pages = found.len().div_ceil(PAGE_SIZE).max(1);
     let page = page.min(pages - 1);
     let shown = found.iter().skip(page * PAGE_SIZE).take(PAGE_SIZE);
     let mut text = header;
     let mut grid = Vec::new();
+    let mut extra = around.extra;
     if found.is_empty() {
         text.push_str("\n\n");
         text.push_str(&i18n.text(lang, Msg::NoResults));
+        if around.nationwide.is_some() {
+            text.push(' ');
+            text.push_str(&i18n.text(lang, Msg::NoResultsRegion));
+        }
+        text.push_str("\n\n");
+        text.push_str(&i18n.text(lang, Msg::UrgentHeader));
+        for h in around.hotlines {
+            text.push_str(&format!(
+                // A number in <code> is copied with one tap.
+                "\n<code>{}</code> — {}",
+                escape(&h.number),
+                escape(h.name.get(lang)),
+            ));
+        }
+        for t in around.taxonomy.topics.iter().filter(|t| t.help) {
+            grid.push(vec![button(
+                t.short.get(lang).to_string(),
+                &Callback::Topic(t.code.clone()),
+            )]);
+        }
+        // The topics are right here: no second way to them.
+        extra.clear();
+        grid.push(vec![button(i18n.text(lang, Msg::BtnAsk), &Callback::Ask)]);
     } else {
         text.push('\n');
         for (n, org) in shown.enumerate() {
@@ -118,6 +152,9 @@ pub fn results(
             ));
         }
         grid.push(nav);
+    }
+    if let Some(all) = &around.nationwide {
+        extra.insert(0, button(i18n.text(lang, Msg::BtnNationwide), all));
     }
     grid.push(extra);
     grid.push(footer(i18n, lang));
@@ -319,40 +356,43 @@ pub fn card(
 pub fn topic_results(
     i18n: &I18n,
     lang: Lang,
-    directory: &SearchIndex,
+    (directory, hotlines): (&SearchIndex, &[Hotline]),
     today: chrono::NaiveDate,
     (topic, region, page): (&str, &RegionChoice, u16),
 ) -> Screen {
     let taxonomy = directory.taxonomy();
     let found = directory.by_topic_and_region(topic, region, today);
     let header = topic_region_header(i18n, lang, taxonomy, topic, region, found.len());
-    let mut extra = Vec::new();
-    if *region != RegionChoice::Nationwide {
-        let all = Callback::Results {
-            topic: topic.to_string(),
-            region: RegionChoice::Nationwide,
-            page: 0,
-        };
-        extra.push(button(i18n.text(lang, Msg::BtnNationwide), &all));
-    }
-    extra.push(button(i18n.text(lang, Msg::BtnTopics), &Callback::Find));
+    let nationwide = (*region != RegionChoice::Nationwide).then(|| Callback::Results {
+        topic: topic.to_string(),
+        region: RegionChoice::Nationwide,
+        page: 0,
+    });
     let page_cb = |p| Callback::Results {
         topic: topic.to_string(),
         region: region.clone(),
         page: p,
     };
-    results(i18n, lang, header, &found, page as usize, page_cb, extra)
+    let around = Around {
+        extra: vec![button(i18n.text(lang, Msg::BtnTopics), &Callback::Find)],
+        nationwide,
+        taxonomy,
+        hotlines,
+    };
+    results(i18n, lang, header, &found, page as usize, page_cb, around)
 }
 
-/// A page of a free-text search's results.
+/// A page of a free-text search's results, with what was understood, a button to choose a
+/// topic instead (a misunderstanding corrected in one tap) and "all of Ukraine" when a region
+/// narrowed it down; and how many were found.
 pub fn text_results(
     i18n: &I18n,
     lang: Lang,
-    directory: &SearchIndex,
+    (directory, hotlines): (&SearchIndex, &[Hotline]),
     today: chrono::NaiveDate,
     query: &TextQuery,
     page: u16,
-) -> Screen {
+) -> (Screen, usize) {
     let found = directory.search_text(query, today);
     let header = text_header(
         i18n,
@@ -363,13 +403,21 @@ pub fn text_results(
         &query.terms,
         found.len(),
     );
-    results(
+    let around = Around {
+        extra: vec![button(i18n.text(lang, Msg::BtnNotThis), &Callback::Find)],
+        nationwide: query.region.is_some().then_some(Callback::TextNationwide),
+        taxonomy: directory.taxonomy(),
+        hotlines,
+    };
+    let count = found.len();
+    let screen = results(
         i18n,
         lang,
         header,
         &found,
         page as usize,
         Callback::TextPage,
-        Vec::new(),
-    )
+        around,
+    );
+    (screen, count)
 }
