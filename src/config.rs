@@ -219,6 +219,24 @@ pub fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// The store's page cache in MB (sled's cache; the process needs some 40 MB beside it).
+pub const CACHE_MB_VAR: &str = "PORUCH_CACHE_MB";
+
+/// The cache size: 8–65536 MB, default `storage::DEFAULT_CACHE_MB`.
+pub fn cache_mb() -> Result<u64, String> {
+    match std::env::var(CACHE_MB_VAR) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (8..=65_536).contains(n))
+            .ok_or_else(|| {
+                format!("{CACHE_MB_VAR} must be a number of megabytes from 8 to 65536, not {v:?}")
+            }),
+        _ => Ok(crate::storage::DEFAULT_CACHE_MB),
+    }
+}
+
 /// How Poruch paces what it sends: `telegram` (the default: Telegram's limits), `off`
 /// (lifted: benchmarks of Poruch's own cost against a test server), or the four numbers
 /// `overall=30,chat=1,burst=3,group=20` (messages a second overall, a second in a private

@@ -131,7 +131,14 @@ fn main() -> ExitCode {
 fn try_main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let today = config::today();
-    let store_at = StoreLocation::new(cli.data_dir, cli.key_file);
+    let cache_mb = match config::cache_mb() {
+        Ok(mb) => mb,
+        Err(e) => {
+            eprintln!("poruch: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let store_at = StoreLocation::new(cli.data_dir, cli.key_file).with_cache_mb(cache_mb);
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run_bot(store_at),
         Command::Backup { path } => Ok(poruch::backup_cli::backup(&store_at, &path)),

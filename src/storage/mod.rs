@@ -248,13 +248,31 @@ impl From<TransactionError<StoreError>> for StoreError {
 pub struct StoreLocation {
     pub dir: PathBuf,
     pub key: PathBuf,
+    /// The most memory sled's page cache may take, in bytes.
+    pub cache_bytes: u64,
 }
+
+/// sled's page cache unless `PORUCH_CACHE_MB` says otherwise: sled's own default (1 GiB)
+/// would let the cache grow past a small server's memory; the live data of a busy instance
+/// (10,000 organizations, 100,000 requests) is about 120 MB on disk, and the hot part of it
+/// far less.
+pub const DEFAULT_CACHE_MB: u64 = 48;
 
 impl StoreLocation {
     /// The directory, with the key file inside it unless `key` names another place.
     pub fn new(dir: PathBuf, key: Option<PathBuf>) -> StoreLocation {
         let key = key.unwrap_or_else(|| dir.join(KEY_FILE));
-        StoreLocation { dir, key }
+        StoreLocation {
+            dir,
+            key,
+            cache_bytes: DEFAULT_CACHE_MB * 1024 * 1024,
+        }
+    }
+
+    /// The same with another cache size.
+    pub fn with_cache_mb(mut self, mb: u64) -> StoreLocation {
+        self.cache_bytes = mb.saturating_mul(1024 * 1024);
+        self
     }
 }
 
@@ -359,7 +377,7 @@ impl Store {
     }
 
     pub fn open_at(at: &StoreLocation) -> Result<Store, StoreError> {
-        Self::open_with_key(&at.dir, &at.key)
+        Self::open_with_cache(&at.dir, &at.key, at.cache_bytes)
     }
 
     /// The same, waiting up to `wait` for a handle just dropped (in this process or one that
@@ -386,11 +404,17 @@ impl Store {
     /// or file others can read is refused, as is a key other than the one the store was
     /// sealed with (and a missing key next to an existing store).
     pub fn open_with_key(dir: &Path, key: &Path) -> Result<Store, StoreError> {
+        Self::open_with_cache(dir, key, DEFAULT_CACHE_MB * 1024 * 1024)
+    }
+
+    /// The same, with sled's page cache limited to `cache_bytes`.
+    pub fn open_with_cache(dir: &Path, key: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         private_files();
         if dir.exists() {
             check_private(dir)?;
         }
-        let db = sled::Config::new().path(dir).open().map_err(|e| {
+        let config = sled::Config::new().path(dir).cache_capacity(cache_bytes);
+        let db = config.open().map_err(|e| {
             if is_lock_error(&e) {
                 StoreError::Locked(dir.to_path_buf())
             } else {

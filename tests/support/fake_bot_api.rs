@@ -38,6 +38,8 @@ struct Inner {
     webhook: Option<String>,
     /// Telegram's rate limits, when enforced.
     limits: Option<RateLimits>,
+    /// Accepted calls are only streamed to watchers, not kept (a long benchmark).
+    forget_calls: bool,
     pace: Pace,
 }
 
@@ -203,6 +205,17 @@ impl FakeBotApi {
     /// `retry_after`, as Telegram does.
     pub fn enforce_limits(&self, limits: RateLimits) {
         self.lock().limits = Some(limits);
+    }
+
+    /// Keeps no accepted call from now on (they still go to watchers): a benchmark of a
+    /// million updates would otherwise hold every message in memory.
+    pub fn forget_calls(&self) {
+        self.lock().forget_calls = true;
+    }
+
+    /// Stops streaming a chat's calls.
+    pub fn unwatch_chat(&self, chat: i64) {
+        self.lock().watchers.remove(&chat);
     }
 
     /// The calls answered 429 Too Many Requests.
@@ -422,7 +435,9 @@ impl FakeBotApi {
         {
             let _ = watcher.send(call.clone());
         }
-        inner.calls.push(call);
+        if !inner.forget_calls {
+            inner.calls.push(call);
+        }
         (200, json!({"ok": true, "result": result}))
     }
 

@@ -1,0 +1,300 @@
+//! A soak: the built `poruch` binary on a store with a generated 10,000-organization directory
+//! and 100,000 live (accepted) help requests, driven through the fake Bot API with Telegram's
+//! limits lifted by `BENCH_USERS` people at once (default 50) until `BENCH_UPDATES` updates
+//! (default 1,000,000) were answered: three in four are free-text searches, one in five a help
+//! request written step by step by a new person (/request and six presses, Send included),
+//! the rest /start by a new person. Every 5 seconds it samples the bot's resident memory, the
+//! data directory's size and the bytes the bot wrote to disk (/proc/<pid>/io), and prints the
+//! curve; at the end, the plateau, the latencies (p50, p99, p99.99, slowest) and the data
+//! directory against a fresh backup of the same live data. Run:
+//!
+//!     cargo bench --bench soak
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may stop at what it did not expect
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+#[path = "support/generated.rs"]
+mod generated;
+
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use generated::{Lcg, directory};
+use poruch::domain::{
+    ContactChoice, HelpKind, HelpRequest, OnDecline, Referral, ReferralStatus, Timestamp,
+};
+use poruch::storage::Store;
+use serde_json::Value;
+use support::LEGAL_HELP_IN_DNIPRO;
+use support::fake_bot_api::{Call, FakeBotApi, bot_message, press, text_update, user};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const LIVE_REQUESTS: usize = 100_000;
+const QUERIES: [&str; 6] = [
+    "юрист Дніпро",
+    "psychologist Kharkiv",
+    "домашнє насильство Київ",
+    "чоловік б'є мене",
+    "sexual harassment Lviv",
+    "командир пристає",
+];
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A store with the generated directory and live requests, as an instance would hold after
+/// weeks of use.
+fn fill(data: &std::path::Path) -> usize {
+    let store = Store::open(data).unwrap();
+    let mut rng = Lcg(7);
+    let orgs = directory(&mut rng);
+    store.replace_directory(&orgs, "2026-12-01").unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    for i in 0..LIVE_REQUESTS {
+        let org = &orgs[rng.next(orgs.len())];
+        // Within the last 20 days: retention keeps them, no timer is due.
+        let at = Timestamp::from_millis(now - (i as i64 % 1_728_000) * 1_000);
+        let request = HelpRequest {
+            topic: org.topics[0].clone(),
+            region: "UA-12".into(),
+            kind: HelpKind::Legal,
+            description: Some(format!(
+                "Опис запиту {i}: що сталося і яка допомога потрібна."
+            )),
+            contact: ContactChoice::Phone("+380 50 000 00 00".into()),
+            requester_chat: 5_000_000 + i as i64,
+            created_at: at,
+            on_decline: OnDecline::PassOn,
+            follow_up: true,
+        };
+        let referral = Referral {
+            org: org.id.clone(),
+            status: ReferralStatus::Accepted,
+            offered_at: at,
+            respond_by: Timestamp::from_millis(at.millis() + 86_400_000),
+        };
+        let code = format!("R-{:04X}{}", i % 65_536, i / 65_536);
+        store
+            .submit_request(&code, &request, Some(&referral), &[], at, None)
+            .unwrap();
+    }
+    store.flush_blocking().unwrap();
+    orgs.len()
+}
+
+fn dir_bytes(dir: &std::path::Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => stack.push(entry.path()),
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}
+
+fn proc_field(pid: u32, file: &str, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+struct Counters {
+    answered: AtomicUsize,
+    lost: AtomicUsize,
+    latencies: Mutex<Vec<Duration>>,
+}
+
+/// Pushes an update and waits for the bot's next message or edit in that chat.
+async fn step(
+    api: &FakeBotApi,
+    rx: &mut UnboundedReceiver<Call>,
+    counters: &Counters,
+    update: Value,
+) -> bool {
+    while rx.try_recv().is_ok() {}
+    let started = Instant::now();
+    api.push(update);
+    let deadline = Duration::from_secs(30);
+    loop {
+        match tokio::time::timeout(deadline.saturating_sub(started.elapsed()), rx.recv()).await {
+            Ok(Some(c)) if c.method == "sendMessage" || c.method == "editMessageText" => {
+                counters.latencies.lock().unwrap().push(started.elapsed());
+                counters.answered.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+            Ok(Some(_)) => {}
+            _ => {
+                counters.lost.fetch_add(1, Ordering::Relaxed);
+                return false;
+            }
+        }
+    }
+}
+
+async fn person(api: FakeBotApi, seat: usize, target: usize, counters: Arc<Counters>) {
+    let mut rng = Lcg(1_000 + seat as u64);
+    let searcher = 1_000 + seat as i64;
+    let mut message_id = 1;
+    let mut fresh = 10_000_000 + seat as i64 * 1_000_000;
+    let mut rx = api.watch_chat(searcher);
+    let me = user(searcher, if seat.is_multiple_of(2) { "uk" } else { "en" });
+    while counters.answered.load(Ordering::Relaxed) < target {
+        let roll = rng.next(20);
+        if roll < 15 {
+            message_id += 1;
+            let query = QUERIES[rng.next(QUERIES.len())];
+            step(
+                &api,
+                &mut rx,
+                &counters,
+                text_update(&me, message_id, query),
+            )
+            .await;
+        } else {
+            fresh += 1;
+            let new = user(fresh, "uk");
+            let mut own = api.watch_chat(fresh);
+            if roll < 19 {
+                step(&api, &mut own, &counters, text_update(&new, 1, "/request")).await;
+                for (k, data) in LEGAL_HELP_IN_DNIPRO.iter().enumerate() {
+                    let update = press(&new, &format!("{fresh}-{k}"), &bot_message(fresh), data);
+                    step(&api, &mut own, &counters, update).await;
+                }
+            } else {
+                step(&api, &mut own, &counters, text_update(&new, 1, "/start")).await;
+            }
+            api.unwatch_chat(fresh);
+        }
+    }
+}
+
+fn main() {
+    let people = env_number("BENCH_USERS", 50);
+    let target = env_number("BENCH_UPDATES", 1_000_000);
+    let dir = support::tempdir();
+    let data = dir.path().join("store");
+    let t = Instant::now();
+    let orgs = fill(&data);
+    println!(
+        "store: {orgs} organizations, {LIVE_REQUESTS} live requests, filled in {:.0} s; {} MB on disk",
+        t.elapsed().as_secs_f64(),
+        dir_bytes(&data) / 1_000_000
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let api = FakeBotApi::start().await;
+        api.forget_calls();
+        let mut bot = Command::new(env!("CARGO_BIN_EXE_poruch"))
+            .env("TELOXIDE_TOKEN", "123456:SOAK-TOKEN")
+            .env("TELOXIDE_API_URL", &api.url)
+            .env("PORUCH_DATA_DIR", &data)
+            .env("PORUCH_LOG", "warn")
+            .env("PORUCH_RATE_LIMITS", "off")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the poruch binary starts");
+        let pid = bot.id();
+        let mut probe = api.watch_chat(1);
+        let counters = Arc::new(Counters {
+            answered: AtomicUsize::new(0),
+            lost: AtomicUsize::new(0),
+            latencies: Mutex::new(Vec::with_capacity(target + 1_000)),
+        });
+        // Started: /start answered.
+        while !step(&api, &mut probe, &counters, text_update(&user(1, "en"), 1, "/start")).await {}
+        api.unwatch_chat(1);
+        counters.answered.store(0, Ordering::Relaxed);
+        counters.latencies.lock().unwrap().clear();
+        let start = Instant::now();
+        let written_before = proc_field(pid, "io", "write_bytes:");
+        let tasks: Vec<_> = (0..people)
+            .map(|seat| tokio::spawn(person(api.clone(), seat, target, counters.clone())))
+            .collect();
+        println!("      s    updates   resident MB   data dir MB   written KB/update");
+        let mut samples: Vec<(f64, usize, u64, u64)> = Vec::new();
+        while counters.answered.load(Ordering::Relaxed) < target {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            let n = counters.answered.load(Ordering::Relaxed);
+            let rss = proc_field(pid, "status", "VmRSS:") / 1024;
+            let disk = dir_bytes(&data) / 1_000_000;
+            let written = proc_field(pid, "io", "write_bytes:").saturating_sub(written_before);
+            println!(
+                "{:7.0} {n:10} {rss:13} {disk:13} {:19.2}",
+                start.elapsed().as_secs_f64(),
+                written as f64 / 1024.0 / n.max(1) as f64
+            );
+            samples.push((start.elapsed().as_secs_f64(), n, rss, disk));
+        }
+        for t in tasks {
+            let _ = t.await;
+        }
+        let elapsed = start.elapsed();
+        let n = counters.answered.load(Ordering::Relaxed);
+        let written = proc_field(pid, "io", "write_bytes:").saturating_sub(written_before);
+        let last: Vec<_> = samples.iter().skip(samples.len() * 3 / 4).collect();
+        let plateau = last.iter().map(|s| s.2).sum::<u64>() / last.len().max(1) as u64;
+        let peak = samples.iter().map(|s| s.2).max().unwrap_or(0);
+        let mut latencies = std::mem::take(&mut *counters.latencies.lock().unwrap());
+        latencies.sort();
+        let at = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        println!(
+            "{n} updates in {:.0} s ({:.0}/s); lost {}; latency ms p50 {:.1}, p99 {:.1}, p99.99 {:.0}, slowest {:.0}",
+            elapsed.as_secs_f64(),
+            n as f64 / elapsed.as_secs_f64(),
+            counters.lost.load(Ordering::Relaxed),
+            at(0.5),
+            at(0.99),
+            at(0.9999),
+            latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        );
+        println!(
+            "resident memory: plateau (last quarter's mean) {plateau} MB, peak {peak} MB; written {:.2} KB per update",
+            written as f64 / 1024.0 / n.max(1) as f64
+        );
+        let backup = dir.path().join("fresh.pbk");
+        let out = Command::new(env!("CARGO_BIN_EXE_poruch"))
+            .args(["backup", backup.to_str().unwrap()])
+            .env("PORUCH_DATA_DIR", &data)
+            .env_remove("TELOXIDE_TOKEN")
+            .output()
+            .expect("poruch backup runs");
+        let backup_bytes = std::fs::metadata(&backup).map(|m| m.len()).unwrap_or(0);
+        let disk = dir_bytes(&data);
+        println!(
+            "data directory {} MB, a fresh backup of its live data {} MB: {:.1}× ({})",
+            disk / 1_000_000,
+            backup_bytes / 1_000_000,
+            disk as f64 / backup_bytes.max(1) as f64,
+            if out.status.success() { "backup ok" } else { "backup failed" }
+        );
+        let _ = bot.kill();
+        let _ = bot.wait();
+    });
+}
