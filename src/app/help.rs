@@ -98,11 +98,24 @@ enum Actor {
 pub const WAIT_DAYS: i64 = 7;
 pub const REMIND_AFTER_HOURS: i64 = 24;
 
-fn load(app: &App) -> AppResult<Load> {
-    Ok(Load {
-        open: app.store.open_referral_counts()?,
+/// What routing `need` must know: which organizations paused, and how many open referrals
+/// each *eligible* one has — read for the candidates only, so routing costs what they hold,
+/// not every open referral of the instance (100,000 made each step of a request slow).
+fn load(app: &App, need: &Need<'_>) -> AppResult<Load> {
+    let mut load = Load {
+        open: Default::default(),
         paused: app.store.paused_orgs()?,
-    })
+    };
+    let today = app.today();
+    let directory = app.directory();
+    let candidates: Vec<&str> = directory
+        .organizations()
+        .iter()
+        .filter(|o| routing::eligible(o, need, &load, today))
+        .map(|o| o.id.as_str())
+        .collect();
+    load.open = app.store.open_referral_counts_of(&candidates)?;
+    Ok(load)
 }
 
 /// The organization a request goes to next: the one she picked if it can take it, else the
@@ -113,7 +126,7 @@ fn next_org(
     tried: &[String],
     preferred: Option<&str>,
 ) -> AppResult<Option<Organization>> {
-    let load = load(app)?;
+    let load = load(app, need)?;
     let today = app.today();
     let directory = app.directory();
     if let Some(org) = preferred.and_then(|id| directory.find(id))
@@ -137,7 +150,11 @@ fn next_org(
 /// Whether a request with this need could be placed now — with the organization she chose,
 /// if she chose one. Asked right after the kind-of-help step, before she writes anything.
 pub fn placeable(app: &App, need: &Need<'_>, chosen: Option<&str>) -> AppResult<bool> {
-    let load = load(app)?;
+    // Whether anyone can take it: the counts of open referrals do not matter here.
+    let load = Load {
+        open: Default::default(),
+        paused: app.store.paused_orgs()?,
+    };
     let today = app.today();
     let directory = app.directory();
     Ok(match chosen {

@@ -209,19 +209,7 @@ fn terms(org: &Organization) -> Terms {
 /// or medical help, shelter, peer support, documenting what happened — rather than only
 /// training, researching, publishing or advocating.
 pub fn gives_direct_help(org: &Organization) -> bool {
-    use super::Service::*;
-    org.services.iter().any(|s| {
-        matches!(
-            s,
-            Consultation
-                | LegalAid
-                | PsychologicalSupport
-                | MedicalAid
-                | Shelter
-                | PeerSupport
-                | Documentation
-        )
-    })
+    org.services.iter().any(|s| s.is_direct_help())
 }
 
 fn shown_until(org: &Organization) -> NaiveDate {

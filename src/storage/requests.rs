@@ -279,6 +279,24 @@ impl Store {
         Ok(counts)
     }
 
+    /// Open (pending or accepted) referrals of these organizations only: a prefix read each,
+    /// so routing a request costs what its candidates hold, not every open referral.
+    pub fn open_referral_counts_of(
+        &self,
+        orgs: &[&str],
+    ) -> Result<HashMap<String, usize>, StoreError> {
+        let mut counts = HashMap::with_capacity(orgs.len());
+        for org in orgs {
+            let mut prefix = org.as_bytes().to_vec();
+            prefix.push(SEP);
+            let n = self.orgid_refcode.scan_prefix(&prefix).keys().count();
+            if n > 0 {
+                counts.insert((*org).to_string(), n);
+            }
+        }
+        Ok(counts)
+    }
+
     /// The reference codes of an organization's open referrals.
     pub fn open_referrals_of(&self, org: &str) -> Result<Vec<String>, StoreError> {
         Self::index_ids(&self.orgid_refcode, org)
