@@ -1,6 +1,7 @@
 //! Retention: deleting what is past its time — finished requests after the retention period,
-//! discreet notices never shown after the same period, expired buttons, update ids and
-//! limit counts older than a day, message ids older than 48 hours.
+//! discreet notices never shown after the same period, expired buttons, limit counts older
+//! than a day, message ids older than 48 hours. (Handled update ids need no sweep: one
+//! window per bot, `storage/updates.rs`.)
 
 use super::{App, AppResult, Committed};
 
@@ -14,6 +15,5 @@ pub async fn purge_expired(app: &App) -> AppResult<Committed<usize>> {
     app.store.purge_tokens(now)?;
     app.store.purge_counts_before(now.plus_days(-1))?;
     app.store.purge_old_messages(now)?;
-    app.store.purge_seen_updates(now)?;
     app.commit(purged).await
 }

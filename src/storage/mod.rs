@@ -21,7 +21,7 @@
 //! - `chatblind_sentat_msgid`: messages of the last 48 hours per chat (see sent.rs)
 //! - `token_action`:      opaque callback ids (see tokens.rs)
 //! - `orgid_pausedat`, `chatblind_unreachableat`: who can be reached (see availability.rs)
-//! - `botid_updateid_seenat`: update ids already handled (see updates.rs)
+//! - `botid_updatewindow`: which update ids were handled, one window per bot (see updates.rs)
 //! - `ecode_expert`, `ecode_orgid_answer`, `orgid_ecode`, `chatblind_ecode`: expert requests
 //!   and organizations' answers (see expert.rs)
 //! - `codeside_feedback`, `orgid_ratings`: questions after a cooperation and ratings (see
@@ -90,13 +90,27 @@ use crate::domain::Organization;
 use records::OrgRecord;
 
 /// The schema version this program writes. Older stores are migrated step by step.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// One step of the schema.
 type Migration = fn(&Store) -> Result<(), StoreError>;
 
 /// Migrations from version N to N+1 are at index N-1.
-const MIGRATIONS: &[Migration] = &[migrate_1_to_2, migrate_2_to_3, migrate_3_to_4];
+const MIGRATIONS: &[Migration] = &[
+    migrate_1_to_2,
+    migrate_2_to_3,
+    migrate_3_to_4,
+    migrate_4_to_5,
+];
+
+/// Version 4 kept a record per handled update id (and swept them hourly); version 5 keeps one
+/// window per bot (`updates.rs`). The old records are dropped: an update handled just before
+/// the upgrade and delivered again after it would be handled again, and its effects' own
+/// guards (a consumed draft, a stale button) make that harmless.
+fn migrate_4_to_5(store: &Store) -> Result<(), StoreError> {
+    store.db.drop_tree("botid_updateid_seenat")?;
+    Ok(())
+}
 
 /// Version 3 kept invitation codes as written and staff as a chat id; version 4 keeps codes
 /// as keyed hashes and staff with a label and the days they joined and were last active.
@@ -299,7 +313,7 @@ pub struct Store {
     token_action: Tree,
     orgid_pausedat: Tree,
     chatblind_unreachableat: Tree,
-    botid_updateid_seenat: Tree,
+    botid_updatewindow: Tree,
     ecode_expert: Tree,
     ecode_orgid_answer: Tree,
     orgid_ecode: Tree,
@@ -484,7 +498,7 @@ impl Store {
                 db.open_tree("chatblind_unreachableat")?,
                 gate.clone(),
             ),
-            botid_updateid_seenat: Tree::new(db.open_tree("botid_updateid_seenat")?, gate.clone()),
+            botid_updatewindow: Tree::new(db.open_tree("botid_updatewindow")?, gate.clone()),
             ecode_expert: Tree::new(db.open_tree("ecode_expert")?, gate.clone()),
             ecode_orgid_answer: Tree::new(db.open_tree("ecode_orgid_answer")?, gate.clone()),
             orgid_ecode: Tree::new(db.open_tree("orgid_ecode")?, gate.clone()),
