@@ -206,7 +206,17 @@ fn main() {
     runtime.block_on(async {
         let api = FakeBotApi::start().await;
         api.forget_calls();
-        let mut bot = Command::new(env!("CARGO_BIN_EXE_poruch"))
+        // `SOAK_WRAP=heaptrack` runs the bot under a memory profiler (its figures then include
+        // the profiler's own).
+        let mut bot = match std::env::var("SOAK_WRAP") {
+            Ok(wrap) if !wrap.is_empty() => {
+                let mut c = Command::new(wrap);
+                c.arg(env!("CARGO_BIN_EXE_poruch"));
+                c
+            }
+            _ => Command::new(env!("CARGO_BIN_EXE_poruch")),
+        };
+        let mut bot = bot
             .env("TELOXIDE_TOKEN", "123456:SOAK-TOKEN")
             .env("TELOXIDE_API_URL", &api.url)
             .env("PORUCH_DATA_DIR", &data)
@@ -296,5 +306,28 @@ fn main() {
         );
         let _ = bot.kill();
         let _ = bot.wait();
+        // The maintenance step: the backup restored into an empty directory holds only the
+        // live records (sled's garbage stays behind).
+        let compact = dir.path().join("compact");
+        std::fs::create_dir(&compact).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&compact, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        std::fs::copy(data.join("poruch.key"), compact.join("poruch.key")).unwrap();
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_poruch"))
+            .args(["restore", backup.to_str().unwrap()])
+            .env("PORUCH_DATA_DIR", &compact)
+            .env_remove("TELOXIDE_TOKEN")
+            .output()
+            .expect("poruch restore runs");
+        println!(
+            "restored into an empty directory in {:.0} s: {} MB ({})",
+            t.elapsed().as_secs_f64(),
+            dir_bytes(&compact) / 1_000_000,
+            if out.status.success() { "restore ok" } else { "restore failed" }
+        );
     });
 }
