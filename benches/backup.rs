@@ -6,9 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use poruch::domain::{
-    ContactChoice, HelpKind, HelpRequest, OnDecline, Referral, ReferralStatus, Timestamp,
-};
+use poruch::domain::{ReferralStatus, Timestamp};
 use poruch::storage::{Store, StoreLocation, backup};
 
 #[path = "support/generated.rs"]
@@ -109,31 +107,10 @@ fn main() {
 }
 
 fn submit(store: &Store, orgs: &[poruch::domain::Organization], rng: &mut Lcg, i: usize) {
-    {
-        let org = &orgs[rng.next(orgs.len())];
-        let at = Timestamp::from_millis(1_764_000_000_000 + i as i64 * 1_000);
-        let request = HelpRequest {
-            topic: org.topics[0].clone(),
-            region: "UA-12".into(),
-            kind: HelpKind::Legal,
-            description: Some(format!(
-                "Опис запиту номер {i}: що сталося і яка допомога потрібна."
-            )),
-            contact: ContactChoice::Phone("+380 50 000 00 00".into()),
-            requester_chat: 1_000_000 + i as i64,
-            created_at: at,
-            on_decline: OnDecline::PassOn,
-            follow_up: true,
-        };
-        let referral = Referral {
-            org: org.id.clone(),
-            status: ReferralStatus::Pending,
-            offered_at: at,
-            respond_by: Timestamp::from_millis(at.millis() + 86_400_000),
-        };
-        let code = format!("R-{:04X}", i % 65_536) + &format!("{}", i / 65_536);
-        store
-            .submit_request(&code, &request, Some(&referral), &[], at, None)
-            .unwrap();
-    }
+    let org = &orgs[rng.next(orgs.len())];
+    let at = Timestamp::from_millis(1_764_000_000_000 + i as i64 * 1_000);
+    let (code, request, referral) = generated::request(org, i, at, ReferralStatus::Pending);
+    store
+        .submit_request(&code, &request, Some(&referral), &[], at, None)
+        .unwrap();
 }

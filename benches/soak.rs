@@ -23,9 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use generated::{Lcg, directory};
-use poruch::domain::{
-    ContactChoice, HelpKind, HelpRequest, OnDecline, Referral, ReferralStatus, Timestamp,
-};
+use poruch::domain::{ReferralStatus, Timestamp};
 use poruch::storage::Store;
 use serde_json::Value;
 use support::LEGAL_HELP_IN_DNIPRO;
@@ -61,26 +59,7 @@ fn fill(data: &std::path::Path) -> usize {
         let org = &orgs[rng.next(orgs.len())];
         // Within the last 20 days: retention keeps them, no timer is due.
         let at = Timestamp::from_millis(now - (i as i64 % 1_728_000) * 1_000);
-        let request = HelpRequest {
-            topic: org.topics[0].clone(),
-            region: "UA-12".into(),
-            kind: HelpKind::Legal,
-            description: Some(format!(
-                "Опис запиту {i}: що сталося і яка допомога потрібна."
-            )),
-            contact: ContactChoice::Phone("+380 50 000 00 00".into()),
-            requester_chat: 5_000_000 + i as i64,
-            created_at: at,
-            on_decline: OnDecline::PassOn,
-            follow_up: true,
-        };
-        let referral = Referral {
-            org: org.id.clone(),
-            status: ReferralStatus::Accepted,
-            offered_at: at,
-            respond_by: Timestamp::from_millis(at.millis() + 86_400_000),
-        };
-        let code = format!("R-{:04X}{}", i % 65_536, i / 65_536);
+        let (code, request, referral) = generated::request(org, i, at, ReferralStatus::Accepted);
         store
             .submit_request(&code, &request, Some(&referral), &[], at, None)
             .unwrap();

@@ -12,7 +12,7 @@ use std::process::{Command, Output, Stdio};
 
 use support::LEGAL_HELP_IN_DNIPRO;
 use support::fake_bot_api::{Call, FakeBotApi, bot_message, button, press, text_update, user};
-use support::process::start_bot_with;
+use support::process::{staff_joins, start_bot_with};
 
 const ADMIN: i64 = 900;
 const STAFF: i64 = 800;
@@ -66,27 +66,7 @@ async fn a_backup_in_a_burst_restores_every_acknowledged_request_and_keeps_forge
         .await;
 
     // A staff member joins, so that requests can be routed.
-    let n = api.calls().len();
-    api.push(text_update(
-        &user(ADMIN, "en"),
-        1,
-        &format!("/invite {ORG}"),
-    ));
-    let invite = api
-        .wait_for(n, "the invitation", |c| text(c).contains("<code>"))
-        .await;
-    let code = support::invite_code(text(&invite));
-    let staff = user(STAFF, "en");
-    let n = api.calls().len();
-    api.push(text_update(&staff, 1, &format!("/join {code}")));
-    api.wait_for(n, "the label question", |c| {
-        text(c).contains("How should colleagues")
-    })
-    .await;
-    let n = api.calls().len();
-    api.push(text_update(&staff, 2, "Staff member"));
-    api.wait_for(n, "joined", |c| text(c).contains("you are on the team"))
-        .await;
+    staff_joins(&api, ADMIN, STAFF, ORG).await;
     // `poruch check` while the bot holds the store: it answers over the control socket.
     let check = tokio::task::spawn_blocking({
         let (store, key, url) = (store.clone(), key.clone(), api.url.clone());

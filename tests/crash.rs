@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use support::LEGAL_HELP_IN_DNIPRO;
 use support::fake_bot_api::{Call, FakeBotApi, bot_message, press, text_update, user};
-use support::process::{Bot, start_bot_with};
+use support::process::{Bot, staff_joins, start_bot_with};
 
 const ADMIN: i64 = 900;
 const STAFF: i64 = 800;
@@ -76,23 +76,7 @@ async fn requests_survive_kill_9_at_random_moments() {
     {
         let _bot = start(&api, dir.path());
         polling(&api, 0).await;
-        let admin = user(ADMIN, "en");
-        let n = api.calls().len();
-        api.push(text_update(&admin, 1, &format!("/invite {ORG}")));
-        let invite = api
-            .wait_for(n, "the invitation", |c| text(c).contains("<code>"))
-            .await;
-        let code = support::invite_code(text(&invite));
-        let n = api.calls().len();
-        api.push(text_update(&user(STAFF, "en"), 1, &format!("/join {code}")));
-        api.wait_for(n, "the question for a label", |c| {
-            text(c).contains("How should colleagues")
-        })
-        .await;
-        let n = api.calls().len();
-        api.push(text_update(&user(STAFF, "en"), 2, "Staff member"));
-        api.wait_for(n, "joined", |c| text(c).contains("you are on the team"))
-            .await;
+        staff_joins(&api, ADMIN, STAFF, ORG).await;
     }
 
     // Rounds of requesters, each round ended by SIGKILL at a random moment.

@@ -103,3 +103,41 @@ pub fn directory(rng: &mut Lcg) -> Vec<Organization> {
         })
         .collect()
 }
+
+// Used by the backup and soak benches; the others include this file too.
+#[allow(dead_code)]
+/// The `i`-th generated help request to `org`, made at `at`, with its referral in `status`
+/// and its reference code: a sealed description and contact like a real one.
+pub fn request(
+    org: &Organization,
+    i: usize,
+    at: poruch::domain::Timestamp,
+    status: poruch::domain::ReferralStatus,
+) -> (
+    String,
+    poruch::domain::HelpRequest,
+    poruch::domain::Referral,
+) {
+    use poruch::domain::{ContactChoice, HelpKind, HelpRequest, OnDecline, Referral, Timestamp};
+    let request = HelpRequest {
+        topic: org.topics[0].clone(),
+        region: "UA-12".into(),
+        kind: HelpKind::Legal,
+        description: Some(format!(
+            "Опис запиту номер {i}: що сталося і яка допомога потрібна."
+        )),
+        contact: ContactChoice::Phone("+380 50 000 00 00".into()),
+        requester_chat: 1_000_000 + i as i64,
+        created_at: at,
+        on_decline: OnDecline::PassOn,
+        follow_up: true,
+    };
+    let referral = Referral {
+        org: org.id.clone(),
+        status,
+        offered_at: at,
+        respond_by: Timestamp::from_millis(at.millis() + 86_400_000),
+    };
+    let code = format!("R-{:04X}{}", i % 65_536, i / 65_536);
+    (code, request, referral)
+}

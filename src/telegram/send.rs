@@ -249,91 +249,84 @@ async fn run(
             release(ctx, kept);
             Ran::Done
         }
+        Job::Edit { .. } | Job::Document { .. } => {
+            // One request each: the job is handed back as it is if it must wait.
+            let Some(mut held) = take_slot(bot, &pacer, chat, &mut slot, wait).await else {
+                return Ran::Wait(job);
+            };
+            let result = paced(&mut held, wait, || one_request(bot, chat, &job)).await;
+            match (result, job) {
+                (Err(RequestError::RetryAfter(after)), job) => {
+                    held.hold(after.duration());
+                    Ran::Wait(job)
+                }
+                (Ok(Some(id)), Job::Document { .. }) => {
+                    ctx.remember_message(chat, id);
+                    Ran::Done
+                }
+                // Pressing the button of the page already shown changes nothing: not an error.
+                (Ok(_), _)
+                | (Err(RequestError::Api(ApiError::MessageNotModified)), Job::Edit { .. }) => {
+                    Ran::Done
+                }
+                // Too old to edit, or gone: the screen comes as a new message.
+                (
+                    Err(_),
+                    Job::Edit {
+                        text,
+                        keyboard,
+                        protect,
+                        ..
+                    },
+                ) => {
+                    let job = text_job(Screen { text, keyboard }, protect, true);
+                    Box::pin(run(bot, ctx, chat, job, Some(held), wait)).await
+                }
+                (Err(e), _) => Ran::Failed(e),
+            }
+        }
+    }
+}
+
+/// The request of an edit or a document; a document's message id (to remember for /forget).
+async fn one_request(
+    bot: &Bot,
+    chat: ChatId,
+    job: &Job,
+) -> Result<Option<MessageId>, RequestError> {
+    match job {
         Job::Edit {
             message,
             text,
             keyboard,
-            protect,
+            ..
         } => {
-            let Some(mut held) = take_slot(bot, &pacer, chat, &mut slot, wait).await else {
-                return Ran::Wait(Job::Edit {
-                    message,
-                    text,
-                    keyboard,
-                    protect,
-                });
-            };
-            let edited = paced(&mut held, wait, || {
-                let mut request = bot
-                    .edit_message_text(chat, message, text.clone())
-                    .parse_mode(ParseMode::Html)
-                    .link_preview_options(no_preview());
-                if let Some(keyboard) = &keyboard {
-                    request = request.reply_markup(keyboard.clone());
-                }
-                async move { request.await }
-            })
-            .await;
-            match edited {
-                // Pressing the button of the page already shown changes nothing: not an error.
-                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ran::Done,
-                Err(RequestError::RetryAfter(after)) => {
-                    held.hold(after.duration());
-                    Ran::Wait(Job::Edit {
-                        message,
-                        text,
-                        keyboard,
-                        protect,
-                    })
-                }
-                // Too old to edit, or gone: the screen comes as a new message.
-                Err(_) => {
-                    let job = text_job(Screen { text, keyboard }, protect, true);
-                    Box::pin(run(bot, ctx, chat, job, Some(held), wait)).await
-                }
+            let mut request = bot
+                .edit_message_text(chat, *message, text.clone())
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview());
+            if let Some(keyboard) = keyboard {
+                request = request.reply_markup(keyboard.clone());
             }
+            request.await.map(|_| None)
         }
         Job::Document {
             file_id,
             caption,
             keyboard,
         } => {
-            let Some(mut held) = take_slot(bot, &pacer, chat, &mut slot, wait).await else {
-                return Ran::Wait(Job::Document {
-                    file_id,
-                    caption,
-                    keyboard,
-                });
-            };
-            let sent = paced(&mut held, wait, || {
-                let file =
-                    teloxide::types::InputFile::file_id(teloxide::types::FileId(file_id.clone()));
-                let mut request = bot
-                    .send_document(chat, file)
-                    .caption(caption.clone())
-                    .parse_mode(ParseMode::Html);
-                if let Some(keyboard) = keyboard.clone() {
-                    request = request.reply_markup(keyboard);
-                }
-                async move { request.await }
-            })
-            .await;
-            match sent {
-                Ok(message) => {
-                    ctx.remember_message(chat, message.id);
-                    Ran::Done
-                }
-                Err(RequestError::RetryAfter(after)) => {
-                    held.hold(after.duration());
-                    Ran::Wait(Job::Document {
-                        file_id,
-                        caption,
-                        keyboard,
-                    })
-                }
-                Err(e) => Ran::Failed(e),
+            let file =
+                teloxide::types::InputFile::file_id(teloxide::types::FileId(file_id.clone()));
+            let mut request = bot
+                .send_document(chat, file)
+                .caption(caption.clone())
+                .parse_mode(ParseMode::Html);
+            if let Some(keyboard) = keyboard {
+                request = request.reply_markup(keyboard.clone());
             }
+            request.await.map(|m| Some(m.id))
         }
+        Job::Text { .. } => Ok(None),
     }
 }
 

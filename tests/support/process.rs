@@ -56,6 +56,35 @@ pub async fn started(api: &FakeBotApi) {
     .await;
 }
 
+/// Through the running bot: coordinator `admin` invites `staff` to `org`, who joins with a
+/// label — the way every binary test gets an organization's staff member.
+pub async fn staff_joins(api: &FakeBotApi, admin: i64, staff: i64, org: &str) {
+    use super::fake_bot_api::{text_update, user};
+    let text =
+        |c: &super::fake_bot_api::Call| c.params["text"].as_str().unwrap_or_default().to_string();
+    let n = api.calls().len();
+    api.push(text_update(
+        &user(admin, "en"),
+        1,
+        &format!("/invite {org}"),
+    ));
+    let invite = api
+        .wait_for(n, "the invitation", |c| text(c).contains("<code>"))
+        .await;
+    let code = super::invite_code(&text(&invite));
+    let member = user(staff, "en");
+    let n = api.calls().len();
+    api.push(text_update(&member, 1, &format!("/join {code}")));
+    api.wait_for(n, "the question for a label", |c| {
+        text(c).contains("How should colleagues")
+    })
+    .await;
+    let n = api.calls().len();
+    api.push(text_update(&member, 2, "Staff member"));
+    api.wait_for(n, "joined", |c| text(c).contains("you are on the team"))
+        .await;
+}
+
 /// Runs a `poruch` command (no bot token) on a data directory, from the crate's directory.
 pub fn poruch(data_dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_poruch"))

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::LEGAL_HELP_IN_DNIPRO;
 use super::fake_bot_api::{Call, FakeBotApi, RateLimits, bot_message, press, text_update, user};
-use super::process::{Bot, start_bot_with, started};
+use super::process::{Bot, staff_joins, start_bot_with, started};
 
 pub const ADMIN: i64 = 900;
 pub const STAFF: i64 = 800;
@@ -77,24 +77,7 @@ pub async fn prepare(api: &FakeBotApi, dir: &std::path::Path) -> Bot {
         &[("PORUCH_ADMINS", "900")],
     );
     started(api).await;
-    let admin = user(ADMIN, "en");
-    let n = api.calls().len();
-    api.push(text_update(&admin, 1, &format!("/invite {ORG}")));
-    let invite = api
-        .wait_for(n, "the invitation", |c| text(c).contains("<code>"))
-        .await;
-    let code = super::invite_code(text(&invite));
-    let staff = user(STAFF, "en");
-    let n = api.calls().len();
-    api.push(text_update(&staff, 1, &format!("/join {code}")));
-    api.wait_for(n, "the question for a label", |c| {
-        text(c).contains("How should colleagues")
-    })
-    .await;
-    let n = api.calls().len();
-    api.push(text_update(&staff, 2, "Staff member"));
-    api.wait_for(n, "joined", |c| text(c).contains("you are on the team"))
-        .await;
+    staff_joins(api, ADMIN, STAFF, ORG).await;
     bot
 }
 
