@@ -106,6 +106,13 @@ fn launch_url(port: u16, init_data: &str) -> String {
     format!("http://127.0.0.1:{port}/#{}", fragment.finish())
 }
 
+/// Opens `url` as a fresh page load. A blank page first makes even a change of
+/// the fragment alone load the page again, with no navigation left in flight.
+async fn launch(c: &Client, url: &str) {
+    c.goto("about:blank").await.unwrap();
+    c.goto(url).await.unwrap();
+}
+
 fn screenshots() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -191,9 +198,7 @@ async fn a_coordinator_changes_a_phone_in_the_dashboard_and_the_bot_shows_it() {
     let s = setup().await;
     let c = &s.client;
     c.set_window_size(PHONE_WIDTH, PHONE_HEIGHT).await.unwrap();
-    c.goto(&launch_url(s.web, &signed(COORDINATOR, "uk", 5, TOKEN)))
-        .await
-        .unwrap();
+    launch(c, &launch_url(s.web, &signed(COORDINATOR, "uk", 5, TOKEN))).await;
     find(c, "#list .row").await;
     assert!(text_of(c, "#found").await.starts_with("Знайдено"));
     assert_eq!(text_of(c, "#tab-directory").await, "Довідник");
@@ -293,10 +298,7 @@ async fn a_coordinator_changes_a_phone_in_the_dashboard_and_the_bot_shows_it() {
 
     // The same pages in English on a wide window.
     c.set_window_size(1280, 900).await.unwrap();
-    c.goto(&launch_url(s.web, &signed(COORDINATOR, "en", 5, TOKEN)))
-        .await
-        .unwrap();
-    c.refresh().await.unwrap();
+    launch(c, &launch_url(s.web, &signed(COORDINATOR, "en", 5, TOKEN))).await;
     find(c, "#list .row").await;
     assert_eq!(text_of(c, "#tab-directory").await, "Directory");
     shoot(c, "directory-en-wide").await;
@@ -323,9 +325,7 @@ async fn staff_see_only_their_organization_and_bad_launches_see_only_a_message()
     c.set_window_size(PHONE_WIDTH, PHONE_HEIGHT).await.unwrap();
 
     // The coordinator makes an invitation in the dashboard; a staff member joins in the bot.
-    c.goto(&launch_url(s.web, &signed(COORDINATOR, "uk", 5, TOKEN)))
-        .await
-        .unwrap();
+    launch(c, &launch_url(s.web, &signed(COORDINATOR, "uk", 5, TOKEN))).await;
     find(c, &format!("button.row[data-id='{ORG}']"))
         .await
         .click()
@@ -374,10 +374,7 @@ async fn staff_see_only_their_organization_and_bad_launches_see_only_a_message()
     assert!(menu.refused.is_none(), "{:?}", menu.refused);
 
     // The staff member's dashboard: their organization only, no directory, no log.
-    c.goto(&launch_url(s.web, &signed(STAFF, "uk", 5, TOKEN)))
-        .await
-        .unwrap();
-    c.refresh().await.unwrap();
+    launch(c, &launch_url(s.web, &signed(STAFF, "uk", 5, TOKEN))).await;
     find(c, "#org-form").await;
     assert_eq!(text_of(c, "#tab-my").await, "Моя організація");
     assert!(c.find(Locator::Css("#tab-directory")).await.is_err());
@@ -399,10 +396,7 @@ async fn staff_see_only_their_organization_and_bad_launches_see_only_a_message()
     );
 
     // The coordinator sees it on the directory and approves it; the bot's card has it.
-    c.goto(&launch_url(s.web, &signed(COORDINATOR, "uk", 5, TOKEN)))
-        .await
-        .unwrap();
-    c.refresh().await.unwrap();
+    launch(c, &launch_url(s.web, &signed(COORDINATOR, "uk", 5, TOKEN))).await;
     let proposal = text_of(c, &format!(".proposal[data-org='{ORG}']")).await;
     assert!(
         proposal.contains("Телефон") && proposal.contains(PHONE),
@@ -456,8 +450,7 @@ async fn staff_see_only_their_organization_and_bad_launches_see_only_a_message()
             "минуло більше години",
         ),
     ] {
-        c.goto(&launch_url(s.web, &data)).await.unwrap();
-        c.refresh().await.unwrap();
+        launch(c, &launch_url(s.web, &data)).await;
         let message = text_of(c, "#fatal").await;
         assert!(message.contains(expect), "{name}: {message}");
         assert!(
@@ -466,10 +459,7 @@ async fn staff_see_only_their_organization_and_bad_launches_see_only_a_message()
         );
         shoot(c, &format!("{name}-uk-phone")).await;
     }
-    c.goto(&format!("http://127.0.0.1:{}/", s.web))
-        .await
-        .unwrap();
-    c.refresh().await.unwrap();
+    launch(c, &format!("http://127.0.0.1:{}/", s.web)).await;
     assert!(text_of(c, "#fatal").await.contains("/dashboard"));
     c.clone().close().await.unwrap();
 }
