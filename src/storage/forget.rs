@@ -136,7 +136,7 @@ impl Store {
             &*self.chatblind_refcode,
             &*self.userblind_orgid,
             &*self.orgid_staff,
-            &*self.chatblind_sentat_msgid,
+            &*self.hour_chatblind_chunk,
             &*self.token_action,
             &*self.seq_outbox,
             &*self.chatblind_unreachableat,

@@ -18,7 +18,7 @@
 //! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
 //! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
 //! - `invite_org`, `orgid_staff`, `userblind_orgid`: staff and invitations (see staff.rs)
-//! - `chatblind_sentat_msgid`: messages of the last 48 hours per chat (see sent.rs)
+//! - `hour_chatblind_chunk`: messages of the last 48 hours, per hour and chat (see sent.rs)
 //! - `token_action`:      opaque callback ids (see tokens.rs)
 //! - `orgid_pausedat`, `chatblind_unreachableat`: who can be reached (see availability.rs)
 //! - `botid_updatewindow`: which update ids were handled, one window per bot (see updates.rs)
@@ -90,7 +90,7 @@ use crate::domain::Organization;
 use records::OrgRecord;
 
 /// The schema version this program writes. Older stores are migrated step by step.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// One step of the schema.
 type Migration = fn(&Store) -> Result<(), StoreError>;
@@ -101,7 +101,14 @@ const MIGRATIONS: &[Migration] = &[
     migrate_2_to_3,
     migrate_3_to_4,
     migrate_4_to_5,
+    migrate_5_to_6,
 ];
+
+/// Version 5 kept a key per message sent or received (for `/forget`, 48 hours); version 6
+/// keeps them in chunks per hour and chat, expired an hour at a time (`sent.rs`).
+fn migrate_5_to_6(store: &Store) -> Result<(), StoreError> {
+    store.migrate_messages_5_to_6()
+}
 
 /// Version 4 kept a record per handled update id (and swept them hourly); version 5 keeps one
 /// window per bot (`updates.rs`). The old records are dropped: an update handled just before
@@ -309,7 +316,7 @@ pub struct Store {
     invite_org: Tree,
     orgid_staff: Tree,
     userblind_orgid: Tree,
-    chatblind_sentat_msgid: Tree,
+    hour_chatblind_chunk: Tree,
     token_action: Tree,
     orgid_pausedat: Tree,
     chatblind_unreachableat: Tree,
@@ -488,10 +495,7 @@ impl Store {
             invite_org: Tree::new(db.open_tree("invite_org")?, gate.clone()),
             orgid_staff: Tree::new(db.open_tree("orgid_staff")?, gate.clone()),
             userblind_orgid: Tree::new(db.open_tree("userblind_orgid")?, gate.clone()),
-            chatblind_sentat_msgid: Tree::new(
-                db.open_tree("chatblind_sentat_msgid")?,
-                gate.clone(),
-            ),
+            hour_chatblind_chunk: Tree::new(db.open_tree("hour_chatblind_chunk")?, gate.clone()),
             token_action: Tree::new(db.open_tree("token_action")?, gate.clone()),
             orgid_pausedat: Tree::new(db.open_tree("orgid_pausedat")?, gate.clone()),
             chatblind_unreachableat: Tree::new(
@@ -1015,6 +1019,36 @@ mod tests {
         assert_eq!(
             store.invite_for("abcdefghjk", crate::domain::Timestamp::from_secs(0))?,
             Some("org-a".into())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_5_store_keeps_the_messages_forget_deletes()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = crate::storage::private_tempdir()?;
+        let at = crate::domain::Timestamp::from_millis;
+        {
+            let store = Store::open(dir.path())?;
+            let old = store.db.open_tree("chatblind_sentat_msgid")?;
+            for (chat, ms, id) in [(1i64, 1_000u64, 10i32), (1, 4_000_000, 11), (2, 2_000, 20)] {
+                let mut key = store.sealer.blind(&chat.to_be_bytes()).to_vec();
+                key.extend_from_slice(&ms.to_be_bytes());
+                key.extend_from_slice(&id.to_be_bytes());
+                old.insert(key, &[])?;
+            }
+            store.meta.insert(SCHEMA_KEY, &5u32.to_be_bytes())?;
+            store.flush_blocking()?;
+        }
+        let store = Store::open_waiting(dir.path(), std::time::Duration::from_secs(5))?;
+        assert_eq!(store.schema_version()?, Some(SCHEMA_VERSION));
+        assert_eq!(store.recent_messages(1, at(5_000_000))?, vec![10, 11]);
+        assert_eq!(store.recent_messages(2, at(5_000_000))?, vec![20]);
+        assert!(
+            !store
+                .db
+                .tree_names()
+                .contains(&b"chatblind_sentat_msgid".into())
         );
         Ok(())
     }
