@@ -1,6 +1,6 @@
 //! One organization of the directory written at a time (the dashboard's edits, vetting,
 //! suspension), with its topic and region index entries and its audit entry, in one
-//! transaction. The whole-directory replacement of an import is in mod.rs.
+//! transaction. The whole-directory replacement of an import is in import.rs.
 
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;

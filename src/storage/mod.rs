@@ -33,10 +33,13 @@
 //! - `orgid_until_stage_reminded`: vetting reminders already sent (see directory.rs)
 //! - `month_metric_count`: anonymous monthly counts for monitoring (see monitoring.rs)
 //! - `orgid_proposal`:    staff's proposed changes waiting for a coordinator (see directory.rs)
+//! - `staged_orgid_org`, `staged_topic_orgid`, `staged_region_orgid`: a directory being
+//!   imported, only while an import runs (see import.rs)
 //! - `treekey_quarantined`: tree name, 0xFF, the record's key → the record as it was (records
 //!   that could not be read, moved aside so that scans go on; see `quarantine`)
 //! - `meta`:              b"schema_version" → u32 big-endian; b"key_fingerprint" → 16 bytes
 //!   (which key the store is sealed with); b"directory_loaded" → date;
+//!   b"directory_staged" → date (an import to finish, see import.rs);
 //!   b"webhook_secret" → the webhook's secret token, sealed (see webhook.rs);
 //!   b"counter/<name>" → u64 big-endian (routing rotation, security events, unplaced requests)
 //!
@@ -53,6 +56,7 @@ mod files;
 mod forget;
 mod gate;
 mod held;
+mod import;
 pub mod journal;
 mod limits;
 mod materials;
@@ -529,6 +533,7 @@ impl Store {
         };
         store.check_key()?;
         store.migrate()?;
+        store.finish_staged_import()?;
         Ok(store)
     }
 
@@ -696,74 +701,6 @@ impl Store {
     /// Whether a directory was ever loaded into this store.
     pub fn has_directory(&self) -> Result<bool, StoreError> {
         Ok(self.meta.get(DIRECTORY_KEY)?.is_some())
-    }
-
-    /// Replaces the whole directory and its indexes in one transaction, with its audit entry
-    /// (an import by the operator), then flushes.
-    /// Either every organization is replaced or nothing changes.
-    pub fn replace_directory(
-        &self,
-        orgs: &[Organization],
-        loaded_on: &str,
-    ) -> Result<(), StoreError> {
-        let _writing = self.gate.shared();
-        let old_orgs: Vec<sled::IVec> = self.orgid_org.iter().keys().collect::<Result<_, _>>()?;
-        let old_topics: Vec<sled::IVec> =
-            self.topic_orgid.iter().keys().collect::<Result<_, _>>()?;
-        let old_regions: Vec<sled::IVec> =
-            self.region_orgid.iter().keys().collect::<Result<_, _>>()?;
-        let mut new_orgs = Vec::with_capacity(orgs.len());
-        for org in orgs {
-            let bytes = serde_json::to_vec(&OrgRecord::from(org)).map_err(corrupt("orgid_org"))?;
-            new_orgs.push((org.id.as_bytes().to_vec(), bytes));
-        }
-        // An import is the operator's (the command line, or the demo directory on first start).
-        let audit = self.audit_write(&crate::domain::audit::AuditEntry {
-            at: crate::domain::Timestamp::from_millis(chrono::Utc::now().timestamp_millis()),
-            role: crate::domain::audit::ActorRole::Operator,
-            actor: String::new(),
-            action: crate::domain::audit::AuditAction::DirectoryImported,
-            org: None,
-            fields: Vec::new(),
-        })?;
-        (
-            &*self.orgid_org,
-            &*self.topic_orgid,
-            &*self.region_orgid,
-            &*self.meta,
-            &*self.seq_audit,
-        )
-            .transaction(|(t_orgs, t_topics, t_regions, t_meta, t_audit)| {
-                for k in &old_orgs {
-                    t_orgs.remove(k)?;
-                }
-                for k in &old_topics {
-                    t_topics.remove(k)?;
-                }
-                for k in &old_regions {
-                    t_regions.remove(k)?;
-                }
-                for ((key, bytes), org) in new_orgs.iter().zip(orgs) {
-                    t_orgs.insert(key.as_slice(), bytes.as_slice())?;
-                    for topic in &org.topics {
-                        t_topics.insert(index_key(topic, &org.id), &[])?;
-                    }
-                    match &org.regions {
-                        crate::domain::RegionScope::National => {
-                            t_regions.insert(index_key("national", &org.id), &[])?;
-                        }
-                        crate::domain::RegionScope::Regions(codes) => {
-                            for code in codes {
-                                t_regions.insert(index_key(code, &org.id), &[])?;
-                            }
-                        }
-                    }
-                }
-                t_meta.insert(DIRECTORY_KEY, loaded_on.as_bytes())?;
-                audit.insert(t_audit)?;
-                Ok::<(), ConflictableTransactionError<StoreError>>(())
-            })?;
-        self.flush_blocking()
     }
 
     /// Every organization of the directory, in id order.
