@@ -19,19 +19,40 @@ fn now() -> Timestamp {
 /// Writes a backup of the store to `path`: taken by the running bot over the control socket
 /// when the store is in use, by this process otherwise.
 pub fn backup(at: &StoreLocation, path: &Path) -> ExitCode {
-    let (bytes, how) = match Store::open_at(at) {
-        Ok(store) => match store.backup(now()) {
-            Ok(b) => (
-                b.bytes,
-                format!("writes held {} ms", b.writes_held.as_millis()),
-            ),
-            Err(e) => {
+    // (the backup's bytes, how it was taken, whether it is already at `path`)
+    let (bytes, how, in_place) = match Store::open_at(at) {
+        Ok(store) => {
+            // Streamed to the file; read back below to check it.
+            let spool = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut held = None;
+            let written = backup::write_file_with(path, |file| {
+                let (_, writes_held) = store
+                    .backup_to(now(), file, spool)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                held = Some(writes_held);
+                Ok(())
+            });
+            if let Err(e) = written {
                 eprintln!("poruch: the backup failed: {e}");
                 return ExitCode::FAILURE;
             }
-        },
+            match std::fs::read(path) {
+                Ok(bytes) => (
+                    bytes,
+                    format!("writes held {} ms", held.unwrap_or_default().as_millis()),
+                    true,
+                ),
+                Err(e) => {
+                    eprintln!("poruch: cannot read {} back: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
         Err(StoreError::Locked(_)) => match control::ask(&control::socket_in(&at.dir), "backup") {
-            Ok(bytes) => (bytes, "taken by the running bot".to_string()),
+            Ok(bytes) => (bytes, "taken by the running bot".to_string(), false),
             Err(e) => {
                 eprintln!("poruch: {e}");
                 return ExitCode::from(CANNOT_RUN);
@@ -46,10 +67,14 @@ pub fn backup(at: &StoreLocation, path: &Path) -> ExitCode {
         Ok(contents) => contents.header,
         Err(e) => {
             eprintln!("poruch: the backup is not usable: {e}");
+            if in_place {
+                let _ = std::fs::remove_file(path);
+            }
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = backup::write_file(path, &bytes) {
+    // A backup taken here was written (and synced) as it was streamed.
+    if !in_place && let Err(e) = backup::write_file(path, &bytes) {
         eprintln!("poruch: cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }

@@ -38,8 +38,11 @@ pub async fn serve(app: App, path: PathBuf) -> std::io::Result<()> {
         };
         let Ok((stream, _)) = accepted else { continue };
         let app = app.clone();
+        let dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         tokio::spawn(async move {
-            if let Err(e) = answer(app, stream).await {
+            if let Err(e) = answer(app, stream, &dir).await {
                 tracing::warn!(error = %e.kind(), "a control request failed");
             }
         });
@@ -54,7 +57,38 @@ async fn stopping(app: &App) {
     }
 }
 
-async fn answer(app: App, stream: tokio::net::UnixStream) -> std::io::Result<()> {
+/// An answer: a few bytes, or a file (a backup) sent as it is read.
+enum Answer {
+    Bytes(Vec<u8>),
+    File(std::fs::File, u64),
+}
+
+/// A backup taken into an unnamed file in `dir` (streamed, never whole in memory), rewound.
+fn backup_file(
+    store: &crate::storage::Store,
+    now: crate::domain::Timestamp,
+    dir: &Path,
+) -> Result<(std::fs::File, u64), &'static str> {
+    use std::io::Seek;
+    let mut file = tempfile::tempfile_in(dir).map_err(|_| "cannot make the backup's file")?;
+    let (header, writes_held) = store.backup_to(now, &mut file, dir).map_err(|e| e.kind())?;
+    tracing::info!(
+        records = header.records,
+        writes_held_ms = writes_held.as_millis() as u64,
+        "backup taken"
+    );
+    let length = file
+        .stream_position()
+        .map_err(|_| "cannot read the backup's file")?;
+    file.rewind().map_err(|_| "cannot read the backup's file")?;
+    Ok((file, length))
+}
+
+async fn answer(
+    app: App,
+    stream: tokio::net::UnixStream,
+    socket_dir: &Path,
+) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut line = String::new();
     // A request is a word: a longer line is not read further.
@@ -63,35 +97,36 @@ async fn answer(app: App, stream: tokio::net::UnixStream) -> std::io::Result<()>
         .await?;
     let store = app.store.clone();
     let now = app.now();
-    let result: Result<Vec<u8>, &'static str> = match line.trim() {
+    // The directory the socket is in: the data directory, where a backup's spool goes.
+    let dir = socket_dir.to_path_buf();
+    let result: Result<Answer, &'static str> = match line.trim() {
         "backup" => {
             tracing::info!("a backup was asked for on the control socket");
-            match tokio::task::spawn_blocking(move || store.backup(now)).await {
-                Ok(Ok(backup)) => {
-                    tracing::info!(
-                        records = backup.header.records,
-                        writes_held_ms = backup.writes_held.as_millis() as u64,
-                        "backup taken"
-                    );
-                    Ok(backup.bytes)
-                }
-                Ok(Err(e)) => Err(e.kind()),
+            match tokio::task::spawn_blocking(move || backup_file(&store, now, &dir)).await {
+                Ok(Ok((file, length))) => Ok(Answer::File(file, length)),
+                Ok(Err(what)) => Err(what),
                 Err(_) => Err("the backup stopped"),
             }
         }
         "check" => match tokio::task::spawn_blocking(move || check_store(&store)).await {
-            Ok(Ok(check)) => serde_json::to_vec(&check).map_err(|_| "cannot answer"),
+            Ok(Ok(check)) => serde_json::to_vec(&check)
+                .map(Answer::Bytes)
+                .map_err(|_| "cannot answer"),
             Ok(Err(what)) => Err(what),
             Err(_) => Err("the check stopped"),
         },
         _ => Err("unknown request (backup, check)"),
     };
     match result {
-        Ok(bytes) => {
+        Ok(Answer::Bytes(bytes)) => {
             write
                 .write_all(format!("ok {}\n", bytes.len()).as_bytes())
                 .await?;
             write.write_all(&bytes).await?;
+        }
+        Ok(Answer::File(file, length)) => {
+            write.write_all(format!("ok {length}\n").as_bytes()).await?;
+            tokio::io::copy(&mut tokio::fs::File::from_std(file), &mut write).await?;
         }
         Err(what) => {
             write

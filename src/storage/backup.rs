@@ -1,6 +1,8 @@
 //! Backups: every tree of the store as it was at one moment, in one checksummed file, and
-//! restoring one into an empty data directory. sled has no snapshot of several trees, so
-//! writes are held (`gate.rs`) while the trees are copied; the file is written after.
+//! restoring one into an empty data directory. sled has no snapshot of several trees, so the
+//! trees are copied while writes go on and the keys written meanwhile are read again, the last
+//! time with writes held (`gate.rs`). The copy waits in an unnamed spool file, not in memory
+//! (a backup of a busy store held it all in memory: 433 MB at its peak for a 140 MB backup).
 //! Records are copied as stored: sealed fields stay sealed, and the key is never in a backup
 //! (only its fingerprint, so a restore can tell whether it has the right key).
 //!
@@ -11,12 +13,13 @@
 //! last, 32 bytes: BLAKE3 of everything before them.
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-pub use super::files::write_file;
+pub use super::files::{write_file, write_file_with};
 use super::{KEY_FINGERPRINT, SCHEMA_KEY, Store, StoreError, StoreLocation, crypto};
 use crate::domain::Timestamp;
 
@@ -114,13 +117,106 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-type TreeCopy = (Vec<u8>, Vec<(sled::IVec, sled::IVec)>);
+/// A tree's changes read again after it was copied: key → its value at the end (None: gone).
+type Patches = BTreeMap<sled::IVec, Option<sled::IVec>>;
+
+fn spool_error(e: std::io::Error) -> StoreError {
+    StoreError::Backend(format!("the backup's spool file: {}", e.kind()))
+}
+
+fn put_record(out: &mut impl Write, key: &[u8], value: &[u8]) -> std::io::Result<()> {
+    out.write_all(&(key.len() as u32).to_be_bytes())?;
+    out.write_all(key)?;
+    out.write_all(&(value.len() as u32).to_be_bytes())?;
+    out.write_all(value)
+}
+
+fn get_record(from: &mut impl Read) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
+    let mut len = [0u8; 4];
+    from.read_exact(&mut len)?;
+    let mut key = vec![0u8; u32::from_be_bytes(len) as usize];
+    from.read_exact(&mut key)?;
+    from.read_exact(&mut len)?;
+    let mut value = vec![0u8; u32::from_be_bytes(len) as usize];
+    from.read_exact(&mut value)?;
+    Ok((key, value))
+}
+
+/// Where a merged tree's records go, one (key, value) at a time.
+type Emit<'a> = dyn FnMut(&[u8], &[u8]) -> std::io::Result<()> + 'a;
+
+/// A tree as it was at the backup's moment: its `count` copied records (read from the
+/// spool, in key order) with its patches laid over them, each given to `emit` in key order.
+fn merged(
+    spool: &mut impl Read,
+    count: u64,
+    patches: &Patches,
+    emit: &mut Emit<'_>,
+) -> std::io::Result<()> {
+    let mut changed = patches.iter().peekable();
+    for _ in 0..count {
+        let (key, value) = get_record(spool)?;
+        while let Some((k, v)) = changed.next_if(|(k, _)| k.as_ref() < key.as_slice()) {
+            if let Some(v) = v {
+                emit(k, v)?;
+            }
+        }
+        match changed.next_if(|(k, _)| k.as_ref() == key.as_slice()) {
+            Some((k, Some(v))) => emit(k, v)?,
+            Some((_, None)) => {}
+            None => emit(&key, &value)?,
+        }
+    }
+    for (k, v) in changed {
+        if let Some(v) = v {
+            emit(k, v)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes through to `inner` and hashes what it wrote.
+struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
 
 impl Store {
-    /// Takes a backup of every tree as it was at one moment. The trees are copied while
-    /// writes go on, with sled telling which keys were written meanwhile; then writes are held
-    /// only while those keys are read again, so the copy is the store at that moment.
+    /// Takes a backup of every tree as it was at one moment, in memory. For tests and
+    /// benches; the bot and the command line stream one with `backup_to`.
     pub fn backup(&self, now: Timestamp) -> Result<Backup, StoreError> {
+        let mut bytes = Vec::new();
+        let (header, writes_held) = self.backup_to(now, &mut bytes, &std::env::temp_dir())?;
+        Ok(Backup {
+            bytes,
+            header,
+            writes_held,
+        })
+    }
+
+    /// Writes a backup of every tree as it was at one moment to `out`. The trees are copied
+    /// while writes go on, with sled telling which keys were written meanwhile; then writes
+    /// are held only while those keys are read again, so the copy is the store at that moment.
+    /// The copy waits in an unnamed file in `spool_dir` (gone when closed, even by a crash),
+    /// not in memory: memory holds only the keys read again.
+    pub fn backup_to(
+        &self,
+        now: Timestamp,
+        out: &mut dyn Write,
+        spool_dir: &Path,
+    ) -> Result<(BackupHeader, Duration), StoreError> {
         let mut trees = Vec::new();
         for name in self.db.tree_names() {
             trees.push((name.to_vec(), self.db.open_tree(&name)?));
@@ -135,19 +231,29 @@ impl Store {
             let (stop, written) = (stop.clone(), written.clone());
             std::thread::spawn(move || watch_writes(subscribers, &stop, &written))
         };
-        let mut copies: Vec<BTreeMap<sled::IVec, sled::IVec>> = Vec::new();
+        let mut spool =
+            std::io::BufWriter::new(tempfile::tempfile_in(spool_dir).map_err(spool_error)?);
+        let mut counts = Vec::with_capacity(trees.len());
         for (_, tree) in &trees {
-            copies.push(tree.iter().collect::<Result<_, _>>()?);
+            let mut count = 0u64;
+            for record in tree.iter() {
+                let (key, value) = record?;
+                put_record(&mut spool, &key, &value).map_err(spool_error)?;
+                count += 1;
+            }
+            counts.push(count);
         }
+        let mut spool = spool
+            .into_inner()
+            .map_err(|e| spool_error(e.into_error()))?;
+        let mut patches: Vec<Patches> = vec![Patches::new(); trees.len()];
         let take = || std::mem::take(&mut *written.lock().unwrap_or_else(|e| e.into_inner()));
-        let patch = |copies: &mut Vec<BTreeMap<sled::IVec, sled::IVec>>,
+        let patch = |patches: &mut Vec<Patches>,
                      keys: HashSet<(usize, sled::IVec)>|
          -> Result<(), StoreError> {
             for (i, key) in keys {
-                match trees[i].1.get(&key)? {
-                    Some(value) => copies[i].insert(key, value),
-                    None => copies[i].remove(&key),
-                };
+                let value = trees[i].1.get(&key)?;
+                patches[i].insert(key, value);
             }
             Ok(())
         };
@@ -156,7 +262,7 @@ impl Store {
         for _ in 0..CATCH_UP_ROUNDS {
             let keys = take();
             let few = keys.len() <= HELD_KEYS;
-            patch(&mut copies, keys)?;
+            patch(&mut patches, keys)?;
             if few {
                 break;
             }
@@ -168,48 +274,68 @@ impl Store {
             drainer
                 .join()
                 .map_err(|_| StoreError::Backend("the backup's watcher stopped".into()))?;
-            patch(&mut copies, take())?;
+            patch(&mut patches, take())?;
             started.elapsed()
         };
-        let trees: Vec<TreeCopy> = trees
-            .into_iter()
-            .zip(copies)
-            .map(|((name, _), records)| (name, records.into_iter().collect()))
-            .collect();
+        // Two passes over the spool: the counts first (the file gives each tree's before its
+        // records), then the records.
+        let mut merged_counts = Vec::with_capacity(trees.len());
+        spool.seek(SeekFrom::Start(0)).map_err(spool_error)?;
+        let mut reader = std::io::BufReader::new(&mut spool);
+        for (count, changed) in counts.iter().zip(&patches) {
+            let mut n = 0u64;
+            merged(&mut reader, *count, changed, &mut |_, _| {
+                n += 1;
+                Ok(())
+            })
+            .map_err(spool_error)?;
+            merged_counts.push(n);
+        }
+        drop(reader);
         let header = BackupHeader {
             schema_version: self.schema_version()?.unwrap_or(0),
             key_fingerprint: hex(&self.sealer.fingerprint()),
             taken_at: now.millis(),
             trees: trees.len() as u32,
-            records: trees.iter().map(|(_, r)| r.len() as u64).sum(),
+            records: merged_counts.iter().sum(),
         };
         let header_json = serde_json::to_vec(&header).map_err(|e| StoreError::Corrupt {
             tree: "meta",
             reason: e.to_string(),
         })?;
-        let mut out = Vec::new();
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT.to_be_bytes());
-        out.extend_from_slice(&(header_json.len() as u32).to_be_bytes());
-        out.extend_from_slice(&header_json);
-        for (name, records) in &trees {
-            out.extend_from_slice(&(name.len() as u16).to_be_bytes());
-            out.extend_from_slice(name);
-            out.extend_from_slice(&(records.len() as u64).to_be_bytes());
-            for (key, value) in records {
-                out.extend_from_slice(&(key.len() as u32).to_be_bytes());
-                out.extend_from_slice(key);
-                out.extend_from_slice(&(value.len() as u32).to_be_bytes());
-                out.extend_from_slice(value);
-            }
+        let written_out =
+            |e: std::io::Error| StoreError::Backend(format!("writing the backup: {}", e.kind()));
+        let mut file = Hashing {
+            inner: std::io::BufWriter::new(out),
+            hasher: blake3::Hasher::new(),
+        };
+        file.write_all(MAGIC).map_err(written_out)?;
+        file.write_all(&FORMAT.to_be_bytes()).map_err(written_out)?;
+        file.write_all(&(header_json.len() as u32).to_be_bytes())
+            .map_err(written_out)?;
+        file.write_all(&header_json).map_err(written_out)?;
+        spool.seek(SeekFrom::Start(0)).map_err(spool_error)?;
+        let mut reader = std::io::BufReader::new(&mut spool);
+        for (((name, _), count), (changed, merged_count)) in trees
+            .iter()
+            .zip(&counts)
+            .zip(patches.iter().zip(&merged_counts))
+        {
+            file.write_all(&(name.len() as u16).to_be_bytes())
+                .map_err(written_out)?;
+            file.write_all(name).map_err(written_out)?;
+            file.write_all(&merged_count.to_be_bytes())
+                .map_err(written_out)?;
+            merged(&mut reader, *count, changed, &mut |key, value| {
+                put_record(&mut file, key, value)
+            })
+            .map_err(written_out)?;
         }
-        let checksum = blake3::hash(&out);
-        out.extend_from_slice(checksum.as_bytes());
-        Ok(Backup {
-            bytes: out,
-            header,
-            writes_held,
-        })
+        let checksum = file.hasher.finalize();
+        let mut out = file.inner;
+        out.write_all(checksum.as_bytes()).map_err(written_out)?;
+        out.flush().map_err(written_out)?;
+        Ok((header, writes_held))
     }
 
     /// Reads every record of every tree: an error names the first tree that cannot be read.
@@ -432,9 +558,19 @@ impl Store {
             source,
         };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let backup = self.backup(now)?;
         let path = dir.join(scheduled_name(now));
-        write_file(&path, &backup.bytes).map_err(io)?;
+        let mut taken = None;
+        write_file_with(&path, |file| {
+            let backup = self
+                .backup_to(now, file, dir)
+                .map_err(|e| std::io::Error::other(e.kind()))?;
+            taken = Some(backup);
+            Ok(())
+        })
+        .map_err(io)?;
+        let (header, writes_held) = taken.ok_or_else(|| {
+            BackupError::Store(StoreError::Backend("the backup was not taken".into()))
+        })?;
         let mut deleted = 0;
         let all = scheduled_in(dir).map_err(io)?;
         let beyond = all.len().saturating_sub(keep.max(1));
@@ -449,8 +585,8 @@ impl Store {
         }
         Ok(Scheduled {
             path,
-            header: backup.header,
-            writes_held: backup.writes_held,
+            header,
+            writes_held,
             deleted,
         })
     }
@@ -459,6 +595,34 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copied_tree_with_its_changes_laid_over_is_the_tree_at_the_end() -> std::io::Result<()> {
+        let mut spool = Vec::new();
+        for (k, v) in [("b", "1"), ("d", "2"), ("f", "3")] {
+            put_record(&mut spool, k.as_bytes(), v.as_bytes())?;
+        }
+        let mut changes = Patches::new();
+        changes.insert("a".into(), Some("new".into())); // before the first
+        changes.insert("d".into(), Some("changed".into()));
+        changes.insert("f".into(), None); // removed
+        changes.insert("c".into(), None); // written and removed meanwhile
+        changes.insert("g".into(), Some("last".into())); // after the last
+        let mut got = Vec::new();
+        merged(&mut spool.as_slice(), 3, &changes, &mut |k, v| {
+            got.push((
+                String::from_utf8_lossy(k).into_owned(),
+                String::from_utf8_lossy(v).into_owned(),
+            ));
+            Ok(())
+        })?;
+        let want = [("a", "new"), ("b", "1"), ("d", "changed"), ("g", "last")];
+        assert_eq!(
+            got,
+            want.map(|(k, v)| (k.to_string(), v.to_string())).to_vec()
+        );
+        Ok(())
+    }
 
     #[test]
     fn a_backup_reads_back_and_a_changed_byte_is_caught() -> Result<(), StoreError> {
