@@ -82,7 +82,7 @@ impl Store {
             // is not told.
             for (_, referral) in self.referrals(code).unwrap_or_default() {
                 if referral.status.is_open() {
-                    open_keys.push(index_key(&referral.org, code));
+                    open_keys.push((referral.org.clone(), code.clone()));
                     forgotten.open_referrals.push((code.clone(), referral.org));
                 }
             }
@@ -127,7 +127,7 @@ impl Store {
         }
         let held_keys = self.held_keys(&chat)?;
         // More trees than sled's tuple transactions take: a slice, named back below.
-        let trees: [&sled::Tree; 20] = [
+        let trees: [&sled::Tree; 21] = [
             &*self.userblind_settings,
             &*self.chatblind_dialogue,
             &*self.refcode_request,
@@ -148,6 +148,7 @@ impl Store {
             &*self.subject_kind_count,
             &*self.refcode_waiting,
             &*self.chatblind_heldid_notice,
+            &*self.orgid_opencount,
         ];
         trees[..].transaction(|t| {
             let [
@@ -171,6 +172,7 @@ impl Store {
                 counts,
                 waiting,
                 held,
+                opened,
             ] = t.as_slice()
             else {
                 // The slice above has exactly these trees.
@@ -205,8 +207,8 @@ impl Store {
             for key in &referral_keys {
                 referrals.remove(key.as_slice())?;
             }
-            for key in &open_keys {
-                open.remove(key.as_slice())?;
+            for (org, code) in &open_keys {
+                super::open::close(open, opened, org, code)?;
             }
             if let Some(org) = &membership {
                 let mut key = org.to_vec();

@@ -15,6 +15,7 @@
 //! - `refcode_waiting`:   reference code → `WaitingRecord` (JSON): a request whose organization
 //!   could not take it, waiting for the requester to say whether to pass it on
 //! - `orgid_refcode`:     org id, 0xFF, reference code           → empty (open referrals)
+//! - `orgid_opencount`:   org id → how many open referrals (u64 big-endian; see open.rs)
 //! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
 //! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
 //! - `invite_org`, `orgid_staff`, `userblind_orgid`: staff and invitations (see staff.rs)
@@ -61,6 +62,7 @@ pub mod journal;
 mod limits;
 mod materials;
 mod monitoring;
+mod open;
 mod outbox;
 mod records;
 mod referrals;
@@ -94,7 +96,7 @@ use crate::domain::Organization;
 use records::OrgRecord;
 
 /// The schema version this program writes. Older stores are migrated step by step.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// One step of the schema.
 type Migration = fn(&Store) -> Result<(), StoreError>;
@@ -106,7 +108,14 @@ const MIGRATIONS: &[Migration] = &[
     migrate_3_to_4,
     migrate_4_to_5,
     migrate_5_to_6,
+    migrate_6_to_7,
 ];
+
+/// Version 6 counted an organization's open referrals by reading its index entries; version
+/// 7 keeps the counts beside the index (`open.rs`).
+fn migrate_6_to_7(store: &Store) -> Result<(), StoreError> {
+    store.migrate_open_counts_6_to_7()
+}
 
 /// Version 5 kept a key per message sent or received (for `/forget`, 48 hours); version 6
 /// keeps them in chunks per hour and chat, expired an hour at a time (`sent.rs`).
@@ -316,6 +325,7 @@ pub struct Store {
     refcode_waiting: Tree,
     chatblind_heldid_notice: Tree,
     orgid_refcode: Tree,
+    orgid_opencount: Tree,
     chatblind_refcode: Tree,
     seq_outbox: Tree,
     invite_org: Tree,
@@ -495,6 +505,7 @@ impl Store {
                 gate.clone(),
             ),
             orgid_refcode: Tree::new(db.open_tree("orgid_refcode")?, gate.clone()),
+            orgid_opencount: Tree::new(db.open_tree("orgid_opencount")?, gate.clone()),
             chatblind_refcode: Tree::new(db.open_tree("chatblind_refcode")?, gate.clone()),
             seq_outbox: Tree::new(db.open_tree("seq_outbox")?, gate.clone()),
             invite_org: Tree::new(db.open_tree("invite_org")?, gate.clone()),

@@ -7,7 +7,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::records::{ReferralRecord, RequestRecord, WaitingRecord};
 use super::requests::{referral_key, referral_record, status_code, status_of};
-use super::{OutboxEntry, Store, StoreError, corrupt, index_key};
+use super::{OutboxEntry, Store, StoreError, corrupt};
 use crate::domain::monitoring;
 use crate::domain::{DeclineReason, Referral, ReferralStatus, Timestamp};
 
@@ -96,11 +96,12 @@ impl Store {
         (
             &*self.refcode_referral,
             &*self.orgid_refcode,
+            &*self.orgid_opencount,
             &*self.seq_outbox,
             &*self.refcode_waiting,
             &*self.month_metric_count,
         )
-            .transaction(|(referrals, open, queue, wait, counts)| {
+            .transaction(|(referrals, open, opened, queue, wait, counts)| {
                 let bytes = referrals.get(&key)?.ok_or(abort(StoreError::NotFound))?;
                 if referrals.get(&next_key)?.is_some() {
                     return Err(abort(StoreError::Stale));
@@ -119,11 +120,11 @@ impl Store {
                     .map_err(|e| abort(corrupt("refcode_referral")(e)))?;
                 referrals.insert(key.as_slice(), bytes)?;
                 if !change.to.is_open() {
-                    open.remove(index_key(&record.org, change.code))?;
+                    super::open::close(open, opened, &record.org, change.code)?;
                 }
                 if let (Some(bytes), Some(next)) = (&next, change.next) {
                     referrals.insert(next_key.as_slice(), bytes.as_slice())?;
-                    open.insert(index_key(&next.org, change.code), &[])?;
+                    super::open::open(open, opened, &next.org, change.code)?;
                 }
                 if change.wait {
                     wait.insert(change.code.as_bytes(), waiting.as_slice())?;
@@ -256,7 +257,7 @@ impl Store {
             .map(|(attempt, r)| {
                 Ok::<_, StoreError>((
                     referral_key(code, attempt),
-                    index_key(&r.org, code),
+                    r.org.clone(),
                     serde_json::to_vec(&referral_record(r)).map_err(corrupt("refcode_referral"))?,
                 ))
             })
@@ -265,18 +266,19 @@ impl Store {
             &*self.refcode_waiting,
             &*self.refcode_referral,
             &*self.orgid_refcode,
+            &*self.orgid_opencount,
             &*self.seq_outbox,
         )
-            .transaction(|(wait, referrals, open, queue)| {
+            .transaction(|(wait, referrals, open, opened, queue)| {
                 if wait.remove(code.as_bytes())?.is_none() {
                     return Ok(false);
                 }
-                if let Some((key, open_key, bytes)) = &next {
+                if let Some((key, org, bytes)) = &next {
                     if referrals.get(key.as_slice())?.is_some() {
                         return Err(abort(StoreError::Stale));
                     }
                     referrals.insert(key.as_slice(), bytes.as_slice())?;
-                    open.insert(open_key.as_slice(), &[])?;
+                    super::open::open(open, opened, org, code)?;
                 }
                 super::outbox::queue_in(queue, &outbox)?;
                 Ok(true)

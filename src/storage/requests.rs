@@ -1,13 +1,11 @@
 //! Help requests and their referrals in the store. Each change is one sled transaction over
 //! every tree it touches; the caller flushes (`Store::flush`) before telling anyone.
 
-use std::collections::HashMap;
-
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::records::{PrivateRecord, ReferralRecord, RequestRecord};
-use super::{OutboxEntry, SEP, Store, StoreError, corrupt, index_key};
+use super::{OutboxEntry, Store, StoreError, corrupt, index_key};
 use crate::domain::monitoring;
 use crate::domain::referral::{Outcome, ReferralStatus};
 use crate::domain::request::reference_code;
@@ -152,13 +150,14 @@ impl Store {
             &*self.refcode_request,
             &*self.refcode_referral,
             &*self.orgid_refcode,
+            &*self.orgid_opencount,
             &*self.chatblind_refcode,
             &*self.seq_outbox,
             &*self.chatblind_dialogue,
             &*self.month_metric_count,
         )
             .transaction(
-                |(requests, referrals, open, mine, queue, dialogue, counts)| -> TxResult<()> {
+                |(requests, referrals, open, opened, mine, queue, dialogue, counts)| -> TxResult<()> {
                     if let Some(key) = &draft_key
                         && dialogue.remove(key)?.is_none()
                     {
@@ -173,7 +172,7 @@ impl Store {
                     mine.insert(chat_key.as_slice(), &[])?;
                     if let (Some(bytes), Some(first)) = (&referral, first) {
                         referrals.insert(referral_key(code, 0), bytes.as_slice())?;
-                        open.insert(index_key(&first.org, code), &[])?;
+                        super::open::open(open, opened, &first.org, code)?;
                     }
                     super::outbox::queue_in(queue, &outbox)?;
                     super::monitoring::tally(counts, &month, &counted, 1)?;
@@ -263,38 +262,6 @@ impl Store {
             .keys()
             .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
             .collect()
-    }
-
-    /// Open (pending or accepted) referrals per organization, for routing.
-    pub fn open_referral_counts(&self) -> Result<HashMap<String, usize>, StoreError> {
-        let mut counts = HashMap::new();
-        for key in self.orgid_refcode.iter().keys() {
-            let key = key?;
-            if let Some(end) = key.iter().position(|&b| b == SEP) {
-                *counts
-                    .entry(String::from_utf8_lossy(&key[..end]).into_owned())
-                    .or_insert(0) += 1;
-            }
-        }
-        Ok(counts)
-    }
-
-    /// Open (pending or accepted) referrals of these organizations only: a prefix read each,
-    /// so routing a request costs what its candidates hold, not every open referral.
-    pub fn open_referral_counts_of(
-        &self,
-        orgs: &[&str],
-    ) -> Result<HashMap<String, usize>, StoreError> {
-        let mut counts = HashMap::with_capacity(orgs.len());
-        for org in orgs {
-            let mut prefix = org.as_bytes().to_vec();
-            prefix.push(SEP);
-            let n = self.orgid_refcode.scan_prefix(&prefix).keys().count();
-            if n > 0 {
-                counts.insert((*org).to_string(), n);
-            }
-        }
-        Ok(counts)
     }
 
     /// The reference codes of an organization's open referrals.
