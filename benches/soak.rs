@@ -198,6 +198,30 @@ async fn person(
     }
 }
 
+/// A person at every seat, each a task.
+fn everyone(
+    api: &FakeBotApi,
+    people: usize,
+    target: usize,
+    counters: &Arc<Counters>,
+    read_only: bool,
+    first_message: i64,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..people)
+        .map(|seat| {
+            let person = person(
+                api.clone(),
+                seat,
+                target,
+                counters.clone(),
+                read_only,
+                first_message,
+            );
+            tokio::spawn(person)
+        })
+        .collect()
+}
+
 fn main() {
     let people = env_number("BENCH_USERS", 50);
     let target = env_number("BENCH_UPDATES", 1_000_000);
@@ -252,12 +276,7 @@ fn main() {
         let searches = env_number("BENCH_SEARCHES", 20_000);
         counters.answered.store(0, Ordering::Relaxed);
         let (calls_before, bytes_before) = writes(&data);
-        let tasks: Vec<_> = (0..people)
-            .map(|seat| {
-                let person = person(api.clone(), seat, searches, counters.clone(), true, 1);
-                tokio::spawn(person)
-            })
-            .collect();
+        let tasks = everyone(&api, people, searches, &counters, true, 1);
         for t in tasks {
             let _ = t.await;
         }
@@ -272,12 +291,7 @@ fn main() {
         counters.latencies.lock().unwrap().clear();
         let start = Instant::now();
         let (calls_before, written_before) = writes(&data);
-        let tasks: Vec<_> = (0..people)
-            .map(|seat| {
-                let person = person(api.clone(), seat, target, counters.clone(), false, 1_000_000);
-                tokio::spawn(person)
-            })
-            .collect();
+        let tasks = everyone(&api, people, target, &counters, false, 1_000_000);
         println!("      s    updates   resident MB   data dir MB   written KB/update");
         let mut samples: Vec<(f64, usize, u64, u64)> = Vec::new();
         while counters.answered.load(Ordering::Relaxed) < target {
@@ -326,6 +340,7 @@ fn main() {
             written as f64 / 1024.0 / n.max(1) as f64
         );
         let backup = dir.path().join("fresh.pbk");
+        let peak_before = proc_field(pid, "status", "VmHWM:") / 1024;
         let out = Command::new(env!("CARGO_BIN_EXE_poruch"))
             .args(["backup", backup.to_str().unwrap()])
             .env("PORUCH_DATA_DIR", &data)
@@ -340,6 +355,11 @@ fn main() {
             backup_bytes / 1_000_000,
             disk as f64 / backup_bytes.max(1) as f64,
             if out.status.success() { "backup ok" } else { "backup failed" }
+        );
+        // The backup was taken by the running bot (over its control socket): its peak.
+        println!(
+            "the bot's peak resident memory: {peak_before} MB before the backup, {} MB after it",
+            proc_field(pid, "status", "VmHWM:") / 1024
         );
         let _ = bot.kill();
         let _ = bot.wait();
