@@ -395,8 +395,14 @@ async fn finish_change(app: &App, acted: Acted) -> AppResult<Committed<Acted>> {
 
 /// Moves every overdue referral on. Returns how many.
 pub async fn expire_overdue(app: &App) -> AppResult<Committed<usize>> {
+    // The look for overdue referrals reads every open one: on a blocking thread, so that
+    // replies are not held behind it.
+    let (store, now) = (app.store.clone(), app.now());
+    let overdue = tokio::task::spawn_blocking(move || store.overdue_referrals(now))
+        .await
+        .map_err(|_| StoreError::Backend("the look for overdue referrals stopped".into()))??;
     let mut moved = 0;
-    for (code, attempt, referral) in app.store.overdue_referrals(app.now())? {
+    for (code, attempt, referral) in overdue {
         if let Acted::Changed(_) = change(
             app,
             &code,
