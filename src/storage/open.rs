@@ -114,35 +114,20 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{
-        ContactChoice, DeclineReason, HelpKind, HelpRequest, OnDecline, Outcome, Referral,
-        ReferralStatus, Timestamp,
-    };
-    use crate::storage::ReferralChange;
+    use crate::domain::{DeclineReason, HelpRequest, Outcome, Referral, ReferralStatus, Timestamp};
+    use crate::storage::{ReferralChange, referrals};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     fn request(chat: i64) -> HelpRequest {
         HelpRequest {
-            topic: "crsv".into(),
-            region: "UA-12".into(),
-            kind: HelpKind::Legal,
-            description: None,
-            contact: ContactChoice::ThroughBot,
             requester_chat: chat,
-            created_at: Timestamp::from_secs(100),
-            on_decline: OnDecline::PassOn,
-            follow_up: true,
+            ..referrals::tests::request()
         }
     }
 
     fn pending(org: &str) -> Referral {
-        Referral {
-            org: org.into(),
-            status: ReferralStatus::Pending,
-            offered_at: Timestamp::from_secs(100),
-            respond_by: Timestamp::from_secs(100 + 86_400),
-        }
+        referrals::tests::pending(org, 100)
     }
 
     fn change<'a>(

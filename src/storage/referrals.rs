@@ -395,13 +395,14 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::{ContactChoice, HelpKind, HelpRequest};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-    fn request() -> HelpRequest {
+    /// A help request, for the store's tests.
+    pub(in crate::storage) fn request() -> HelpRequest {
         HelpRequest {
             topic: "crsv".into(),
             region: "UA-12".into(),
@@ -415,7 +416,8 @@ mod tests {
         }
     }
 
-    fn pending(org: &str, at: i64) -> Referral {
+    /// A pending referral offered at `at` (seconds), for the store's tests.
+    pub(in crate::storage) fn pending(org: &str, at: i64) -> Referral {
         Referral {
             org: org.into(),
             status: ReferralStatus::Pending,
