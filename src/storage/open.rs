@@ -151,6 +151,15 @@ mod tests {
         }
     }
 
+    /// Requests R-A and R-B offered to a, R-C to b; the time they were made.
+    fn three_requests(store: &Store) -> Result<Timestamp, StoreError> {
+        let now = Timestamp::from_secs(100);
+        for (code, org, chat) in [("R-A", "a", 1), ("R-B", "a", 2), ("R-C", "b", 3)] {
+            store.submit_request(code, &request(chat), Some(&pending(org)), &[], now, None)?;
+        }
+        Ok(now)
+    }
+
     /// The kept counts, and that they are what the index says.
     fn counts(store: &Store) -> Result<HashMap<String, usize>, StoreError> {
         let kept = store.open_referral_counts()?;
@@ -161,10 +170,7 @@ mod tests {
     #[test]
     fn the_counts_follow_every_way_a_referral_opens_and_closes() -> TestResult {
         let store = Store::temporary()?;
-        let now = Timestamp::from_secs(100);
-        for (code, org, chat) in [("R-A", "a", 1), ("R-B", "a", 2), ("R-C", "b", 3)] {
-            store.submit_request(code, &request(chat), Some(&pending(org)), &[], now, None)?;
-        }
+        let now = three_requests(&store)?;
         assert_eq!(
             counts(&store)?,
             HashMap::from([("a".into(), 2), ("b".into(), 1)])
@@ -228,10 +234,7 @@ mod tests {
     #[test]
     fn the_migration_counts_what_the_index_holds() -> TestResult {
         let store = Store::temporary()?;
-        let now = Timestamp::from_secs(100);
-        for (code, org, chat) in [("R-A", "a", 1), ("R-B", "a", 2), ("R-C", "b", 3)] {
-            store.submit_request(code, &request(chat), Some(&pending(org)), &[], now, None)?;
-        }
+        three_requests(&store)?;
         store.orgid_opencount.clear()?;
         store.migrate_open_counts_6_to_7()?;
         assert_eq!(
