@@ -5,6 +5,7 @@
 pub mod hsds;
 mod organizations;
 mod problem;
+mod tables;
 mod taxonomy;
 
 pub use organizations::{

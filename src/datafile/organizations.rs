@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::problem::{LineIndex, Problem, Report, Severity, line_of};
+use super::problem::{LineIndex, Problem, Report, Severity};
+use super::tables::split_at_headers;
 use crate::domain::validate::{
     is_valid_email, is_valid_phone, is_valid_slug, is_valid_telegram, is_valid_url,
 };
@@ -368,68 +369,76 @@ pub fn parse_organizations(
     taxonomy: &Taxonomy,
     today: NaiveDate,
 ) -> (Option<Vec<Organization>>, Report) {
-    let parsed: ReadFile = match toml::from_str(text) {
-        Ok(p) => p,
-        Err(e) => {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-            let problem = Problem {
+    let lines = LineIndex::new(text);
+    let mut problems = Vec::new();
+    let mut orgs = Vec::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    let mut read = 0usize;
+    // One organization at a time: the whole file's parse tree would hold ~20x its size.
+    for part in split_at_headers(text, "organizations") {
+        let parsed: ReadFile = match toml::from_str(&text[part.clone()]) {
+            Ok(p) => p,
+            Err(e) => {
+                let at = part.start + e.span().map_or(0, |s| s.start);
+                problems.push(Problem {
+                    severity: Severity::Error,
+                    file: file.to_string(),
+                    line: lines.line(at),
+                    field: "-".into(),
+                    message: e.message().trim().to_string(),
+                });
+                continue;
+            }
+        };
+        for key in parsed.unknown.keys() {
+            problems.push(Problem {
                 severity: Severity::Error,
                 file: file.to_string(),
-                line,
-                field: "-".into(),
-                message: e.message().trim().to_string(),
-            };
-            return (
-                None,
-                Report {
-                    problems: vec![problem],
-                },
-            );
+                line: 1,
+                field: key.clone(),
+                message: "unknown top-level key (expected [[organizations]])".into(),
+            });
         }
-    };
-    let mut problems = Vec::new();
-    for key in parsed.unknown.keys() {
-        problems.push(Problem {
-            severity: Severity::Error,
-            file: file.to_string(),
-            line: 1,
-            field: key.clone(),
-            message: "unknown top-level key (expected [[organizations]])".into(),
-        });
-    }
-    let lines = LineIndex::new(text);
-    let mut orgs = Vec::with_capacity(parsed.organizations.len());
-    let mut first_line: HashMap<String, usize> = HashMap::new();
-    for (i, spanned) in parsed.organizations.iter().enumerate() {
-        let raw = spanned.get_ref();
-        let label = if raw.id.is_empty() {
-            format!("organizations[{i}]")
-        } else {
-            raw.id.clone()
-        };
-        let mut checker = Checker {
-            file,
-            text,
-            lines: &lines,
-            span: spanned.span(),
-            label,
-            problems: Vec::new(),
-        };
-        if !raw.id.is_empty() {
-            let here = checker.line("id");
-            if let Some(first) = first_line.get(&raw.id) {
-                checker.error("id", format!("duplicate id (first used on line {first})"));
+        // An organization's lines run from its header to the next organization's.
+        let starts: Vec<usize> = parsed
+            .organizations
+            .iter()
+            .map(|o| o.span().start)
+            .collect();
+        for (i, spanned) in parsed.organizations.iter().enumerate() {
+            let raw = spanned.get_ref();
+            let label = if raw.id.is_empty() {
+                format!("organizations[{read}]")
             } else {
-                first_line.insert(raw.id.clone(), here);
+                raw.id.clone()
+            };
+            read += 1;
+            let end = starts.get(i + 1).map_or(part.end, |next| part.start + next);
+            let mut checker = Checker {
+                file,
+                text,
+                lines: &lines,
+                span: part.start + starts[i]..end,
+                label,
+                problems: Vec::new(),
+            };
+            if !raw.id.is_empty() {
+                let here = checker.line("id");
+                if let Some(first) = first_line.get(&raw.id) {
+                    checker.error("id", format!("duplicate id (first used on line {first})"));
+                } else {
+                    first_line.insert(raw.id.clone(), here);
+                }
+            }
+            let org = convert(raw, &mut checker, taxonomy, today);
+            problems.append(&mut checker.problems);
+            if let Some(org) = org {
+                orgs.push(org);
             }
         }
-        let org = convert(raw, &mut checker, taxonomy, today);
-        problems.append(&mut checker.problems);
-        if let Some(org) = org {
-            orgs.push(org);
-        }
     }
-    if parsed.organizations.is_empty() {
+    let syntax_error = problems.iter().any(|p| p.field == "-");
+    if read == 0 && !syntax_error {
         problems.push(Problem {
             severity: Severity::Warning,
             file: file.to_string(),
@@ -691,6 +700,34 @@ vetting.status = "active"
             parse_organizations("[[organizations]\nid = ", "f.toml", &taxonomy()?, today());
         assert!(orgs.is_none());
         assert!(report.has_errors());
+        Ok(())
+    }
+
+    #[test]
+    fn a_syntax_error_in_one_organization_does_not_hide_the_others_problems()
+    -> Result<(), Box<dyn std::error::Error>> {
+        // Each copy of GOOD is 16 lines: the second's name.en is on 5 + 16, the third's
+        // regions on 11 + 32.
+        let second = GOOD
+            .replace("id = \"test-org\"", "id = \"second\"")
+            .replace("name.en = \"Test\"", "name.en = Test");
+        let third = GOOD
+            .replace("id = \"test-org\"", "id = \"third\"")
+            .replace("regions = [\"UA-12\"]", "regions = [\"UA-99\"]");
+        let file = format!("{GOOD}{second}{third}");
+        let (orgs, report) = parse_organizations(&file, "f.toml", &taxonomy()?, today());
+        assert!(orgs.is_none());
+        let text: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(report.errors().count(), 2, "{text:#?}");
+        assert!(
+            text.iter().any(|t| t.starts_with("f.toml:21: error: -:")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t == "f.toml:43: error: third.regions: unknown region code \"UA-99\""),
+            "{text:#?}"
+        );
         Ok(())
     }
 
