@@ -19,6 +19,32 @@ use poruch::{config, datafile, i18n::I18n, startup};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's option numbers (`mi_option_t` in the v3 `mimalloc.h` that libmimalloc-sys
+/// builds; it names only the options its v2 and v3 share).
+const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Freed memory goes back to the system at once and arenas are committed as they are used,
+/// rather than mimalloc's defaults (purged after a delay, arenas committed up front): the
+/// soak's resident memory levels off about a quarter lower at no measured cost in speed
+/// (README, Performance). `MIMALLOC_PURGE_DELAY` and `MIMALLOC_ARENA_EAGER_COMMIT` in the
+/// environment still win. It must run before the first allocation — mimalloc reads the
+/// commit option when it makes its first arena, and Rust's runtime allocates before `main` —
+/// so on Linux it runs as a constructor of the executable, as the C runtime starts.
+extern "C" fn return_freed_memory() {
+    // SAFETY: setters of two integers in mimalloc's option table, valid at any time and for
+    // any value; they neither allocate nor touch Rust state.
+    unsafe {
+        libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set_default(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RETURN_FREED_MEMORY: extern "C" fn() = return_freed_memory;
+
 /// Poruch: find vetted civil society organizations in Ukraine's security and defence sector.
 #[derive(Parser)]
 #[command(name = "poruch", version, about)]
@@ -113,6 +139,8 @@ enum DirectoryAction {
 }
 
 fn main() -> ExitCode {
+    #[cfg(not(target_os = "linux"))]
+    return_freed_memory();
     // Everything the process writes (the store, a key, an export) is for its user only.
     poruch::storage::private_files();
     poruch::logging::init(
