@@ -87,6 +87,34 @@ async fn a_servicewoman_finds_an_organization_card_in_ukrainian() {
     );
 }
 
+/// Telegram holds a quiet `getUpdates` open as long as asked. The bot's polls must end before
+/// its HTTP client gives up on them (17 s), or every quiet poll fails and the pause after a
+/// failure grows until a person's message waits half a minute before it is even fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_bot_keeps_polling_and_answers_the_next_person_at_once() {
+    let api = telegram().await;
+    api.hold_polls_as_telegram();
+    let dir = support::tempdir();
+    let log_path = dir.path().join("bot.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let _bot = start_bot_logging(&api, &dir.path().join("store"), "warn", Stdio::from(log));
+    started(&api).await;
+    // Quiet for longer than the client's 17 seconds.
+    tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+    let n = api.calls().len();
+    let asked = std::time::Instant::now();
+    api.push(text_update(&user(502, "en"), 1, "/start"));
+    api.wait_for(n, "the welcome", |c| c.method == "sendMessage")
+        .await;
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(2),
+        "the welcome took {:?}",
+        asked.elapsed()
+    );
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(!log.contains("getUpdates failed"), "{log}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_step_survives_kill_9_and_bad_input_is_answered_politely() {
     let api = telegram().await;

@@ -30,8 +30,14 @@ pub const ALLOWED: [AllowedUpdate; 3] = [
     AllowedUpdate::MyChatMember,
 ];
 
-/// How long one `getUpdates` waits for something to arrive.
-const POLL_SECONDS: u32 = 30;
+/// How long one `getUpdates` waits for something to arrive. It must end before the HTTP
+/// client gives up on a request — teloxide's client allows 17 seconds in all and does not
+/// lengthen that for a long poll — or every quiet poll fails, and the pause after each failure
+/// (doubling to 30 seconds) would keep the next person waiting before their message is even
+/// fetched.
+const POLL_SECONDS: u32 = 10;
+const HTTP_CLIENT_TIMEOUT_SECONDS: u32 = 17;
+const _: () = assert!(POLL_SECONDS + 5 <= HTTP_CLIENT_TIMEOUT_SECONDS);
 
 /// Handles updates one chat at a time, records them as handled, and counts those under way.
 pub struct Intake {

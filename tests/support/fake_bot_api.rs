@@ -41,6 +41,9 @@ struct Inner {
     /// Accepted calls are only streamed to watchers, not kept (a long benchmark).
     forget_calls: bool,
     pace: Pace,
+    /// The longest a `getUpdates` is held open, in seconds: 2 unless a test asks for
+    /// Telegram's own 50 (`hold_polls_as_telegram`).
+    longest_poll: Option<u64>,
 }
 
 /// Telegram's rate limits as the fake enforces them: messages a second overall, a private
@@ -205,6 +208,12 @@ impl FakeBotApi {
     /// `retry_after`, as Telegram does.
     pub fn enforce_limits(&self, limits: RateLimits) {
         self.lock().limits = Some(limits);
+    }
+
+    /// Holds a `getUpdates` open as long as its `timeout` asks (up to 50 seconds), as
+    /// Telegram does; by default a poll is cut at 2 seconds so that tests move quickly.
+    pub fn hold_polls_as_telegram(&self) {
+        self.lock().longest_poll = Some(50);
     }
 
     /// Keeps no accepted call from now on (they still go to watchers): a benchmark of a
@@ -447,7 +456,7 @@ impl FakeBotApi {
             .get("timeout")
             .and_then(Value::as_u64)
             .unwrap_or(0)
-            .min(2);
+            .min(self.lock().longest_poll.unwrap_or(2));
         let deadline = Instant::now() + Duration::from_secs(timeout);
         loop {
             let notified = self.notify.notified();
