@@ -282,6 +282,10 @@ impl Store {
 
     /// Entries due at `now`, oldest first, at most `limit`, leaving out (without opening
     /// them) the ids `skip` names — those a delivery task already holds.
+    ///
+    /// An entry is read again after `skip` let it through: the iterator may hold a value read
+    /// before a delivery task sent the entry, marked it done and let it go — and that stale
+    /// copy would be sent a second time.
     pub fn due_except(
         &self,
         now: Timestamp,
@@ -289,12 +293,15 @@ impl Store {
         skip: impl Fn(u64) -> bool,
     ) -> Result<Vec<Pending>, StoreError> {
         let mut out = Vec::new();
-        for item in self.seq_outbox.iter() {
-            let (key, value) = item?;
+        for key in self.seq_outbox.iter().keys() {
+            let key = key?;
             let id = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes);
             if id.is_ok_and(&skip) {
                 continue;
             }
+            let Some(value) = self.seq_outbox.get(&key)? else {
+                continue;
+            };
             let Ok(record) = serde_json::from_slice::<OutboxRecord>(&value) else {
                 self.quarantine(&self.seq_outbox, "seq_outbox", &key)?;
                 continue;
@@ -477,6 +484,33 @@ mod tests {
         assert_eq!((again[0].attempts, again[0].entry.chat_id), (1, 1));
         store.outbox_done(ids[0])?;
         assert_eq!(store.outbox_len(), 0);
+        Ok(())
+    }
+
+    /// The worker's race, replayed: while it reads the outbox, a delivery task sends an entry,
+    /// marks it done and lets it go (here: inside the worker's own "is it held?" check, which
+    /// is the moment the task's hold ends). The entry must not come back to be sent again.
+    #[test]
+    fn an_entry_delivered_while_the_outbox_is_read_is_not_handed_out_again() -> TestResult {
+        let store = Store::temporary()?;
+        let ids = store.enqueue(
+            &[
+                OutboxEntry::notice(7, "new request".into()),
+                OutboxEntry::notice(8, "another".into()),
+            ],
+            at(10),
+        )?;
+        let due = store.due_except(at(10), 10, |id| {
+            if id == ids[0] {
+                let _ = store.outbox_done(id);
+            }
+            false
+        })?;
+        assert_eq!(
+            due.iter().map(|p| p.id).collect::<Vec<_>>(),
+            vec![ids[1]],
+            "only the entry still waiting"
+        );
         Ok(())
     }
 
