@@ -2,8 +2,10 @@
 //! and 100,000 live (accepted) help requests, driven through the fake Bot API with Telegram's
 //! limits lifted by `BENCH_USERS` people at once (default 50) until `BENCH_UPDATES` updates
 //! (default 1,000,000) were answered: three in four are free-text searches, one in five a help
-//! request written step by step by a new person (/request and six presses, Send included),
-//! the rest /start by a new person. Every 5 seconds it samples the bot's resident memory, the
+//! request written step by step by a new person (/request and six presses, Send included) and
+//! then carried through: a staff member of the organization it went to opens and accepts it,
+//! the person is told, writes through the bot, the staff member answers and the person reads
+//! the answer (relay both ways); the rest /start by a new person. Every 5 seconds it samples the bot's resident memory, the
 //! data directory's size and what the disk wrote; before that, it measures what a read-only
 //! update (a search) costs in disk writes (`BENCH_SEARCHES`, default 20,000). It prints the
 //! curve; at the end, the plateau, the latencies (p50, p99, p99.99, slowest) and the data
@@ -18,17 +20,19 @@ mod support;
 #[path = "support/generated.rs"]
 mod generated;
 
+use std::collections::VecDeque;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use generated::{Lcg, directory};
-use poruch::domain::{ReferralStatus, Timestamp};
+use poruch::domain::routing::{Load, Need, eligible};
+use poruch::domain::{HelpKind, ReferralStatus, Timestamp};
 use poruch::storage::Store;
 use serde_json::Value;
 use support::LEGAL_HELP_IN_DNIPRO;
-use support::fake_bot_api::{Call, FakeBotApi, bot_message, press, text_update, user};
+use support::fake_bot_api::{Call, FakeBotApi, bot_message, button, press, text_update, user};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const LIVE_REQUESTS: usize = 100_000;
@@ -48,9 +52,16 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// The staff members: one per organization a soak request may go to.
+const STAFF_FROM: i64 = 900_000_000;
+/// What a person writes to the organization, and what its staff member answers.
+const TO_ORG: &str = "SOAK-RELAY: коли можна зателефонувати?";
+const TO_HER: &str = "SOAK-ANSWER: we will call tomorrow at ten.";
+
 /// A store with the generated directory and live requests, as an instance would hold after
-/// weeks of use.
-fn fill(data: &std::path::Path) -> usize {
+/// weeks of use, and a staff member (who joined by invitation) for every organization the
+/// soak's requests may be routed to. Returns the number of organizations and the staff ids.
+fn fill(data: &std::path::Path) -> (usize, Vec<i64>) {
     let store = Store::open(data).unwrap();
     let mut rng = Lcg(7);
     let orgs = directory(&mut rng);
@@ -65,8 +76,28 @@ fn fill(data: &std::path::Path) -> usize {
             .submit_request(&code, &request, Some(&referral), &[], at, None)
             .unwrap();
     }
+    let need = Need {
+        topic: "sexual-harassment",
+        region: "UA-12",
+        kind: HelpKind::Legal,
+    };
+    let today = chrono::Utc::now().date_naive();
+    let joined = Timestamp::from_millis(now);
+    let mut staff = Vec::new();
+    for org in orgs
+        .iter()
+        .filter(|o| eligible(o, &need, &Load::default(), today))
+    {
+        let id = STAFF_FROM + staff.len() as i64;
+        let code = store.create_invite(&org.id, joined).unwrap();
+        store
+            .accept_invite(&code, id, id, "Desk", joined)
+            .unwrap()
+            .unwrap();
+        staff.push(id);
+    }
     store.flush_blocking().unwrap();
-    orgs.len()
+    (orgs.len(), staff)
 }
 
 fn dir_bytes(dir: &std::path::Path) -> u64 {
@@ -119,10 +150,37 @@ fn writes(data: &std::path::Path) -> (u64, u64) {
     (field(4), field(6) * 512)
 }
 
+#[derive(Default)]
 struct Counters {
     answered: AtomicUsize,
     lost: AtomicUsize,
     latencies: Mutex<Vec<Duration>>,
+    /// Requests a staff member accepted, and answers the person read.
+    accepted: AtomicUsize,
+    answers_read: AtomicUsize,
+    /// "New request" notices that came a second time for the same request.
+    notices_twice: AtomicUsize,
+    /// What was waited for in vain, by what it was.
+    lost_at: Mutex<std::collections::BTreeMap<&'static str, usize>>,
+}
+
+impl Counters {
+    fn lose(&self, what: &'static str) {
+        self.lost.fetch_add(1, Ordering::Relaxed);
+        *self.lost_at.lock().unwrap().entry(what).or_default() += 1;
+    }
+}
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn shown(c: &Call) -> bool {
+    c.method == "sendMessage" || c.method == "editMessageText"
+}
+
+fn says(c: &Call, needle: &str) -> bool {
+    c.params["text"]
+        .as_str()
+        .is_some_and(|t| t.contains(needle))
 }
 
 /// Pushes an update and waits for the bot's next message or edit in that chat.
@@ -131,22 +189,233 @@ async fn step(
     rx: &mut UnboundedReceiver<Call>,
     counters: &Counters,
     update: Value,
-) -> bool {
+    what: &'static str,
+) -> Option<Call> {
     while rx.try_recv().is_ok() {}
     let started = Instant::now();
     api.push(update);
-    let deadline = Duration::from_secs(30);
     loop {
-        match tokio::time::timeout(deadline.saturating_sub(started.elapsed()), rx.recv()).await {
-            Ok(Some(c)) if c.method == "sendMessage" || c.method == "editMessageText" => {
+        match tokio::time::timeout(PATIENCE.saturating_sub(started.elapsed()), rx.recv()).await {
+            Ok(Some(c)) if shown(&c) => {
                 counters.latencies.lock().unwrap().push(started.elapsed());
                 counters.answered.fetch_add(1, Ordering::Relaxed);
-                return true;
+                return Some(c);
             }
             Ok(Some(_)) => {}
             _ => {
-                counters.lost.fetch_add(1, Ordering::Relaxed);
-                return false;
+                counters.lose(what);
+                return None;
+            }
+        }
+    }
+}
+
+/// Waits for a message nobody in this chat asked for (a notice), without pushing anything.
+async fn arrives(
+    rx: &mut UnboundedReceiver<Call>,
+    counters: &Counters,
+    what: &'static str,
+    wanted: impl Fn(&Call) -> bool,
+) -> Option<Call> {
+    let started = Instant::now();
+    loop {
+        match tokio::time::timeout(PATIENCE.saturating_sub(started.elapsed()), rx.recv()).await {
+            Ok(Some(c)) if shown(&c) && wanted(&c) => return Some(c),
+            Ok(Some(_)) => {}
+            _ => {
+                counters.lose(what);
+                return None;
+            }
+        }
+    }
+}
+
+/// After Send: the organization accepts (see `desk`), she is told discreetly, shows the news,
+/// writes to the organization, and reads its answer when that news comes.
+async fn carried_through(
+    api: &FakeBotApi,
+    rx: &mut UnboundedReceiver<Call>,
+    counters: &Counters,
+    me: &Value,
+    chat: i64,
+) -> Option<()> {
+    let news = arrives(rx, counters, "the news that it was accepted", |c| {
+        button(c, "👁").is_some()
+    })
+    .await?;
+    let show = button(&news, "👁")?;
+    let told = step(
+        api,
+        rx,
+        counters,
+        press(me, &format!("{chat}-s"), &news.result, &show),
+        "the news shown",
+    )
+    .await?;
+    let write = button(&told, "💬")?;
+    let prompt = step(
+        api,
+        rx,
+        counters,
+        press(me, &format!("{chat}-w"), &told.result, &write),
+        "the prompt to write",
+    )
+    .await?;
+    step(api, rx, counters, text_update(me, 2, TO_ORG), "passed on").await?;
+    let answer = arrives(rx, counters, "the news of an answer", |c| {
+        button(c, "👁").is_some()
+    })
+    .await?;
+    let show = button(&answer, "👁")?;
+    let read = step(
+        api,
+        rx,
+        counters,
+        press(me, &format!("{chat}-a"), &answer.result, &show),
+        "the answer shown",
+    )
+    .await?;
+    if says(&read, "SOAK-ANSWER") {
+        counters.answers_read.fetch_add(1, Ordering::Relaxed);
+    }
+    drop(prompt);
+    Some(())
+}
+
+/// Something for a staff member to do: a new request (it has an Open button) or a message
+/// relayed from a person.
+fn is_work(c: &Call) -> bool {
+    c.method == "sendMessage"
+        && (says(c, "SOAK-RELAY")
+            || button(c, "Open")
+                .or_else(|| button(c, "Відкрити"))
+                .is_some())
+}
+
+/// A staff member's action: pushed, then their chat read until `done` (new work seen meanwhile
+/// is kept for later).
+async fn act(
+    api: &FakeBotApi,
+    counters: &Counters,
+    rx: &mut UnboundedReceiver<Call>,
+    work: &mut VecDeque<Call>,
+    update: Value,
+    what: &'static str,
+    done: fn(&Call) -> bool,
+) -> Option<Call> {
+    let started = Instant::now();
+    api.push(update);
+    loop {
+        match tokio::time::timeout(PATIENCE.saturating_sub(started.elapsed()), rx.recv()).await {
+            Ok(Some(c)) if shown(&c) && done(&c) => {
+                counters.latencies.lock().unwrap().push(started.elapsed());
+                counters.answered.fetch_add(1, Ordering::Relaxed);
+                return Some(c);
+            }
+            Ok(Some(c)) if is_work(&c) => work.push_back(c),
+            Ok(Some(_)) => {}
+            _ => {
+                counters.lose(what);
+                return None;
+            }
+        }
+    }
+}
+
+/// A staff member's desk: every new request is opened and accepted, every relayed message
+/// answered, until the soak has its updates and nothing is left to do.
+async fn desk(api: FakeBotApi, staff: i64, target: usize, counters: Arc<Counters>) {
+    let me = user(staff, "en");
+    let mut rx = api.watch_chat(staff);
+    let mut work: VecDeque<Call> = VecDeque::new();
+    let mut n = 0u64;
+    // The reference codes this desk was told of: a notice must come once.
+    let mut known = std::collections::HashSet::new();
+    loop {
+        let item = match work.pop_front() {
+            Some(c) => c,
+            None => match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+                Ok(Some(c)) if is_work(&c) => c,
+                Ok(Some(_)) => continue,
+                Ok(None) => return,
+                Err(_) if counters.answered.load(Ordering::Relaxed) >= target => return,
+                Err(_) => continue,
+            },
+        };
+        if !says(&item, "SOAK-RELAY") {
+            let text = item.params["text"].as_str().unwrap_or("");
+            let code: String = text
+                .split("R-")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(4)
+                .collect();
+            if !known.insert(code) {
+                counters.notices_twice.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        n += 1;
+        let id = |k: &str| format!("{staff}-{n}-{k}");
+        if says(&item, "SOAK-RELAY") {
+            let Some(reply) = button(&item, "💬") else {
+                continue;
+            };
+            let update = press(&me, &id("r"), &item.result, &reply);
+            let prompt = act(
+                &api,
+                &counters,
+                &mut rx,
+                &mut work,
+                update,
+                "reply prompt",
+                |c| says(c, "Type your message") || says(c, "Напишіть повідомлення"),
+            );
+            if prompt.await.is_some() {
+                n += 1;
+                let update = text_update(&me, n as i64, TO_HER);
+                act(
+                    &api,
+                    &counters,
+                    &mut rx,
+                    &mut work,
+                    update,
+                    "answer sent",
+                    |c| says(c, "Sent to the requester") || says(c, "Надіслано людині"),
+                )
+                .await;
+            }
+        } else {
+            let Some(open) = button(&item, "Open").or_else(|| button(&item, "Відкрити"))
+            else {
+                continue;
+            };
+            let update = press(&me, &id("o"), &item.result, &open);
+            let detail = act(
+                &api,
+                &counters,
+                &mut rx,
+                &mut work,
+                update,
+                "request opened",
+                |c| button(c, "✅").is_some(),
+            );
+            let Some(detail) = detail.await else { continue };
+            let Some(accept) = button(&detail, "✅") else {
+                continue;
+            };
+            let update = press(&me, &id("a"), &detail.result, &accept);
+            let accepted = act(
+                &api,
+                &counters,
+                &mut rx,
+                &mut work,
+                update,
+                "accepted",
+                |c| says(c, "You accepted") || says(c, "Ви прийняли"),
+            );
+            if accepted.await.is_some() {
+                counters.accepted.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
@@ -178,6 +447,7 @@ async fn person(
                 &mut rx,
                 &counters,
                 text_update(&me, message_id, query),
+                "search results",
             )
             .await;
         } else {
@@ -185,13 +455,20 @@ async fn person(
             let new = user(fresh, "uk");
             let mut own = api.watch_chat(fresh);
             if roll < 19 {
-                step(&api, &mut own, &counters, text_update(&new, 1, "/request")).await;
+                let request = text_update(&new, 1, "/request");
+                step(&api, &mut own, &counters, request, "/request").await;
+                let mut sent = true;
                 for (k, data) in LEGAL_HELP_IN_DNIPRO.iter().enumerate() {
                     let update = press(&new, &format!("{fresh}-{k}"), &bot_message(fresh), data);
-                    step(&api, &mut own, &counters, update).await;
+                    let next = step(&api, &mut own, &counters, update, "a request step");
+                    sent &= next.await.is_some();
+                }
+                if sent {
+                    carried_through(&api, &mut own, &counters, &new, fresh).await;
                 }
             } else {
-                step(&api, &mut own, &counters, text_update(&new, 1, "/start")).await;
+                let start = text_update(&new, 1, "/start");
+                step(&api, &mut own, &counters, start, "/start").await;
             }
             api.unwatch_chat(fresh);
         }
@@ -228,9 +505,10 @@ fn main() {
     let dir = support::tempdir();
     let data = dir.path().join("store");
     let t = Instant::now();
-    let orgs = fill(&data);
+    let (orgs, staff) = fill(&data);
     println!(
-        "store: {orgs} organizations, {LIVE_REQUESTS} live requests, filled in {:.0} s; {} MB on disk",
+        "store: {orgs} organizations, {LIVE_REQUESTS} live requests, {} staff members, filled in {:.0} s; {} MB on disk",
+        staff.len(),
         t.elapsed().as_secs_f64(),
         dir_bytes(&data) / 1_000_000
     );
@@ -256,7 +534,11 @@ fn main() {
             .env("TELOXIDE_TOKEN", "123456:SOAK-TOKEN")
             .env("TELOXIDE_API_URL", &api.url)
             .env("PORUCH_DATA_DIR", &data)
-            .env("PORUCH_LOG", "warn")
+            // `SOAK_BOT_LOG=info` shows the bot's retries (kinds and ids only, like every log).
+            .env(
+                "PORUCH_LOG",
+                std::env::var("SOAK_BOT_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .env("PORUCH_RATE_LIMITS", "off")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -265,12 +547,14 @@ fn main() {
         let pid = bot.id();
         let mut probe = api.watch_chat(1);
         let counters = Arc::new(Counters {
-            answered: AtomicUsize::new(0),
-            lost: AtomicUsize::new(0),
             latencies: Mutex::new(Vec::with_capacity(target + 1_000)),
+            ..Counters::default()
         });
         // Started: /start answered.
-        while !step(&api, &mut probe, &counters, text_update(&user(1, "en"), 1, "/start")).await {}
+        while step(&api, &mut probe, &counters, text_update(&user(1, "en"), 1, "/start"), "up")
+            .await
+            .is_none()
+        {}
         api.unwatch_chat(1);
         // Read-only updates first: what a search costs in writes.
         let searches = env_number("BENCH_SEARCHES", 20_000);
@@ -291,7 +575,12 @@ fn main() {
         counters.latencies.lock().unwrap().clear();
         let start = Instant::now();
         let (calls_before, written_before) = writes(&data);
-        let tasks = everyone(&api, people, target, &counters, false, 1_000_000);
+        let mut tasks = everyone(&api, people, target, &counters, false, 1_000_000);
+        tasks.extend(
+            staff
+                .iter()
+                .map(|&s| tokio::spawn(desk(api.clone(), s, target, counters.clone()))),
+        );
         println!("      s    updates   resident MB   data dir MB   written KB/update");
         let mut samples: Vec<(f64, usize, u64, u64)> = Vec::new();
         while counters.answered.load(Ordering::Relaxed) < target {
@@ -333,6 +622,17 @@ fn main() {
             at(0.99),
             at(0.9999),
             latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        );
+        println!(
+            "waited for in vain: {:?}; calls the fake Bot API refused: {}; notices of a new request that came twice: {}",
+            counters.lost_at.lock().unwrap(),
+            api.refusals().len(),
+            counters.notices_twice.load(Ordering::Relaxed)
+        );
+        println!(
+            "help requests accepted by their organization's staff: {}; answers relayed back and read: {}",
+            counters.accepted.load(Ordering::Relaxed),
+            counters.answers_read.load(Ordering::Relaxed)
         );
         println!(
             "resident memory: plateau (last quarter's mean) {plateau} MB, peak {peak} MB; the disk wrote {:.2} times and {:.2} KB per update",
