@@ -239,47 +239,52 @@ async fn carried_through(
     me: &Value,
     chat: i64,
 ) -> Option<()> {
-    let news = arrives(rx, counters, "the news that it was accepted", |c| {
-        button(c, "👁").is_some()
-    })
-    .await?;
-    let show = button(&news, "👁")?;
-    let told = step(
+    let news = id(chat, "s");
+    let told = show_news(
         api,
         rx,
         counters,
-        press(me, &format!("{chat}-s"), &news.result, &show),
-        "the news shown",
+        me,
+        &news,
+        "the news that it was accepted",
     )
     .await?;
     let write = button(&told, "💬")?;
-    let prompt = step(
-        api,
-        rx,
-        counters,
-        press(me, &format!("{chat}-w"), &told.result, &write),
-        "the prompt to write",
-    )
-    .await?;
+    let update = press(me, &id(chat, "w"), &told.result, &write);
+    step(api, rx, counters, update, "the prompt to write").await?;
     step(api, rx, counters, text_update(me, 2, TO_ORG), "passed on").await?;
-    let answer = arrives(rx, counters, "the news of an answer", |c| {
-        button(c, "👁").is_some()
-    })
-    .await?;
-    let show = button(&answer, "👁")?;
-    let read = step(
+    let read = show_news(
         api,
         rx,
         counters,
-        press(me, &format!("{chat}-a"), &answer.result, &show),
-        "the answer shown",
+        me,
+        &id(chat, "a"),
+        "the news of an answer",
     )
     .await?;
     if says(&read, "SOAK-ANSWER") {
         counters.answers_read.fetch_add(1, Ordering::Relaxed);
     }
-    drop(prompt);
     Some(())
+}
+
+fn id(chat: i64, step: &str) -> String {
+    format!("{chat}-{step}")
+}
+
+/// Waits for a discreet notice ("there is news…") and shows it in place with its 👁 button.
+async fn show_news(
+    api: &FakeBotApi,
+    rx: &mut UnboundedReceiver<Call>,
+    counters: &Counters,
+    me: &Value,
+    press_id: &str,
+    waiting_for: &'static str,
+) -> Option<Call> {
+    let news = arrives(rx, counters, waiting_for, |c| button(c, "👁").is_some()).await?;
+    let show = button(&news, "👁")?;
+    let update = press(me, press_id, &news.result, &show);
+    step(api, rx, counters, update, "the news shown").await
 }
 
 /// Something for a staff member to do: a new request (it has an Open button) or a message

@@ -418,7 +418,7 @@ pub fn parse_organizations(
                 file,
                 text,
                 lines: &lines,
-                span: part.start + starts[i]..end,
+                span: part.start + spanned.span().start..end,
                 label,
                 problems: Vec::new(),
             };
