@@ -297,17 +297,28 @@ fn is_work(c: &Call) -> bool {
                 .is_some())
 }
 
+/// A staff member's chat as their desk sees it: what arrives, and the work seen meanwhile.
+struct Desk {
+    api: FakeBotApi,
+    counters: Arc<Counters>,
+    rx: UnboundedReceiver<Call>,
+    work: VecDeque<Call>,
+}
+
 /// A staff member's action: pushed, then their chat read until `done` (new work seen meanwhile
 /// is kept for later).
 async fn act(
-    api: &FakeBotApi,
-    counters: &Counters,
-    rx: &mut UnboundedReceiver<Call>,
-    work: &mut VecDeque<Call>,
+    desk: &mut Desk,
     update: Value,
     what: &'static str,
     done: fn(&Call) -> bool,
 ) -> Option<Call> {
+    let Desk {
+        api,
+        counters,
+        rx,
+        work,
+    } = desk;
     let started = Instant::now();
     api.push(update);
     loop {
@@ -331,19 +342,23 @@ async fn act(
 /// answered, until the soak has its updates and nothing is left to do.
 async fn desk(api: FakeBotApi, staff: i64, target: usize, counters: Arc<Counters>) {
     let me = user(staff, "en");
-    let mut rx = api.watch_chat(staff);
-    let mut work: VecDeque<Call> = VecDeque::new();
+    let mut d = Desk {
+        rx: api.watch_chat(staff),
+        api,
+        counters,
+        work: VecDeque::new(),
+    };
     let mut n = 0u64;
     // The reference codes this desk was told of: a notice must come once.
     let mut known = std::collections::HashSet::new();
     loop {
-        let item = match work.pop_front() {
+        let item = match d.work.pop_front() {
             Some(c) => c,
-            None => match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+            None => match tokio::time::timeout(Duration::from_secs(1), d.rx.recv()).await {
                 Ok(Some(c)) if is_work(&c) => c,
                 Ok(Some(_)) => continue,
                 Ok(None) => return,
-                Err(_) if counters.answered.load(Ordering::Relaxed) >= target => return,
+                Err(_) if d.counters.answered.load(Ordering::Relaxed) >= target => return,
                 Err(_) => continue,
             },
         };
@@ -357,7 +372,7 @@ async fn desk(api: FakeBotApi, staff: i64, target: usize, counters: Arc<Counters
                 .take(4)
                 .collect();
             if !known.insert(code) {
-                counters.notices_twice.fetch_add(1, Ordering::Relaxed);
+                d.counters.notices_twice.fetch_add(1, Ordering::Relaxed);
             }
         }
         n += 1;
@@ -367,27 +382,15 @@ async fn desk(api: FakeBotApi, staff: i64, target: usize, counters: Arc<Counters
                 continue;
             };
             let update = press(&me, &id("r"), &item.result, &reply);
-            let prompt = act(
-                &api,
-                &counters,
-                &mut rx,
-                &mut work,
-                update,
-                "reply prompt",
-                |c| says(c, "Type your message") || says(c, "Напишіть повідомлення"),
-            );
+            let prompt = act(&mut d, update, "reply prompt", |c| {
+                says(c, "Type your message") || says(c, "Напишіть повідомлення")
+            });
             if prompt.await.is_some() {
                 n += 1;
                 let update = text_update(&me, n as i64, TO_HER);
-                act(
-                    &api,
-                    &counters,
-                    &mut rx,
-                    &mut work,
-                    update,
-                    "answer sent",
-                    |c| says(c, "Sent to the requester") || says(c, "Надіслано людині"),
-                )
+                act(&mut d, update, "answer sent", |c| {
+                    says(c, "Sent to the requester") || says(c, "Надіслано людині")
+                })
                 .await;
             }
         } else {
@@ -396,31 +399,19 @@ async fn desk(api: FakeBotApi, staff: i64, target: usize, counters: Arc<Counters
                 continue;
             };
             let update = press(&me, &id("o"), &item.result, &open);
-            let detail = act(
-                &api,
-                &counters,
-                &mut rx,
-                &mut work,
-                update,
-                "request opened",
-                |c| button(c, "✅").is_some(),
-            );
+            let detail = act(&mut d, update, "request opened", |c| {
+                button(c, "✅").is_some()
+            });
             let Some(detail) = detail.await else { continue };
             let Some(accept) = button(&detail, "✅") else {
                 continue;
             };
             let update = press(&me, &id("a"), &detail.result, &accept);
-            let accepted = act(
-                &api,
-                &counters,
-                &mut rx,
-                &mut work,
-                update,
-                "accepted",
-                |c| says(c, "You accepted") || says(c, "Ви прийняли"),
-            );
+            let accepted = act(&mut d, update, "accepted", |c| {
+                says(c, "You accepted") || says(c, "Ви прийняли")
+            });
             if accepted.await.is_some() {
-                counters.accepted.fetch_add(1, Ordering::Relaxed);
+                d.counters.accepted.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
