@@ -5,11 +5,14 @@
 //! request written step by step by a new person (/request and six presses, Send included) and
 //! then carried through: a staff member of the organization it went to opens and accepts it,
 //! the person is told, writes through the bot, the staff member answers and the person reads
-//! the answer (relay both ways); the rest /start by a new person. Every 5 seconds it samples the bot's resident memory, the
-//! data directory's size and what the disk wrote; before that, it measures what a read-only
-//! update (a search) costs in disk writes (`BENCH_SEARCHES`, default 20,000). It prints the
-//! curve; at the end, the plateau, the latencies (p50, p99, p99.99, slowest) and the data
-//! directory against a fresh backup of the same live data. Run:
+//! the answer (relay both ways); the rest /start by a new person. Every 5 seconds it samples
+//! the bot's resident memory, the data directory's size and what the disk wrote; before that,
+//! it measures what a read-only update (a search) costs in disk writes (`BENCH_SEARCHES`,
+//! default 20,000). It prints the curve; at the end, the plateau, the latencies (p50, p99,
+//! p99.99, slowest) and the data directory against a fresh backup of the same live data. Then
+//! that backup is restored and a fresh process runs the same mix on it (`BENCH_AFTER_RESTORE`
+//! updates, default 200,000; 0 skips it): whether memory follows the process's age or the
+//! live data. Run:
 //!
 //!     cargo bench --bench soak
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may stop at what it did not expect
@@ -35,6 +38,8 @@ use support::LEGAL_HELP_IN_DNIPRO;
 use support::fake_bot_api::{Call, FakeBotApi, bot_message, button, press, text_update, user};
 use tokio::sync::mpsc::UnboundedReceiver;
 
+/// The live requests the store starts with (`BENCH_LIVE_REQUESTS`; the run adds about one per
+/// 19 updates, none expiring: retention counts days).
 const LIVE_REQUESTS: usize = 100_000;
 const QUERIES: [&str; 6] = [
     "юрист Дніпро",
@@ -61,13 +66,13 @@ const TO_HER: &str = "SOAK-ANSWER: we will call tomorrow at ten.";
 /// A store with the generated directory and live requests, as an instance would hold after
 /// weeks of use, and a staff member (who joined by invitation) for every organization the
 /// soak's requests may be routed to. Returns the number of organizations and the staff ids.
-fn fill(data: &std::path::Path) -> (usize, Vec<i64>) {
+fn fill(data: &std::path::Path, live_requests: usize) -> (usize, Vec<i64>) {
     let store = Store::open(data).unwrap();
     let mut rng = Lcg(7);
     let orgs = directory(&mut rng);
     store.replace_directory(&orgs, "2026-12-01").unwrap();
     let now = chrono::Utc::now().timestamp_millis();
-    for i in 0..LIVE_REQUESTS {
+    for i in 0..live_requests {
         let org = &orgs[rng.next(orgs.len())];
         // Within the last 20 days: retention keeps them, no timer is due.
         let at = Timestamp::from_millis(now - (i as i64 % 1_728_000) * 1_000);
@@ -98,6 +103,42 @@ fn fill(data: &std::path::Path) -> (usize, Vec<i64>) {
     }
     store.flush_blocking().unwrap();
     (orgs.len(), staff)
+}
+
+/// What a backup holds by tree, largest first: (tree, records, bytes of keys and values).
+/// Reads the backup format (`src/storage/backup.rs`: after the header, per tree a u16 name
+/// length, the name, a u64 record count, and per record a u32 length and key, a u32 length
+/// and value; integers big-endian).
+fn live_by_tree(backup: &std::path::Path) -> Vec<(String, u64, u64)> {
+    use std::io::Read;
+    let mut r = std::io::BufReader::new(std::fs::File::open(backup).unwrap());
+    let mut take = |n: usize| {
+        let mut b = vec![0; n];
+        r.read_exact(&mut b).map(|_| b)
+    };
+    let be = |b: &[u8]| b.iter().fold(0u64, |n, &x| n << 8 | u64::from(x));
+    let magic = take(b"PORUCH-BACKUP\n".len()).unwrap();
+    assert_eq!(magic, b"PORUCH-BACKUP\n");
+    let _format = take(4).unwrap();
+    let header_len = be(&take(4).unwrap()) as usize;
+    let header: Value = serde_json::from_slice(&take(header_len).unwrap()).unwrap();
+    let mut trees = Vec::new();
+    for _ in 0..header["trees"].as_u64().unwrap_or(0) {
+        let name_len = be(&take(2).unwrap()) as usize;
+        let name = String::from_utf8_lossy(&take(name_len).unwrap()).into_owned();
+        let records = be(&take(8).unwrap());
+        let mut bytes = 0;
+        for _ in 0..records {
+            for _ in 0..2 {
+                let len = be(&take(4).unwrap()) as usize;
+                take(len).unwrap();
+                bytes += len as u64;
+            }
+        }
+        trees.push((name, records, bytes));
+    }
+    trees.sort_by_key(|t| std::cmp::Reverse(t.2));
+    trees
 }
 
 fn dir_bytes(dir: &std::path::Path) -> u64 {
@@ -426,11 +467,14 @@ async fn person(
     counters: Arc<Counters>,
     read_only: bool,
     first_message: i64,
+    round: i64,
 ) {
-    let mut rng = Lcg(1_000 + seat as u64 + if read_only { 500 } else { 0 });
+    let mut rng =
+        Lcg(1_000 + seat as u64 + if read_only { 500 } else { 0 } + round as u64 * 100_000);
     let searcher = 1_000 + seat as i64;
     let mut message_id = first_message;
-    let mut fresh = 10_000_000 + seat as i64 * 1_000_000;
+    // Each seat's new people have their own range of ids; a later round, its own half of it.
+    let mut fresh = 10_000_000 + seat as i64 * 1_000_000 + round * 500_000;
     let mut rx = api.watch_chat(searcher);
     let me = user(searcher, if seat.is_multiple_of(2) { "uk" } else { "en" });
     while counters.answered.load(Ordering::Relaxed) < target {
@@ -479,6 +523,7 @@ fn everyone(
     counters: &Arc<Counters>,
     read_only: bool,
     first_message: i64,
+    round: i64,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     (0..people)
         .map(|seat| {
@@ -489,21 +534,134 @@ fn everyone(
                 counters.clone(),
                 read_only,
                 first_message,
+                round,
             );
             tokio::spawn(person)
         })
         .collect()
 }
 
+/// Starts the built bot on `data` against the fake Bot API (`SOAK_WRAP=heaptrack` runs it
+/// under a memory profiler; its figures then include the profiler's own).
+fn spawn_bot(api: &FakeBotApi, data: &std::path::Path) -> std::process::Child {
+    let mut bot = match std::env::var("SOAK_WRAP") {
+        Ok(wrap) if !wrap.is_empty() => {
+            let mut c = Command::new(wrap);
+            c.arg(env!("CARGO_BIN_EXE_poruch"));
+            c
+        }
+        _ => Command::new(env!("CARGO_BIN_EXE_poruch")),
+    };
+    bot.env("TELOXIDE_TOKEN", "123456:SOAK-TOKEN")
+        .env("TELOXIDE_API_URL", &api.url)
+        .env("PORUCH_DATA_DIR", data)
+        // `SOAK_BOT_LOG=info` shows the bot's retries (kinds and ids only, like every log).
+        .env(
+            "PORUCH_LOG",
+            std::env::var("SOAK_BOT_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .env("PORUCH_RATE_LIMITS", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the poruch binary starts")
+}
+
+/// Waits until the bot answers /start.
+async fn wait_until_up(api: &FakeBotApi, counters: &Counters, message_id: i64) {
+    let mut probe = api.watch_chat(1);
+    while step(
+        api,
+        &mut probe,
+        counters,
+        text_update(&user(1, "en"), message_id, "/start"),
+        "up",
+    )
+    .await
+    .is_none()
+    {}
+    api.unwatch_chat(1);
+    counters.answered.store(0, Ordering::Relaxed);
+    counters.latencies.lock().unwrap().clear();
+}
+
+/// One sample of the curve: seconds, updates answered, resident MB, data directory MB.
+type Sample = (f64, usize, u64, u64);
+
+/// The mixed traffic (everyone plus the staff desks) until `target` updates were answered,
+/// printing the curve every 5 seconds.
+async fn mix(
+    api: &FakeBotApi,
+    bot: u32,
+    data: &std::path::Path,
+    (people, staff): (usize, &[i64]),
+    target: usize,
+    counters: &Arc<Counters>,
+    round: i64,
+) -> Vec<Sample> {
+    let start = Instant::now();
+    let written_before = writes(data).1;
+    let mut tasks = everyone(
+        api,
+        people,
+        target,
+        counters,
+        false,
+        1_000_000 * (round + 1),
+        round,
+    );
+    tasks.extend(
+        staff
+            .iter()
+            .map(|&s| tokio::spawn(desk(api.clone(), s, target, counters.clone()))),
+    );
+    println!(
+        "      s    updates   resident MB   of it huge pages MB   data dir MB   written KB/update"
+    );
+    let mut samples = Vec::new();
+    while counters.answered.load(Ordering::Relaxed) < target {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let n = counters.answered.load(Ordering::Relaxed);
+        let rss = proc_field(bot, "status", "VmRSS:") / 1024;
+        // Transparent huge pages count whole (2 MiB) however little of them is in use.
+        let huge = proc_field(bot, "smaps_rollup", "AnonHugePages:") / 1024;
+        let disk = dir_bytes(data) / 1_000_000;
+        let written = writes(data).1.saturating_sub(written_before);
+        println!(
+            "{:7.0} {n:10} {rss:13} {huge:21} {disk:13} {:19.2}",
+            start.elapsed().as_secs_f64(),
+            written as f64 / 1024.0 / n.max(1) as f64
+        );
+        samples.push((start.elapsed().as_secs_f64(), n, rss, disk));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    samples
+}
+
+/// The last quarter's mean resident memory, and the peak (MB).
+fn plateau(samples: &[Sample]) -> (u64, u64) {
+    let last: Vec<_> = samples.iter().skip(samples.len() * 3 / 4).collect();
+    let plateau = last.iter().map(|s| s.2).sum::<u64>() / last.len().max(1) as u64;
+    (plateau, samples.iter().map(|s| s.2).max().unwrap_or(0))
+}
+
 fn main() {
     let people = env_number("BENCH_USERS", 50);
     let target = env_number("BENCH_UPDATES", 1_000_000);
+    let after_restore = env_number("BENCH_AFTER_RESTORE", 200_000);
     let dir = support::tempdir();
     let data = dir.path().join("store");
+    // `SOAK_KEEP=1` keeps the stores and the backup for a look afterwards.
+    if std::env::var("SOAK_KEEP").is_ok_and(|v| v == "1") {
+        println!("keeping {}", dir.path().display());
+    }
     let t = Instant::now();
-    let (orgs, staff) = fill(&data);
+    let live_requests = env_number("BENCH_LIVE_REQUESTS", LIVE_REQUESTS);
+    let (orgs, staff) = fill(&data, live_requests);
     println!(
-        "store: {orgs} organizations, {LIVE_REQUESTS} live requests, {} staff members, filled in {:.0} s; {} MB on disk",
+        "store: {orgs} organizations, {live_requests} live requests, {} staff members, filled in {:.0} s; {} MB on disk",
         staff.len(),
         t.elapsed().as_secs_f64(),
         dir_bytes(&data) / 1_000_000
@@ -516,47 +674,17 @@ fn main() {
     runtime.block_on(async {
         let api = FakeBotApi::start().await;
         api.forget_calls();
-        // `SOAK_WRAP=heaptrack` runs the bot under a memory profiler (its figures then include
-        // the profiler's own).
-        let mut bot = match std::env::var("SOAK_WRAP") {
-            Ok(wrap) if !wrap.is_empty() => {
-                let mut c = Command::new(wrap);
-                c.arg(env!("CARGO_BIN_EXE_poruch"));
-                c
-            }
-            _ => Command::new(env!("CARGO_BIN_EXE_poruch")),
-        };
-        let mut bot = bot
-            .env("TELOXIDE_TOKEN", "123456:SOAK-TOKEN")
-            .env("TELOXIDE_API_URL", &api.url)
-            .env("PORUCH_DATA_DIR", &data)
-            // `SOAK_BOT_LOG=info` shows the bot's retries (kinds and ids only, like every log).
-            .env(
-                "PORUCH_LOG",
-                std::env::var("SOAK_BOT_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .env("PORUCH_RATE_LIMITS", "off")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the poruch binary starts");
+        let mut bot = spawn_bot(&api, &data);
         let pid = bot.id();
-        let mut probe = api.watch_chat(1);
         let counters = Arc::new(Counters {
             latencies: Mutex::new(Vec::with_capacity(target + 1_000)),
             ..Counters::default()
         });
-        // Started: /start answered.
-        while step(&api, &mut probe, &counters, text_update(&user(1, "en"), 1, "/start"), "up")
-            .await
-            .is_none()
-        {}
-        api.unwatch_chat(1);
+        wait_until_up(&api, &counters, 1).await;
         // Read-only updates first: what a search costs in writes.
         let searches = env_number("BENCH_SEARCHES", 20_000);
-        counters.answered.store(0, Ordering::Relaxed);
         let (calls_before, bytes_before) = writes(&data);
-        let tasks = everyone(&api, people, searches, &counters, true, 1);
+        let tasks = everyone(&api, people, searches, &counters, true, 1, 0);
         for t in tasks {
             let _ = t.await;
         }
@@ -571,37 +699,12 @@ fn main() {
         counters.latencies.lock().unwrap().clear();
         let start = Instant::now();
         let (calls_before, written_before) = writes(&data);
-        let mut tasks = everyone(&api, people, target, &counters, false, 1_000_000);
-        tasks.extend(
-            staff
-                .iter()
-                .map(|&s| tokio::spawn(desk(api.clone(), s, target, counters.clone()))),
-        );
-        println!("      s    updates   resident MB   data dir MB   written KB/update");
-        let mut samples: Vec<(f64, usize, u64, u64)> = Vec::new();
-        while counters.answered.load(Ordering::Relaxed) < target {
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            let n = counters.answered.load(Ordering::Relaxed);
-            let rss = proc_field(pid, "status", "VmRSS:") / 1024;
-            let disk = dir_bytes(&data) / 1_000_000;
-            let written = writes(&data).1.saturating_sub(written_before);
-            println!(
-                "{:7.0} {n:10} {rss:13} {disk:13} {:19.2}",
-                start.elapsed().as_secs_f64(),
-                written as f64 / 1024.0 / n.max(1) as f64
-            );
-            samples.push((start.elapsed().as_secs_f64(), n, rss, disk));
-        }
-        for t in tasks {
-            let _ = t.await;
-        }
+        let samples = mix(&api, pid, &data, (people, &staff), target, &counters, 0).await;
         let elapsed = start.elapsed();
         let n = counters.answered.load(Ordering::Relaxed);
         let (calls, written) = writes(&data);
         let (calls, written) = (calls - calls_before, written - written_before);
-        let last: Vec<_> = samples.iter().skip(samples.len() * 3 / 4).collect();
-        let plateau = last.iter().map(|s| s.2).sum::<u64>() / last.len().max(1) as u64;
-        let peak = samples.iter().map(|s| s.2).max().unwrap_or(0);
+        let (plateau_mb, peak) = plateau(&samples);
         let mut latencies = std::mem::take(&mut *counters.latencies.lock().unwrap());
         latencies.sort();
         let at = |q: f64| {
@@ -631,7 +734,7 @@ fn main() {
             counters.answers_read.load(Ordering::Relaxed)
         );
         println!(
-            "resident memory: plateau (last quarter's mean) {plateau} MB, peak {peak} MB; the disk wrote {:.2} times and {:.2} KB per update",
+            "resident memory: plateau (last quarter's mean) {plateau_mb} MB, peak {peak} MB; the disk wrote {:.2} times and {:.2} KB per update",
             calls as f64 / n.max(1) as f64,
             written as f64 / 1024.0 / n.max(1) as f64
         );
@@ -652,6 +755,17 @@ fn main() {
             disk as f64 / backup_bytes.max(1) as f64,
             if out.status.success() { "backup ok" } else { "backup failed" }
         );
+        if out.status.success() {
+            let trees = live_by_tree(&backup);
+            let shown: Vec<String> = trees
+                .iter()
+                .take(8)
+                .map(|(name, records, bytes)| {
+                    format!("{name} {records} records {} MB", bytes / 1_000_000)
+                })
+                .collect();
+            println!("the live data by tree, largest first: {}", shown.join("; "));
+        }
         // The backup was taken by the running bot (over its control socket): its peak.
         println!(
             "the bot's peak resident memory: {peak_before} MB before the backup, {} MB after it",
@@ -682,5 +796,30 @@ fn main() {
             dir_bytes(&compact) / 1_000_000,
             if out.status.success() { "restore ok" } else { "restore failed" }
         );
+        // What memory follows: the same mix on the restored store, by a fresh process. If the
+        // rise above came from the process's age (a leak, the allocator's fragments), this
+        // starts low again; if from the live data the run left behind, it starts near there.
+        if after_restore > 0 && out.status.success() {
+            let mut bot = spawn_bot(&api, &compact);
+            let counters = Arc::new(Counters {
+                latencies: Mutex::new(Vec::with_capacity(after_restore + 1_000)),
+                ..Counters::default()
+            });
+            wait_until_up(&api, &counters, 2).await;
+            println!("the same mix by a fresh process on the restored store:");
+            let samples =
+                mix(&api, bot.id(), &compact, (people, &staff), after_restore, &counters, 1).await;
+            let (plateau_mb, peak) = plateau(&samples);
+            println!(
+                "after the restore, {} updates: lost {}; resident memory plateau {plateau_mb} MB, peak {peak} MB",
+                counters.answered.load(Ordering::Relaxed),
+                counters.lost.load(Ordering::Relaxed)
+            );
+            let _ = bot.kill();
+            let _ = bot.wait();
+        }
     });
+    if std::env::var("SOAK_KEEP").is_ok_and(|v| v == "1") {
+        let _ = dir.keep();
+    }
 }
