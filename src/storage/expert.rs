@@ -37,6 +37,7 @@ pub(super) struct ExpertRecord {
     /// open, filled, withdrawn, expired.
     status: String,
     filled_org: Option<String>,
+    #[serde(with = "super::bytes::text")]
     private: Vec<u8>,
     /// When it was filled, withdrawn or expired (unix seconds).
     #[serde(default)]
@@ -63,6 +64,7 @@ struct AnswerRecord {
     answer: String,
     at: i64,
     /// The proposal (what, when, cost), sealed; empty for a pass.
+    #[serde(with = "super::bytes::text")]
     proposal: Vec<u8>,
 }
 

@@ -22,6 +22,7 @@ type KeyValue = (Vec<u8>, Vec<u8>);
 struct FeedbackRecord {
     org: String,
     /// The chat to ask (sealed); empty for the organization's side (its staff are asked).
+    #[serde(with = "super::bytes::text")]
     chat: Vec<u8>,
     due_ms: i64,
     /// How many times the question was sent.

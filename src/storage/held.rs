@@ -13,6 +13,7 @@ use crate::domain::Timestamp;
 struct HeldRecord {
     /// Unix seconds.
     at: i64,
+    #[serde(with = "super::bytes::text")]
     sealed: Vec<u8>,
 }
 

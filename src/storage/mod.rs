@@ -44,11 +44,15 @@
 //!   b"webhook_secret" → the webhook's secret token, sealed (see webhook.rs);
 //!   b"counter/<name>" → u64 big-endian (routing rotation, security events, unplaced requests)
 //!
+//! Sealed bytes and blinded ids inside a JSON record are base64 text; records written before
+//! hold them as arrays of numbers, which still read (see bytes.rs).
+//!
 //! Every write a user is told about is followed by `flush()` before the reply is sent.
 
 mod audit;
 mod availability;
 pub mod backup;
+pub(crate) mod bytes;
 pub mod crypto;
 mod directory;
 mod expert;

@@ -108,6 +108,7 @@ pub struct Pending {
 struct OutboxRecord {
     attempts: u32,
     not_before_ms: i64,
+    #[serde(with = "super::bytes::text")]
     sealed: Vec<u8>,
     /// A waiting reply (schema 3 records without it are notices).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -163,6 +163,7 @@ pub struct RequestRecord {
     pub region: String,
     pub kind: String,
     pub created_at: i64,
+    #[serde(with = "super::bytes::text")]
     pub private: Vec<u8>,
     /// Ask the requester before passing it on (else pass it on at once).
     #[serde(default)]

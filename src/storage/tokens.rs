@@ -17,8 +17,10 @@ const TOKEN_BYTES: usize = 10;
 
 #[derive(Serialize, Deserialize)]
 struct TokenRecord {
+    #[serde(with = "super::bytes::text16")]
     user: [u8; 16],
     expires_at: i64,
+    #[serde(with = "super::bytes::text")]
     action: Vec<u8>,
 }
 
