@@ -105,42 +105,6 @@ fn fill(data: &std::path::Path, live_requests: usize) -> (usize, Vec<i64>) {
     (orgs.len(), staff)
 }
 
-/// What a backup holds by tree, largest first: (tree, records, bytes of keys and values).
-/// Reads the backup format (`src/storage/backup.rs`: after the header, per tree a u16 name
-/// length, the name, a u64 record count, and per record a u32 length and key, a u32 length
-/// and value; integers big-endian).
-fn live_by_tree(backup: &std::path::Path) -> Vec<(String, u64, u64)> {
-    use std::io::Read;
-    let mut r = std::io::BufReader::new(std::fs::File::open(backup).unwrap());
-    let mut take = |n: usize| {
-        let mut b = vec![0; n];
-        r.read_exact(&mut b).map(|_| b)
-    };
-    let be = |b: &[u8]| b.iter().fold(0u64, |n, &x| n << 8 | u64::from(x));
-    let magic = take(b"PORUCH-BACKUP\n".len()).unwrap();
-    assert_eq!(magic, b"PORUCH-BACKUP\n");
-    let _format = take(4).unwrap();
-    let header_len = be(&take(4).unwrap()) as usize;
-    let header: Value = serde_json::from_slice(&take(header_len).unwrap()).unwrap();
-    let mut trees = Vec::new();
-    for _ in 0..header["trees"].as_u64().unwrap_or(0) {
-        let name_len = be(&take(2).unwrap()) as usize;
-        let name = String::from_utf8_lossy(&take(name_len).unwrap()).into_owned();
-        let records = be(&take(8).unwrap());
-        let mut bytes = 0;
-        for _ in 0..records {
-            for _ in 0..2 {
-                let len = be(&take(4).unwrap()) as usize;
-                take(len).unwrap();
-                bytes += len as u64;
-            }
-        }
-        trees.push((name, records, bytes));
-    }
-    trees.sort_by_key(|t| std::cmp::Reverse(t.2));
-    trees
-}
-
 fn dir_bytes(dir: &std::path::Path) -> u64 {
     let mut total = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -756,13 +720,13 @@ fn main() {
             if out.status.success() { "backup ok" } else { "backup failed" }
         );
         if out.status.success() {
-            let trees = live_by_tree(&backup);
-            let shown: Vec<String> = trees
+            let bytes = std::fs::read(&backup).unwrap();
+            let contents = poruch::storage::backup::read(&backup, &bytes).unwrap();
+            let shown: Vec<String> = contents
+                .sizes()
                 .iter()
                 .take(8)
-                .map(|(name, records, bytes)| {
-                    format!("{name} {records} records {} MB", bytes / 1_000_000)
-                })
+                .map(|t| format!("{} {} records {} MB", t.name, t.records, t.bytes / 1_000_000))
                 .collect();
             println!("the live data by tree, largest first: {}", shown.join("; "));
         }

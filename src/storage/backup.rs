@@ -392,6 +392,34 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// One tree of a backup: its name, how many records, and the bytes of their keys and values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeSize {
+    pub name: String,
+    pub records: u64,
+    pub bytes: u64,
+}
+
+impl Contents {
+    /// What each tree holds, largest first (what the live data is made of).
+    pub fn sizes(&self) -> Vec<TreeSize> {
+        let mut sizes: Vec<TreeSize> = self
+            .trees
+            .iter()
+            .map(|(name, records)| TreeSize {
+                name: String::from_utf8_lossy(name).into_owned(),
+                records: records.len() as u64,
+                bytes: records
+                    .iter()
+                    .map(|(k, v)| (k.len() + v.len()) as u64)
+                    .sum(),
+            })
+            .collect();
+        sizes.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+        sizes
+    }
+}
+
 /// Reads a backup's bytes, checking its format and checksum.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Contents, BackupError> {
     if !bytes.starts_with(MAGIC) || bytes.len() < MAGIC.len() + 8 + 32 {
@@ -633,6 +661,14 @@ mod tests {
         let contents = read(path, &backup.bytes).map_err(|e| StoreError::Backend(e.to_string()))?;
         assert_eq!(contents.header, backup.header);
         assert!(contents.header.records >= 3, "meta and the update at least");
+        let sizes = contents.sizes();
+        assert_eq!(
+            sizes.iter().map(|t| t.records).sum::<u64>(),
+            contents.header.records
+        );
+        let window = sizes.iter().find(|t| t.name == "botid_updatewindow");
+        assert_eq!(window.map(|t| t.records), Some(1), "{sizes:?}");
+        assert!(sizes.windows(2).all(|w| w[0].bytes >= w[1].bytes));
         let mut bytes = backup.bytes.clone();
         assert!(backup.writes_held < Duration::from_millis(200));
         let middle = bytes.len() / 2;
