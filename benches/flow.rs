@@ -132,8 +132,11 @@ fn buttons_of(call: &Call) -> usize {
         })
 }
 
+/// A reply to her own update: a new message or the screen edited in place (the request's
+/// steps edit one message), and not a protected notice.
 fn is_reply(c: &Call) -> bool {
-    c.method == "sendMessage" && c.params["protect_content"] != true
+    (c.method == "sendMessage" || c.method == "editMessageText")
+        && c.params["protect_content"] != true
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
