@@ -38,6 +38,7 @@ pub enum CryptoError {
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
     blinding: [u8; 32],
+    buttons: [u8; 32],
     fingerprint: [u8; 16],
 }
 
@@ -92,12 +93,14 @@ impl Sealer {
     fn from_key(key: &[u8; KEY_LEN]) -> Sealer {
         let seal = blake3::derive_key("poruch 2026 seal records", key);
         let blinding = blake3::derive_key("poruch 2026 blind index keys", key);
+        let buttons = blake3::derive_key("poruch 2026 button tokens", key);
         let full = blake3::derive_key("poruch 2026 key fingerprint", key);
         let mut fingerprint = [0u8; 16];
         fingerprint.copy_from_slice(&full[..16]);
         Sealer {
             cipher: XChaCha20Poly1305::new(&seal.into()),
             blinding,
+            buttons,
             fingerprint,
         }
     }
@@ -120,6 +123,19 @@ impl Sealer {
         let hash = blake3::keyed_hash(&self.blinding, id);
         let mut out = [0u8; 16];
         out.copy_from_slice(&hash.as_bytes()[..16]);
+        out
+    }
+
+    /// A keyed hash of a person and an action, for the token of the button that lets this
+    /// person take this action: the same button drawn again is the same token (one record,
+    /// not one per drawing), another person's or another action's is another, and none can be
+    /// made without the key.
+    pub fn button_token(&self, user_id: i64, action: &[u8]) -> [u8; 16] {
+        let mut hasher = blake3::Hasher::new_keyed(&self.buttons);
+        hasher.update(&user_id.to_be_bytes());
+        hasher.update(action);
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
         out
     }
 
@@ -254,6 +270,31 @@ mod tests {
         assert_eq!(a.blind(b"12345"), a.blind(b"12345"));
         assert_ne!(a.blind(b"12345"), a.blind(b"12346"));
         assert_ne!(a.blind(b"12345"), Sealer::ephemeral().blind(b"12345"));
+    }
+
+    #[test]
+    fn a_button_token_is_the_same_only_for_the_same_person_action_and_key() {
+        let a = Sealer::ephemeral();
+        assert_eq!(
+            a.button_token(7, b"acc:R-7K3Q"),
+            a.button_token(7, b"acc:R-7K3Q")
+        );
+        assert_ne!(
+            a.button_token(7, b"acc:R-7K3Q"),
+            a.button_token(8, b"acc:R-7K3Q")
+        );
+        assert_ne!(
+            a.button_token(7, b"acc:R-7K3Q"),
+            a.button_token(7, b"acc:R-7K3R")
+        );
+        assert_ne!(
+            a.button_token(7, b"acc:R-7K3Q"),
+            a.blind(&7i64.to_be_bytes())
+        );
+        assert_ne!(
+            a.button_token(7, b"acc:R-7K3Q"),
+            Sealer::ephemeral().button_token(7, b"acc:R-7K3Q")
+        );
     }
 
     #[test]

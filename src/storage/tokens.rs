@@ -1,18 +1,25 @@
-//! Opaque callback ids. A button that acts on a request or referral carries only a random
-//! token; the store maps it to the action and to the one person it was issued to. A token
-//! that is unknown (forged), issued to someone else (replayed) or expired (stale) is refused.
+//! Opaque callback ids. A button that acts on a request or referral carries only a token
+//! that cannot be made without the store's key; the store maps it to the action and to the
+//! one person it was issued to. A token that is unknown (forged), issued to someone else
+//! (replayed) or expired (stale) is refused. The same button drawn again for the same person
+//! is the same token, so a screen shown a hundred times keeps one record per button, not a
+//! hundred; drawing it renews its time.
 //!
-//! Tree `token_action`: token (10 random bytes) → `TokenRecord` (JSON); the action is sealed,
-//! so the tree does not tie a person's blinded id to a reference code in plain sight.
+//! Tree `token_action`: token (10 bytes of a keyed hash of person and action) → `TokenRecord`
+//! (JSON); the action is sealed, so the tree does not tie a person's blinded id to a
+//! reference code in plain sight.
 
 use serde::{Deserialize, Serialize};
 
-use super::crypto::Sealer;
 use super::{Store, StoreError, corrupt};
 use crate::domain::Timestamp;
 
-/// How long a button keeps working: as long as a finished request is kept.
+/// How long a button keeps working after it was last drawn: as long as a finished request
+/// is kept.
 pub const TOKEN_VALID_SECONDS: i64 = 30 * 24 * 3600;
+/// A button drawn again is written again only when its time has run down by this much:
+/// redrawing a screen within the day costs a read, not a write.
+const RENEW_AFTER_SECONDS: i64 = 24 * 3600;
 const TOKEN_BYTES: usize = 10;
 
 #[derive(Serialize, Deserialize)]
@@ -66,28 +73,37 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 impl Store {
-    /// A new token (20 hex characters) for `action`, usable only by `user_id`.
+    /// The token (20 hex characters) for `action`, usable only by `user_id`: the same one
+    /// each time this person is given this button, valid for `TOKEN_VALID_SECONDS` from now
+    /// (give or take `RENEW_AFTER_SECONDS`).
     pub fn issue_token(
         &self,
         user_id: i64,
         action: &str,
         now: Timestamp,
     ) -> Result<String, StoreError> {
-        let mut token = Vec::with_capacity(TOKEN_BYTES);
-        while token.len() < TOKEN_BYTES {
-            token.extend(Sealer::random4());
+        let hash = self.sealer.button_token(user_id, action.as_bytes());
+        let token = &hash[..TOKEN_BYTES];
+        let user = self.sealer.blind(&user_id.to_be_bytes());
+        let expires_at = now.secs() + TOKEN_VALID_SECONDS;
+        if let Some(bytes) = self.token_action.get(token)? {
+            let fresh = serde_json::from_slice::<TokenRecord>(&bytes).is_ok_and(|old| {
+                old.user == user && old.expires_at > expires_at - RENEW_AFTER_SECONDS
+            });
+            if fresh {
+                return Ok(to_hex(token));
+            }
         }
-        token.truncate(TOKEN_BYTES);
         let record = TokenRecord {
-            user: self.sealer.blind(&user_id.to_be_bytes()),
-            expires_at: now.secs() + TOKEN_VALID_SECONDS,
-            action: self.sealer.seal(action.as_bytes(), &place(&token))?,
+            user,
+            expires_at,
+            action: self.sealer.seal(action.as_bytes(), &place(token))?,
         };
         self.token_action.insert(
-            token.as_slice(),
+            token,
             serde_json::to_vec(&record).map_err(corrupt("token_action"))?,
         )?;
-        Ok(to_hex(&token))
+        Ok(to_hex(token))
     }
 
     /// The action behind a token, if `user_id` may use it now.
@@ -190,11 +206,45 @@ mod tests {
     }
 
     #[test]
-    fn tokens_differ_every_time() -> Result<(), StoreError> {
+    fn the_same_button_drawn_again_is_one_token_whose_time_is_renewed() -> Result<(), StoreError> {
         let store = Store::temporary()?;
-        let a = store.issue_token(7, "x", Timestamp::from_secs(0))?;
-        let b = store.issue_token(7, "x", Timestamp::from_secs(0))?;
-        assert_ne!(a, b);
+        let at = Timestamp::from_secs;
+        let day = 24 * 3600;
+        let first = store.issue_token(7, "acc:R-7K3Q", at(0))?;
+        assert_eq!(store.issue_token(7, "acc:R-7K3Q", at(3600))?, first);
+        assert_eq!(
+            store.token_action.len(),
+            1,
+            "one record, not one per drawing"
+        );
+        assert_ne!(
+            store.issue_token(8, "acc:R-7K3Q", at(0))?,
+            first,
+            "another person"
+        );
+        assert_ne!(
+            store.issue_token(7, "dec:R-7K3Q", at(0))?,
+            first,
+            "another action"
+        );
+        assert_eq!(store.token_action.len(), 3);
+
+        // Drawn within the day: not rewritten, so it still runs out 30 days after the first.
+        assert_eq!(
+            store.redeem_token(&first, 7, at(TOKEN_VALID_SECONDS + 1))?,
+            Err(TokenRefusal::Expired)
+        );
+        // Drawn again ten days on: it works for 30 days from then.
+        assert_eq!(store.issue_token(7, "acc:R-7K3Q", at(10 * day))?, first);
+        assert_eq!(
+            store.redeem_token(&first, 7, at(10 * day + TOKEN_VALID_SECONDS))?,
+            Ok("acc:R-7K3Q".into())
+        );
+        assert_eq!(
+            store.redeem_token(&first, 8, at(10 * day))?,
+            Err(TokenRefusal::OtherUser),
+            "still only hers"
+        );
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! Opaque buttons: a button that acts on a request, a referral, a question or a material
-//! carries only a random token, which the store maps to the action and to the one person it
+//! carries only an opaque token, which the store maps to the action and to the one person it
 //! was issued to. Issued when a screen or a notice is rendered; redeemed when pressed.
 
 use teloxide::types::InlineKeyboardButton;
@@ -9,7 +9,7 @@ use super::context::BotContext;
 use crate::app::act::Act;
 use crate::storage::{StoreError, TokenRefusal};
 
-/// A button carrying a fresh token for `act`, usable only by `user`; `None` if its data
+/// A button carrying the token for `act`, usable only by `user`; `None` if its data
 /// could not be encoded (it is then left out rather than refused by Telegram).
 pub fn button(
     ctx: &BotContext,
