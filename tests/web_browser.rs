@@ -139,6 +139,41 @@ async fn text_of(client: &Client, css: &str) -> String {
     find(client, css).await.text().await.unwrap()
 }
 
+/// What a script run in the page returns.
+async fn script(client: &Client, body: &str) -> serde_json::Value {
+    client.execute(body, vec![]).await.unwrap()
+}
+
+/// Whether every tab lies wholly inside the window.
+async fn tabs_fit(client: &Client) -> bool {
+    script(
+        client,
+        "return [...document.querySelectorAll('.tab')].every((t) => {
+           const r = t.getBoundingClientRect();
+           return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth;
+         });",
+    )
+    .await
+        == json!(true)
+}
+
+/// Each chart's drawn width against the width it is shown at, once both charts are in.
+async fn chart_widths(client: &Client) -> Vec<(i64, i64)> {
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("img.chart + img.chart"))
+        .await
+        .unwrap();
+    let pairs = script(
+        client,
+        "return [...document.querySelectorAll('img.chart')]
+           .map((i) => [i.naturalWidth, Math.round(i.getBoundingClientRect().width)]);",
+    )
+    .await;
+    serde_json::from_value(pairs).unwrap()
+}
+
 /// Waits until the directory says how many it found (the search runs as one types).
 async fn wait_until_found(client: &Client, expect: &str) {
     for _ in 0..100 {
@@ -284,6 +319,22 @@ async fn a_coordinator_changes_a_phone_in_the_dashboard_and_the_bot_shows_it() {
         .await
         .unwrap();
     assert!(!crsv.is_empty());
+    // On a phone: every tab on the screen, the months named in Ukrainian, and the charts
+    // drawn at the width they are shown at (within a border's width), so their text is
+    // not shrunk.
+    assert!(tabs_fit(c).await, "a tab runs off a 390-pixel screen");
+    let month = text_of(c, "#from option:checked").await;
+    assert!(
+        month.chars().any(|ch| ('а'..='я').contains(&ch))
+            && !month.chars().any(|ch| ch.is_ascii_alphabetic()),
+        "{month}"
+    );
+    for (drawn, shown) in chart_widths(c).await {
+        assert!(
+            (drawn - shown).abs() <= 2 && shown < 400,
+            "drawn {drawn}, shown {shown}"
+        );
+    }
     shoot(c, "monitoring-uk-phone").await;
 
     // The change log has the change, with the field's name and not its value.
@@ -314,6 +365,37 @@ async fn a_coordinator_changes_a_phone_in_the_dashboard_and_the_bot_shows_it() {
     shoot(c, "audit-en-wide").await;
     find(c, "#tab-monitoring").await.click().await.unwrap();
     find(c, "img.chart").await;
+    assert!(tabs_fit(c).await);
+    let month = text_of(c, "#from option:checked").await;
+    assert!(
+        month.chars().any(|ch| ch.is_ascii_alphabetic())
+            && month.chars().any(|ch| ch.is_ascii_digit()),
+        "{month}"
+    );
+    for (drawn, shown) in chart_widths(c).await {
+        assert_eq!(drawn, 720, "wide: drawn at its widest, shown at {shown}");
+    }
+    // Another period is picked from the list and the figures follow it.
+    let earlier = script(
+        c,
+        "return document.querySelector('#from option:nth-child(3)').value;",
+    )
+    .await;
+    let earlier = earlier.as_str().unwrap().to_string();
+    find(c, "#from")
+        .await
+        .select_by_value(&earlier)
+        .await
+        .unwrap();
+    let mut first = String::new();
+    for _ in 0..100 {
+        first = text_of(c, "#figures thead th:nth-child(2)").await;
+        if first == earlier {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(first, earlier, "the table starts at the month picked");
     shoot(c, "monitoring-en-wide").await;
     c.clone().close().await.unwrap();
 }

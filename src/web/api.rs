@@ -789,13 +789,21 @@ async fn monitoring_csv(
     )
 }
 
+/// The width the page shows a chart at, in pixels.
+#[derive(Deserialize, Default)]
+struct ChartParams {
+    w: Option<String>,
+}
+
 async fn chart(
     caller: Caller,
     State(state): Shared,
     Path(name): Path<String>,
     Query(p): Query<PeriodParams>,
+    Query(shown): Query<ChartParams>,
 ) -> Answer {
     let report = report_of(&caller, &state, &p)?;
+    let size = charts::Size::shown_at(shown.w.as_deref());
     let texts = state.i18n.page_texts(caller.lang);
     let t = |k: &str| texts.get(k).cloned().unwrap_or_default();
     let svg = match name.as_str() {
@@ -804,11 +812,13 @@ async fn chart(
             &t("dash-chart-requests"),
             &t("dash-m-help-submitted"),
             &t("dash-m-expert-submitted"),
+            size,
         ),
         "answers.svg" => charts::answers(
             &report.table,
             &t("dash-chart-answers"),
             &t("dash-m-help-first_answer_h-median"),
+            size,
         ),
         _ => return Err(Failure::new(StatusCode::NOT_FOUND, "not-found")),
     }

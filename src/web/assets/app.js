@@ -651,6 +651,22 @@ function monthsAgo(n) {
   return d.toISOString().slice(0, 7);
 }
 
+// The months a period can start or end in (the last five years), named in the page's
+// language: a month picker would name them in the browser's.
+const PICKABLE_MONTHS = 60;
+
+function monthPicker(id, value, onchange) {
+  const names = new Intl.DateTimeFormat(me.lang === 'en' ? 'en-GB' : 'uk-UA',
+    { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const options = [];
+  for (let n = 0; n < PICKABLE_MONTHS; n++) {
+    const month = monthsAgo(n);
+    options.push([month, names.format(new Date(month + '-01T00:00:00Z'))]);
+  }
+  if (!options.some(([m]) => m === value)) options.push([value, value]);
+  return select(id, value, options, onchange);
+}
+
 async function chartImage(path, alt) {
   const res = await fetch('api' + path, { headers: { Authorization: 'tma ' + initData } });
   if (!res.ok) return null;
@@ -659,11 +675,9 @@ async function chartImage(path, alt) {
 }
 
 async function monitoringView(state) {
-  const from = h('input', { type: 'month', id: 'from', value: state.from || monthsAgo(11), 'aria-label': t('dash-from') });
-  const to = h('input', { type: 'month', id: 'to', value: state.to || monthsAgo(0), 'aria-label': t('dash-to') });
   const reload = () => monitoringView({ from: from.value, to: to.value });
-  from.addEventListener('change', reload);
-  to.addEventListener('change', reload);
+  const from = monthPicker('from', state.from || monthsAgo(11), reload);
+  const to = monthPicker('to', state.to || monthsAgo(0), reload);
   const params = () => new URLSearchParams({ from: from.value, to: to.value });
   const body = h('div', { id: 'monitoring' }, h('p', { class: 'muted' }, t('dash-loading')));
   show(h('div', { id: 'notice' }),
@@ -701,8 +715,10 @@ async function monitoringView(state) {
       : h('p', { class: 'empty' }, t('dash-empty')),
     h('h2', {}, t('dash-organizations')),
     orgs);
+  // Drawn for the width it is shown at, so that its labels keep their size on a phone.
+  const width = Math.round(charts.getBoundingClientRect().width) || 720;
   for (const [path, alt] of [['/charts/requests.svg', t('dash-chart-requests')], ['/charts/answers.svg', t('dash-chart-answers')]]) {
-    const img = await chartImage(path + '?' + params(), alt);
+    const img = await chartImage(path + '?' + params() + '&w=' + width, alt);
     if (img) charts.append(img);
   }
 }
