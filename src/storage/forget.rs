@@ -126,8 +126,9 @@ impl Store {
             count_keys.extend(self.count_keys(super::Subject::Request(code))?);
         }
         let held_keys = self.held_keys(&chat)?;
+        let deadline_keys = self.deadline_keys_of(&codes)?;
         // More trees than sled's tuple transactions take: a slice, named back below.
-        let trees: [&sled::Tree; 21] = [
+        let trees: [&sled::Tree; 22] = [
             &*self.userblind_settings,
             &*self.chatblind_dialogue,
             &*self.refcode_request,
@@ -149,6 +150,7 @@ impl Store {
             &*self.refcode_waiting,
             &*self.chatblind_heldid_notice,
             &*self.orgid_opencount,
+            &*self.respondby_refcode,
         ];
         trees[..].transaction(|t| {
             let [
@@ -173,6 +175,7 @@ impl Store {
                 waiting,
                 held,
                 opened,
+                deadlines,
             ] = t.as_slice()
             else {
                 // The slice above has exactly these trees.
@@ -209,6 +212,9 @@ impl Store {
             }
             for (org, code) in &open_keys {
                 super::open::close(open, opened, org, code)?;
+            }
+            for key in &deadline_keys {
+                deadlines.remove(key.as_slice())?;
             }
             if let Some(org) = &membership {
                 let mut key = org.to_vec();

@@ -16,6 +16,8 @@
 //!   could not take it, waiting for the requester to say whether to pass it on
 //! - `orgid_refcode`:     org id, 0xFF, reference code           → empty (open referrals)
 //! - `orgid_opencount`:   org id → how many open referrals (u64 big-endian; see open.rs)
+//! - `respondby_refcode`: answer-by time, reference code, 0xFF, attempt → empty (pending
+//!   referrals in time order; see deadlines.rs)
 //! - `chatblind_refcode`: blinded chat id (16 bytes), reference code → empty (her requests)
 //! - `seq_outbox`:        message id (u64 big-endian)            → outbox record (see outbox.rs)
 //! - `invite_org`, `orgid_staff`, `userblind_orgid`: staff and invitations (see staff.rs)
@@ -54,6 +56,7 @@ mod availability;
 pub mod backup;
 pub(crate) mod bytes;
 pub mod crypto;
+mod deadlines;
 mod directory;
 mod expert;
 mod feedback;
@@ -100,7 +103,7 @@ use crate::domain::Organization;
 use records::OrgRecord;
 
 /// The schema version this program writes. Older stores are migrated step by step.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// One step of the schema.
 type Migration = fn(&Store) -> Result<(), StoreError>;
@@ -113,7 +116,14 @@ const MIGRATIONS: &[Migration] = &[
     migrate_4_to_5,
     migrate_5_to_6,
     migrate_6_to_7,
+    migrate_7_to_8,
 ];
+
+/// Version 7 looked for overdue referrals by reading every open one each minute; version 8
+/// keeps the pending ones' answer-by times in order (`deadlines.rs`).
+fn migrate_7_to_8(store: &Store) -> Result<(), StoreError> {
+    store.migrate_deadlines_7_to_8()
+}
 
 /// Version 6 counted an organization's open referrals by reading its index entries; version
 /// 7 keeps the counts beside the index (`open.rs`).
@@ -328,6 +338,7 @@ pub struct Store {
     refcode_request: Tree,
     refcode_referral: Tree,
     refcode_waiting: Tree,
+    respondby_refcode: Tree,
     chatblind_heldid_notice: Tree,
     orgid_refcode: Tree,
     orgid_opencount: Tree,
@@ -505,6 +516,7 @@ impl Store {
             refcode_request: Tree::new(db.open_tree("refcode_request")?, gate.clone()),
             refcode_referral: Tree::new(db.open_tree("refcode_referral")?, gate.clone()),
             refcode_waiting: Tree::new(db.open_tree("refcode_waiting")?, gate.clone()),
+            respondby_refcode: Tree::new(db.open_tree("respondby_refcode")?, gate.clone()),
             chatblind_heldid_notice: Tree::new(
                 db.open_tree("chatblind_heldid_notice")?,
                 gate.clone(),

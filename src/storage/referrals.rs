@@ -100,8 +100,9 @@ impl Store {
             &*self.seq_outbox,
             &*self.refcode_waiting,
             &*self.month_metric_count,
+            &*self.respondby_refcode,
         )
-            .transaction(|(referrals, open, opened, queue, wait, counts)| {
+            .transaction(|(referrals, open, opened, queue, wait, counts, due)| {
                 let bytes = referrals.get(&key)?.ok_or(abort(StoreError::NotFound))?;
                 if referrals.get(&next_key)?.is_some() {
                     return Err(abort(StoreError::Stale));
@@ -125,6 +126,7 @@ impl Store {
                 if let (Some(bytes), Some(next)) = (&next, change.next) {
                     referrals.insert(next_key.as_slice(), bytes.as_slice())?;
                     super::open::open(open, opened, &next.org, change.code)?;
+                    super::deadlines::offered(due, change.code, change.attempt + 1, next)?;
                 }
                 if change.wait {
                     wait.insert(change.code.as_bytes(), waiting.as_slice())?;
@@ -257,7 +259,8 @@ impl Store {
             .map(|(attempt, r)| {
                 Ok::<_, StoreError>((
                     referral_key(code, attempt),
-                    r.org.clone(),
+                    attempt,
+                    r,
                     serde_json::to_vec(&referral_record(r)).map_err(corrupt("refcode_referral"))?,
                 ))
             })
@@ -268,17 +271,19 @@ impl Store {
             &*self.orgid_refcode,
             &*self.orgid_opencount,
             &*self.seq_outbox,
+            &*self.respondby_refcode,
         )
-            .transaction(|(wait, referrals, open, opened, queue)| {
+            .transaction(|(wait, referrals, open, opened, queue, due)| {
                 if wait.remove(code.as_bytes())?.is_none() {
                     return Ok(false);
                 }
-                if let Some((key, org, bytes)) = &next {
+                if let Some((key, attempt, referral, bytes)) = &next {
                     if referrals.get(key.as_slice())?.is_some() {
                         return Err(abort(StoreError::Stale));
                     }
                     referrals.insert(key.as_slice(), bytes.as_slice())?;
-                    super::open::open(open, opened, org, code)?;
+                    super::open::open(open, opened, &referral.org, code)?;
+                    super::deadlines::offered(due, code, *attempt, referral)?;
                 }
                 super::outbox::queue_in(queue, &outbox)?;
                 Ok(true)
@@ -364,33 +369,6 @@ impl Store {
                 return Ok(Some(until));
             }
         }
-    }
-
-    /// Pending referrals whose response time has passed: (reference code, attempt, referral).
-    pub fn overdue_referrals(
-        &self,
-        now: Timestamp,
-    ) -> Result<Vec<(String, u16, Referral)>, StoreError> {
-        let mut codes: Vec<String> = Vec::new();
-        for key in self.orgid_refcode.iter().keys() {
-            let key = key?;
-            if let Some(end) = key.iter().position(|&b| b == super::SEP) {
-                codes.push(String::from_utf8_lossy(&key[end + 1..]).into_owned());
-            }
-        }
-        codes.sort();
-        codes.dedup();
-        let mut overdue = Vec::new();
-        for code in codes {
-            // A referral that cannot be read is left for retention to move aside.
-            if let Ok(Some((attempt, referral))) = self.latest_referral(&code)
-                && referral.status == ReferralStatus::Pending
-                && referral.respond_by <= now
-            {
-                overdue.push((code, attempt, referral));
-            }
-        }
-        Ok(overdue)
     }
 }
 

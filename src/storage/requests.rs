@@ -155,9 +155,10 @@ impl Store {
             &*self.seq_outbox,
             &*self.chatblind_dialogue,
             &*self.month_metric_count,
+            &*self.respondby_refcode,
         )
             .transaction(
-                |(requests, referrals, open, opened, mine, queue, dialogue, counts)| -> TxResult<()> {
+                |(requests, referrals, open, opened, mine, queue, dialogue, counts, due)| -> TxResult<()> {
                     if let Some(key) = &draft_key
                         && dialogue.remove(key)?.is_none()
                     {
@@ -173,6 +174,7 @@ impl Store {
                     if let (Some(bytes), Some(first)) = (&referral, first) {
                         referrals.insert(referral_key(code, 0), bytes.as_slice())?;
                         super::open::open(open, opened, &first.org, code)?;
+                        super::deadlines::offered(due, code, 0, first)?;
                     }
                     super::outbox::queue_in(queue, &outbox)?;
                     super::monitoring::tally(counts, &month, &counted, 1)?;
