@@ -2,11 +2,12 @@
 //! for overdue referrals reads only those due — not every open referral, which it did before
 //! (a read of each of them every minute, and with them most of the store's pages kept warm).
 //!
-//! An entry is written in the same transaction that offers the referral. It is a reminder,
-//! not the truth: when it comes due the referral itself is read, and the entry is dropped if
-//! the referral was answered, passed on, withdrawn or forgotten meanwhile, or moved to its new
-//! time if its answer-by time was postponed. So nothing else has to remove entries, and a
-//! referral is never left without one while it is pending.
+//! An entry is written in the same transaction that offers the referral, and removed in the
+//! one that answers, passes on or withdraws it; a postponed referral's entry moves to its new
+//! time. The entry is a reminder, not the truth: when it comes due the referral itself is
+//! read, and the entry is dropped if the referral is no longer pending (an entry a crash left
+//! behind) or moved if its time is later. So a pending referral always has an entry, and a
+//! stale one costs a read when it comes due.
 //!
 //! Tree `respondby_refcode`: answer-by time (Unix seconds, u64 big-endian), reference code,
 //! 0xFF, attempt (u16 big-endian) → empty.
@@ -45,7 +46,33 @@ pub(super) fn offered(
     Ok(())
 }
 
+/// Removes the entry of attempt `attempt` of `code`, due at `respond_by` (Unix seconds),
+/// inside the transaction that moves the referral on from pending.
+pub(super) fn answered(
+    tree: &TransactionalTree,
+    code: &str,
+    attempt: u16,
+    respond_by: i64,
+) -> Result<(), UnabortableTransactionError> {
+    tree.remove(key(Timestamp::from_secs(respond_by), code, attempt))?;
+    Ok(())
+}
+
 impl Store {
+    /// Moves the entry of a postponed referral from `from` to `to` (outside a transaction:
+    /// if only the first step is done, the old entry, when due, moves itself).
+    pub(super) fn postponed(
+        &self,
+        code: &str,
+        attempt: u16,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.respondby_refcode.insert(key(to, code, attempt), &[])?;
+        self.respondby_refcode.remove(key(from, code, attempt))?;
+        Ok(())
+    }
+
     /// Pending referrals whose answer-by time has passed: (reference code, attempt,
     /// referral), earliest first. Reads the entries due and their referrals only; tidies the
     /// entries whose referral moved on or was postponed.
@@ -238,9 +265,26 @@ mod tests {
             now: at(200),
             wait: false,
         })?;
-        assert_eq!(store.deadline_entries(), 1);
+        assert_eq!(store.deadline_entries(), 0, "removed with the answer");
         assert!(store.overdue_referrals(at(1_000_000))?.is_empty());
-        assert_eq!(store.deadline_entries(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn an_entry_left_behind_is_dropped_when_due() -> TestResult {
+        let store = Store::temporary()?;
+        submit(&store, "R-AAAA", 100)?;
+        // As if a crash had kept an entry whose referral was answered meanwhile.
+        store
+            .respondby_refcode
+            .insert(key(at(150), "R-AAAA", 7), &[])?;
+        assert_eq!(store.deadline_entries(), 2);
+        assert!(store.overdue_referrals(at(200))?.is_empty());
+        assert_eq!(
+            store.deadline_entries(),
+            1,
+            "only the pending referral's own"
+        );
         Ok(())
     }
 

@@ -112,6 +112,16 @@ impl Store {
                 if status_of(&record).map_err(abort)? != change.expected {
                     return Err(abort(StoreError::Stale));
                 }
+                if change.expected == ReferralStatus::Pending
+                    && change.to != ReferralStatus::Pending
+                {
+                    super::deadlines::answered(
+                        due,
+                        change.code,
+                        change.attempt,
+                        record.respond_by,
+                    )?;
+                }
                 let (status, outcome) = status_code(change.to);
                 record.status = status.to_string();
                 record.outcome = outcome.map(str::to_string);
@@ -359,6 +369,7 @@ impl Store {
             if record.respond_by >= until.secs() {
                 return Ok(Some(Timestamp::from_secs(record.respond_by)));
             }
+            let before = Timestamp::from_secs(record.respond_by);
             record.respond_by = until.secs();
             let new = serde_json::to_vec(&record).map_err(corrupt("refcode_referral"))?;
             if self
@@ -366,6 +377,7 @@ impl Store {
                 .compare_and_swap(&key, Some(old), Some(new))?
                 .is_ok()
             {
+                self.postponed(code, attempt, before, until)?;
                 return Ok(Some(until));
             }
         }
