@@ -185,6 +185,27 @@ mod tests {
         )
     }
 
+    /// R-AAAA's first referral moves on from pending (to `next`, if any).
+    fn move_on(
+        store: &Store,
+        to: ReferralStatus,
+        next: Option<&Referral>,
+        now: Timestamp,
+        wait: bool,
+    ) -> Result<(), StoreError> {
+        store.change_referral(&ReferralChange {
+            code: "R-AAAA",
+            attempt: 0,
+            expected: ReferralStatus::Pending,
+            to,
+            reason: (to == ReferralStatus::Declined).then_some(DeclineReason::NoCapacity),
+            next,
+            notify: &[],
+            now,
+            wait,
+        })
+    }
+
     fn codes(found: &[(String, u16, Referral)]) -> Vec<(&str, u16)> {
         found.iter().map(|(c, a, _)| (c.as_str(), *a)).collect()
     }
@@ -221,17 +242,13 @@ mod tests {
         // Passed on to the next organization: the first attempt's entry goes at the next
         // look, and the second attempt comes due at its own time.
         let next = pending("b", 100 + 86_400);
-        store.change_referral(&ReferralChange {
-            code: "R-AAAA",
-            attempt: 0,
-            expected: ReferralStatus::Pending,
-            to: ReferralStatus::Expired,
-            reason: None,
-            next: Some(&next),
-            notify: &[],
-            now: at(100 + 86_400),
-            wait: false,
-        })?;
+        move_on(
+            &store,
+            ReferralStatus::Expired,
+            Some(&next),
+            at(100 + 86_400),
+            false,
+        )?;
         assert!(store.overdue_referrals(at(100 + 86_400))?.is_empty());
         assert_eq!(
             store.deadline_entries(),
@@ -254,17 +271,7 @@ mod tests {
     fn an_answered_referral_is_never_overdue_and_its_entry_is_tidied() -> TestResult {
         let store = Store::temporary()?;
         submit(&store, "R-AAAA", 100)?;
-        store.change_referral(&ReferralChange {
-            code: "R-AAAA",
-            attempt: 0,
-            expected: ReferralStatus::Pending,
-            to: ReferralStatus::Declined,
-            reason: Some(DeclineReason::NoCapacity),
-            next: None,
-            notify: &[],
-            now: at(200),
-            wait: false,
-        })?;
+        move_on(&store, ReferralStatus::Declined, None, at(200), false)?;
         assert_eq!(store.deadline_entries(), 0, "removed with the answer");
         assert!(store.overdue_referrals(at(1_000_000))?.is_empty());
         Ok(())
@@ -308,17 +315,7 @@ mod tests {
     fn a_request_passed_on_after_waiting_for_her_comes_due_too() -> TestResult {
         let store = Store::temporary()?;
         submit(&store, "R-AAAA", 100)?;
-        store.change_referral(&ReferralChange {
-            code: "R-AAAA",
-            attempt: 0,
-            expected: ReferralStatus::Pending,
-            to: ReferralStatus::Declined,
-            reason: Some(DeclineReason::NoCapacity),
-            next: None,
-            notify: &[],
-            now: at(200),
-            wait: true,
-        })?;
+        move_on(&store, ReferralStatus::Declined, None, at(200), true)?;
         let next = pending("b", 300);
         assert!(store.resume_request("R-AAAA", Some((1, &next)), &[], at(300))?);
         assert_eq!(
